@@ -1,0 +1,2 @@
+import { hello } from '@app/domain';
+console.log(hello('api'));
