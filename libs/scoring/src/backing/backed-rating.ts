@@ -1,0 +1,53 @@
+import type { BackedRating, ConsortiumRiskParameters, GuaranteeFund, Grade } from '@app/domain/scoring';
+import { gradeAt, gradeBand, gradeIndex, pdToGrade } from '../rating/master-scale';
+import { riskParameters } from '../standing/consortium-standing';
+import { supportedPd } from './joint-default';
+
+export interface StandAloneView {
+  readonly companyId: string;
+  readonly pd: number;
+  readonly grade: Grade;
+  readonly inDefault: boolean;
+}
+
+export interface StandingView {
+  readonly grade: Grade;
+  /** the fund's own PD: the standing's PD (the fund fails when its cluster does) */
+  readonly standingPd: number;
+  readonly guaranteeCoverage: number;
+}
+
+/**
+ * The backed rating (PRODUCT.md): supported PD = (1 - W)·PD + W·P(joint) by joint default
+ * analysis with the fund's PD = the standing's PD, W = supportProbability · min(1, the fund's
+ * coverage of its stressed loss) (a fund that cannot cover its stressed loss supports
+ * proportionally less). Group-rating cap (S&P group rating methodology, credit-anchors
+ * §5.1): the backed grade is never above the standing's grade, and never below the
+ * stand-alone grade; a member at or above the standing keeps its grade with no uplift.
+ * Null when the member is not covered (no contribution to a fund with a balance).
+ */
+export function backedRating(
+  rating: StandAloneView,
+  standing: StandingView,
+  fund: GuaranteeFund,
+  parameters?: Partial<ConsortiumRiskParameters>,
+): BackedRating | null {
+  const p = riskParameters(parameters);
+  const contribution = fund.contributions.filter((c) => c.companyId === rating.companyId).reduce((s, c) => s + c.amount, 0);
+  if (fund.balance <= 0 || contribution <= 0) return null;
+  const w = p.supportProbability * Math.min(1, Math.max(0, standing.guaranteeCoverage));
+  const base = { supportProbability: w, correlation: p.correlation, fundPd: standing.standingPd };
+  if (rating.inDefault || rating.grade === 'D')
+    return { ...base, grade: 'D', pd: 1, notchesUplift: 0, limitedBy: 'IN_DEFAULT', supportedPd: 1 };
+  const supported = Math.min(rating.pd, supportedPd(rating.pd, standing.standingPd, w, p.correlation));
+  const own = gradeIndex(rating.grade);
+  const cap = gradeIndex(standing.grade);
+  if (own <= cap)
+    return { ...base, grade: rating.grade, pd: rating.pd, notchesUplift: 0, limitedBy: 'ALREADY_AT_OR_ABOVE_STANDING', supportedPd: supported };
+  const wanted = gradeIndex(pdToGrade(supported));
+  const final = Math.min(own, Math.max(wanted, cap));
+  const grade = gradeAt(final);
+  // keep the PD inside the final grade's band: capped at the standing, it cannot be lower than the band's floor
+  const pd = Math.min(rating.pd, Math.max(supported, gradeBand(grade).minPd));
+  return { ...base, grade, pd, notchesUplift: own - final, limitedBy: wanted < cap ? 'STANDING_CAP' : 'NONE', supportedPd: supported };
+}

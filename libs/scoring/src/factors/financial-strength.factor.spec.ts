@@ -1,0 +1,117 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import type { FinancialStatement } from '@app/domain/scoring';
+import { readPolishCsv } from '../../../../tools/model/polish-data';
+import { financialPd } from '../financial/financial-model';
+import type { RatioValue } from '../financial/financial-ratios';
+import { SHIPPED_FINANCIAL_MODEL } from '../financial/shipped-financial-model';
+import { discriminationMetrics } from '../governance/discrimination-metrics';
+import { soundStatement, weakStatement } from '../testing/company.fixture';
+import { financialStrengthFactor, latestUsableStatement } from './financial-strength.factor';
+
+const AS_OF = '2026-06-30';
+
+describe('financial strength', () => {
+  it('uses the latest statement of the last two fiscal years', () => {
+    const list = [soundStatement(2023), weakStatement(2024), soundStatement(2025), soundStatement(2026)];
+    expect(latestUsableStatement(list, AS_OF)?.fiscalYear).toBe(2025); // 2026 has not ended
+    expect(latestUsableStatement([soundStatement(2023)], AS_OF)).toBeNull(); // stale
+  });
+
+  it('does not speak without a usable statement', () => {
+    const f = financialStrengthFactor([], AS_OF);
+    expect(f.status).toBe('INSUFFICIENT_DATA');
+    expect(f.reasonCode).toBe('NO_FINANCIAL_STATEMENT');
+  });
+
+  it('ranks a sound statement above a weak one, and names the weak one distressed', () => {
+    const sound = financialStrengthFactor([soundStatement()], AS_OF);
+    const weak = financialStrengthFactor([weakStatement()], AS_OF);
+    if (sound.status !== 'SCORED' || weak.status !== 'SCORED') throw new Error('both must speak');
+    expect(sound.subScore).toBeGreaterThan(weak.subScore);
+    // weak: X1 -0.3, X2 -0.15, X3 -0.04, X4 80/920 = 0.08696:
+    // Z'' = -1.968 - 0.489 - 0.2688 + 0.0913043 = -2.6344957, reported to 3 decimals
+    expect(weak.figures.altmanZ2).toBe(-2.634);
+    expect(weak.reasonCode).toBe('FINANCIAL_DISTRESS');
+  });
+
+  it('a better statement (more profit, all else equal) never lowers the factor (property)', () => {
+    const amount = (lo: number, hi: number) => fc.integer({ min: lo, max: hi });
+    const statement = fc
+      .record({
+        totalAssets: amount(1_000_000, 5_000_000_000),
+        currentShare: fc.double({ min: 0.05, max: 0.95, noNaN: true }),
+        liabilityShare: fc.double({ min: 0.05, max: 1.5, noNaN: true }),
+        currentLiabilityShare: fc.double({ min: 0.1, max: 1, noNaN: true }),
+        revenueTurnover: fc.double({ min: 0, max: 4, noNaN: true }),
+        margin: fc.double({ min: -0.5, max: 0.5, noNaN: true }),
+        retainedShare: fc.double({ min: -1, max: 0.8, noNaN: true }),
+        withOptional: fc.boolean(),
+      })
+      .map((x): FinancialStatement => {
+        const ta = x.totalAssets;
+        const tl = Math.round(ta * x.liabilityShare);
+        const revenue = Math.round(ta * x.revenueTurnover);
+        const ebit = Math.round(revenue * x.margin);
+        return {
+          id: 'p',
+          fiscalYear: 2025,
+          revenue,
+          netIncome: Math.round(ebit * 0.75),
+          ebit,
+          totalAssets: ta,
+          currentAssets: Math.round(ta * x.currentShare),
+          totalLiabilities: tl,
+          currentLiabilities: Math.round(tl * x.currentLiabilityShare),
+          retainedEarnings: Math.round(ta * x.retainedShare),
+          equity: ta - tl,
+          ...(x.withOptional
+            ? { interestExpense: Math.round(tl * 0.05), operatingProfit: ebit, depreciation: Math.round(ta * 0.05), inventory: Math.round(ta * 0.1) }
+            : {}),
+        };
+      });
+    fc.assert(
+      fc.property(
+        statement,
+        amount(0, 500_000_000),
+        amount(0, 500_000_000),
+        amount(0, 500_000_000),
+        (s, moreIncome, moreEbit, moreRetained) => {
+          const better: FinancialStatement = {
+            ...s,
+            netIncome: s.netIncome + moreIncome,
+            ebit: s.ebit + moreEbit,
+            retainedEarnings: s.retainedEarnings + moreRetained,
+            ...(s.operatingProfit !== undefined ? { operatingProfit: s.operatingProfit + moreEbit } : {}),
+          };
+          const before = financialStrengthFactor([s], AS_OF);
+          const after = financialStrengthFactor([better], AS_OF);
+          if (before.status !== 'SCORED' || after.status !== 'SCORED') throw new Error('both must speak');
+          expect(after.subScore).toBeGreaterThanOrEqual(before.subScore - 1e-9);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('the shipped financial model on its training files', () => {
+  // in-sample figures (cross-validated ones are in docs/scoring.md): a regression guard that
+  // the JSON shipped is the model fitted, and that it ranks risk the right way round
+  it.each([
+    ['polish_1year.train.csv', 0.94],
+    ['polish_5year.train.csv', 0.95],
+  ])('%s: AUC above %d', (file, floor) => {
+    const rows = readPolishCsv(`${__dirname}/../../../../data/bankruptcy/${file}`);
+    const pds: number[] = [];
+    for (let i = 0; i < rows.n; i += 1) {
+      const ratios: Record<string, RatioValue> = {};
+      rows.featureNames.forEach((name, f) => (ratios[name] = Number.isNaN(rows.features[f][i]) ? null : rows.features[f][i]));
+      pds.push(financialPd(SHIPPED_FINANCIAL_MODEL, ratios));
+    }
+    const m = discriminationMetrics(pds, Array.from(rows.label, (v) => v === 1));
+    expect(m.auc).toBeGreaterThan(floor);
+    expect(Math.max(...pds)).toBeLessThanOrEqual(1);
+    expect(Math.min(...pds)).toBeGreaterThanOrEqual(0);
+  });
+});

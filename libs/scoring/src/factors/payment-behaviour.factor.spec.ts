@@ -1,0 +1,173 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import type { LoanRecord, ScoredFactor, TradeExperience } from '@app/domain/scoring';
+import { addDays } from '../common/calendar-date';
+import { trade } from '../testing/company.fixture';
+import { paymentBehaviourFactor, paymentIndex } from './payment-behaviour.factor';
+
+const AS_OF = '2026-06-30';
+const scored = (r: ReturnType<typeof paymentBehaviourFactor>): ScoredFactor => {
+  if (r.status !== 'SCORED') throw new Error(`expected a score, got ${r.why}`);
+  return r;
+};
+
+describe('payment behaviour: amount-weighted PAYDEX key', () => {
+  // Three invoices due 13-15 months before asOf (inside 24 months, outside the trend's 12):
+  // 10,000 yuan on time (key 80), 10,000 yuan 30 days late (50), 20,000 yuan 15 days late (70).
+  // index = (80 x 1 + 50 x 1 + 70 x 2) / 4 = 270 / 4 = 67.5; worst 30 days -> cap 50 + 30 = 80 (not binding).
+  const experiences = [
+    trade('a', 1_000_000, '2025-03-15', '2025-03-15', '2025-02-15'),
+    trade('b', 1_000_000, '2025-04-15', '2025-05-15', '2025-03-15'),
+    trade('c', 2_000_000, '2025-05-15', '2025-05-30', '2025-04-15'),
+  ];
+
+  it('weights each experience by its amount', () => {
+    const f = scored(paymentBehaviourFactor(experiences, [], AS_OF));
+    expect(f.subScore).toBe(67.5);
+    expect(f.figures.paydexIndex).toBe(67.5);
+    // amount-weighted days: (0 + 30 + 2 x 15) / 4 = 15
+    expect(f.figures.weightedDaysBeyondTerms).toBe(15);
+    expect(f.reasonCode).toBe('PAYMENT_DELAYS');
+  });
+
+  it('gives the partner-check index as an integer, and null under three experiences', () => {
+    expect(paymentIndex(experiences, AS_OF)).toBe(68); // 67.5 rounds half up
+    expect(paymentIndex(experiences.slice(0, 2), AS_OF)).toBeNull();
+  });
+
+  it('does not speak with fewer than three experiences: THIN_FILE, never a default value', () => {
+    const f = paymentBehaviourFactor(experiences.slice(0, 2), [], AS_OF);
+    expect(f.status).toBe('INSUFFICIENT_DATA');
+    expect(f.reasonCode).toBe('THIN_FILE');
+  });
+
+  it('forgets experiences due more than 24 months before', () => {
+    const old = [...experiences, trade('old', 50_000_000, '2024-06-15', '2024-12-15', '2024-05-15')];
+    expect(scored(paymentBehaviourFactor(old, [], AS_OF)).subScore).toBe(67.5);
+  });
+
+  it('reads an open invoice not yet due as prompt (80) and a payment after asOf as not yet made', () => {
+    const open = [
+      trade('x', 1_000_000, '2026-07-15', null, '2026-06-15'),
+      trade('y', 1_000_000, '2026-07-20', '2026-08-30', '2026-06-15'),
+      trade('z', 1_000_000, '2026-07-25', null, '2026-06-20'),
+    ];
+    expect(scored(paymentBehaviourFactor(open, [], AS_OF)).subScore).toBe(80);
+  });
+});
+
+describe('payment behaviour: trend of the last 3 months against the 9 before', () => {
+  // last 3 months (due after 2026-03-30): 10,000 yuan 30 days late (50).
+  // 9 before (due 2025-06-30 .. 2026-03-30): two of 10,000 on time (80, 80). One more on time due 2024-12-15.
+  // index = (50 + 80 + 80 + 80) / 4 = 72.5; trend = 50 - 80 = -30;
+  // penalty = 0.5 x (A9 / A24 = 2/4) x 30 = 7.5; score = 72.5 - 7.5 = 65.
+  it('takes off half the worsening, in proportion to the 9 months\' share of volume', () => {
+    const f = scored(
+      paymentBehaviourFactor(
+        [
+          trade('r', 1_000_000, '2026-05-15', '2026-06-14', '2026-04-15'),
+          trade('p1', 1_000_000, '2025-10-15', '2025-10-15', '2025-09-15'),
+          trade('p2', 1_000_000, '2025-12-15', '2025-12-15', '2025-11-15'),
+          trade('p3', 1_000_000, '2024-12-15', '2024-12-15', '2024-11-15'),
+        ],
+        [],
+        AS_OF,
+      ),
+    );
+    expect(f.figures.trend).toBe(-30);
+    expect(f.figures.trendPenalty).toBe(7.5);
+    expect(f.subScore).toBe(65);
+    expect(f.reasonCode).toBe('PAYMENT_TREND_WORSENING');
+  });
+});
+
+describe('payment behaviour: worst delinquency and loans', () => {
+  it('caps the factor at key(worst) + 30 so that volume cannot hide a 90-day delinquency', () => {
+    // unpaid since 2026-02-28: 122 days late at 2026-06-30 -> key 20 - 20 x 2/60 = 19.333
+    // index = (80 + 80 + 19.333) / 3 = 59.78; cap = 19.333 + 30 = 49.333 binds.
+    const f = scored(
+      paymentBehaviourFactor(
+        [
+          trade('a', 1_000_000, '2025-08-15', '2025-08-15', '2025-07-15'),
+          trade('b', 1_000_000, '2025-09-15', '2025-09-15', '2025-08-15'),
+          trade('c', 1_000_000, '2026-02-28', null, '2026-01-28'),
+        ],
+        [],
+        AS_OF,
+      ),
+    );
+    expect(f.figures.worstDaysBeyondTerms).toBe(122);
+    expect(f.subScore).toBeCloseTo(49.3333, 4);
+    expect(f.reasonCode).toBe('SEVERE_DELINQUENCY');
+  });
+
+  it('counts bank loan instalments as experiences, and names loan arrears', () => {
+    const loan: LoanRecord = {
+      id: 'L1',
+      principal: 30_000_000,
+      outstanding: 20_000_000,
+      startDate: '2025-01-01',
+      repayments: [
+        { dueDate: '2025-08-01', amount: 1_000_000, paidDate: '2025-08-01' },
+        { dueDate: '2025-09-01', amount: 1_000_000, paidDate: '2025-10-16' }, // 45 days: key 45
+        { dueDate: '2025-10-01', amount: 1_000_000, paidDate: '2025-10-01' },
+        { dueDate: '2027-01-01', amount: 1_000_000, paidDate: null }, // a schedule, not an experience
+      ],
+      defaultedOn: null,
+      curedOn: null,
+    };
+    const f = scored(paymentBehaviourFactor([], [loan], AS_OF));
+    // (80 + 45 + 80) / 3 = 68.333
+    expect(f.records).toBe(3);
+    expect(f.subScore).toBeCloseTo(68.3333, 4);
+    expect(f.reasonCode).toBe('LOAN_ARREARS');
+  });
+});
+
+describe('payment behaviour: properties', () => {
+  // due up to 25 days ahead: invoiced (30 days before due) by asOf
+  const dayOffset = fc.integer({ min: -700, max: 25 });
+  const experience = fc.record({
+    amount: fc.integer({ min: 1, max: 10_000_000 }),
+    due: dayOffset,
+    paidAfterDue: fc.option(fc.integer({ min: -40, max: 300 }), { nil: null }),
+  });
+  const build = (e: { amount: number; due: number; paidAfterDue: number | null }, i: number): TradeExperience => {
+    const dueDate = addDays(AS_OF, e.due);
+    return trade(`t${i}`, e.amount, dueDate, e.paidAfterDue === null ? null : addDays(dueDate, e.paidAfterDue), addDays(dueDate, -30));
+  };
+
+  it('a later payment never raises the factor', () => {
+    fc.assert(
+      fc.property(
+        fc.array(experience, { minLength: 3, maxLength: 25 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 400 }),
+        fc.boolean(),
+        (list, pick, delay, leaveUnpaid) => {
+          const trades = list.map(build);
+          const k = pick % trades.length;
+          const t = trades[k];
+          const later = leaveUnpaid || t.paidDate === null ? null : addDays(t.paidDate, delay);
+          const changed = trades.map((x, i) => (i === k ? { ...x, paidDate: later } : x));
+          const before = paymentBehaviourFactor(trades, [], AS_OF);
+          const after = paymentBehaviourFactor(changed, [], AS_OF);
+          expect(after.status).toBe(before.status);
+          if (before.status === 'SCORED' && after.status === 'SCORED')
+            expect(after.subScore).toBeLessThanOrEqual(before.subScore + 1e-9);
+        },
+      ),
+    );
+  });
+
+  it('stays within 0..100', () => {
+    fc.assert(
+      fc.property(fc.array(experience, { minLength: 3, maxLength: 25 }), (list) => {
+        const f = paymentBehaviourFactor(list.map(build), [], AS_OF);
+        if (f.status !== 'SCORED') throw new Error('three experiences must speak');
+        expect(f.subScore).toBeGreaterThanOrEqual(0);
+        expect(f.subScore).toBeLessThanOrEqual(100);
+      }),
+    );
+  });
+});

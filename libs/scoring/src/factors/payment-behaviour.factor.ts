@@ -1,0 +1,162 @@
+import type { FactorResult, IsoDate, LoanRecord, TradeExperience } from '@app/domain/scoring';
+import { addMonths, dayNumber } from '../common/calendar-date';
+import { clamp } from '../common/math';
+import { paydexKey } from './paydex-key';
+
+/** One payment experience as the factor reads it: a trade invoice or a loan instalment. */
+interface Experience {
+  readonly amount: number;
+  readonly due: number;
+  readonly daysBeyondTerms: number;
+  readonly source: 'TRADE' | 'LOAN';
+}
+
+/** At least three experiences before the factor speaks (D&B: PAYDEX "cannot be calculated with fewer than three"). */
+export const MIN_EXPERIENCES = 3;
+/** Share of the worsening (last 3 months against the 9 before) taken off the index. */
+export const TREND_WEIGHT = 0.5;
+/** A single delinquency caps the factor at its key value plus this, so volume cannot average it away. */
+export const WORST_DELINQUENCY_MARGIN = 30;
+
+/**
+ * Days beyond terms as of `asOf`: paid -> paid - due (negative when early); unpaid ->
+ * days overdue so far, or 0 while not yet due (an open account within terms reads as
+ * prompt, as in D&B's trade lines). A payment after `asOf` is not known yet at `asOf`.
+ */
+export function daysBeyondTermsAsOf(dueDate: IsoDate, paidDate: IsoDate | null, asOf: IsoDate): number {
+  const due = dayNumber(dueDate);
+  const at = dayNumber(asOf);
+  if (paidDate !== null && dayNumber(paidDate) <= at) return dayNumber(paidDate) - due;
+  return Math.max(0, at - due);
+}
+
+/**
+ * The trade experiences of the last 24 months, by due date: invoiced by `asOf` and due after
+ * `asOf` - 24 months (open invoices not yet due included). Windows go by due date, so paying
+ * later never moves an experience from one window to another.
+ */
+function tradeExperiences(trade: readonly TradeExperience[], asOf: IsoDate): Experience[] {
+  const at = dayNumber(asOf);
+  const from = dayNumber(addMonths(asOf, -24));
+  const out: Experience[] = [];
+  for (const t of trade) {
+    const due = dayNumber(t.dueDate);
+    if (dayNumber(t.invoiceDate) > at || due <= from) continue;
+    out.push({ amount: t.amount, due, daysBeyondTerms: daysBeyondTermsAsOf(t.dueDate, t.paidDate, asOf), source: 'TRADE' });
+  }
+  return out;
+}
+
+/** Loan instalments due in the last 24 months (a future instalment is a schedule, not an experience). */
+function loanExperiences(loans: readonly LoanRecord[], asOf: IsoDate): Experience[] {
+  const at = dayNumber(asOf);
+  const from = dayNumber(addMonths(asOf, -24));
+  const out: Experience[] = [];
+  for (const loan of loans)
+    for (const r of loan.repayments) {
+      const due = dayNumber(r.dueDate);
+      if (due > at || due <= from) continue;
+      out.push({ amount: r.amount, due, daysBeyondTerms: daysBeyondTermsAsOf(r.dueDate, r.paidDate, asOf), source: 'LOAN' });
+    }
+  return out;
+}
+
+/** Amount-weighted PAYDEX key (D&B: each experience's share of the amount times its key value). */
+function weightedIndex(experiences: readonly Experience[]): { index: number | null; amount: number } {
+  let amount = 0;
+  let weighted = 0;
+  for (const e of experiences) {
+    amount += e.amount;
+    weighted += e.amount * paydexKey(e.daysBeyondTerms);
+  }
+  return { index: amount > 0 ? weighted / amount : null, amount };
+}
+
+/**
+ * The payment index of a trading partner (contract `PartnerView.paymentIndex`): 0..100 on
+ * the PAYDEX key of PRODUCT.md over the last 24 months of trade, amount-weighted; null with
+ * fewer than three experiences.
+ */
+export function paymentIndex(trade: readonly TradeExperience[], asOf: IsoDate): number | null {
+  const experiences = tradeExperiences(trade, asOf);
+  if (experiences.length < MIN_EXPERIENCES) return null;
+  const { index } = weightedIndex(experiences);
+  return index === null ? null : Math.round(index);
+}
+
+/**
+ * Payment behaviour: index = amount-weighted PAYDEX key of trade and loan experiences of 24
+ * months; minus TREND_WEIGHT x (A9 / A24) x max(0, index of the 9 months before - index of
+ * the last 3) for a worsening trend (the A9/A24 share keeps the factor monotone: paying any
+ * invoice later never raises it); capped at key(worst delinquency) + 30.
+ */
+export function paymentBehaviourFactor(
+  trade: readonly TradeExperience[],
+  loans: readonly LoanRecord[],
+  asOf: IsoDate,
+): FactorResult {
+  const all = [...tradeExperiences(trade, asOf), ...loanExperiences(loans, asOf)];
+  if (all.length < MIN_EXPERIENCES)
+    return {
+      factor: 'PAYMENT_BEHAVIOUR',
+      status: 'INSUFFICIENT_DATA',
+      reasonCode: 'THIN_FILE',
+      why: `${all.length} payment experiences in 24 months; at least ${MIN_EXPERIENCES} are needed`,
+      records: all.length,
+    };
+  const at = dayNumber(asOf);
+  const threeMonths = dayNumber(addMonths(asOf, -3));
+  const twelveMonths = dayNumber(addMonths(asOf, -12));
+  const base = weightedIndex(all);
+  const recent = weightedIndex(all.filter((e) => e.due > threeMonths));
+  const before = weightedIndex(all.filter((e) => e.due > twelveMonths && e.due <= threeMonths));
+  const index = base.index ?? 80;
+  const trend = recent.index !== null && before.index !== null ? recent.index - before.index : null;
+  const trendPenalty =
+    trend !== null && base.amount > 0 ? TREND_WEIGHT * (before.amount / base.amount) * Math.max(0, -trend) : 0;
+
+  // the worst delinquency: any experience of the window, and any older debt still unpaid
+  let worst = Math.max(...all.map((e) => e.daysBeyondTerms));
+  for (const t of trade)
+    if ((t.paidDate === null || dayNumber(t.paidDate) > at) && dayNumber(t.invoiceDate) <= at)
+      worst = Math.max(worst, at - dayNumber(t.dueDate));
+  const worstCap = paydexKey(worst) + WORST_DELINQUENCY_MARGIN;
+  const subScore = clamp(Math.min(index - trendPenalty, worstCap), 0, 100);
+
+  const loanWorst = Math.max(0, ...all.filter((e) => e.source === 'LOAN').map((e) => e.daysBeyondTerms));
+  let amount = 0;
+  let dbt = 0;
+  for (const e of all) {
+    amount += e.amount;
+    dbt += e.amount * e.daysBeyondTerms;
+  }
+  const capBinds = worstCap < index - trendPenalty;
+  const reasonCode =
+    capBinds && worst >= 90
+      ? 'SEVERE_DELINQUENCY'
+      : loanWorst > 30
+        ? 'LOAN_ARREARS'
+        : trendPenalty >= 1 && trendPenalty >= 80 - index
+          ? 'PAYMENT_TREND_WORSENING'
+          : subScore < 80
+            ? 'PAYMENT_DELAYS'
+            : null;
+  return {
+    factor: 'PAYMENT_BEHAVIOUR',
+    status: 'SCORED',
+    subScore,
+    reasonCode,
+    figures: {
+      paydexIndex: round2(index),
+      weightedDaysBeyondTerms: amount > 0 ? round2(dbt / amount) : null,
+      trend: trend === null ? null : round2(trend),
+      trendPenalty: round2(trendPenalty),
+      worstDaysBeyondTerms: worst,
+      loanWorstDaysPastDue: loanWorst,
+      experiences: all.length,
+    },
+    records: all.length,
+  };
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
