@@ -72,6 +72,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [noDeepRelative, { group: ['@app/testing', '@app/testing/*'], message: 'apps never import the test harness' }] }] },
   },
   {
+    // jest loads its global setup outside the module mapper, so it reaches the libs by path
+    files: ['libs/testing/src/jest/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },

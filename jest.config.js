@@ -16,6 +16,8 @@ const swc = [
 const aliases = {
   '^@app/(domain|config|persistence|jobs|scoring|testing)$': '<rootDir>/libs/$1/src',
   '^@app/(domain|config|persistence|jobs|scoring|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@api/(.*)$': '<rootDir>/apps/api/src/$1',
+  '^@worker/(.*)$': '<rootDir>/apps/worker/src/$1',
 };
 
 module.exports = {

@@ -1,2 +1,1 @@
-import { hello } from '@app/domain';
-console.log(hello('api'));
+console.log('worker: not yet');

@@ -1,1 +1,9 @@
-export {};
+export * from './actor';
+export * from './calendar';
+export * from './canonical-json';
+export * from './credit-code';
+export * from './errors';
+export * from './identity';
+export * from './money';
+export * from './roles';
+export * from './text';

@@ -1,0 +1,9 @@
+import { Field, ObjectType } from '@nestjs/graphql';
+import { UserModel } from '@api/users/models/user.model';
+
+@ObjectType('AuthPayload')
+export class AuthPayloadModel {
+  @Field() accessToken: string;
+  @Field() refreshToken: string;
+  @Field(() => UserModel) user: UserModel;
+}

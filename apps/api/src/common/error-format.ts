@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { HttpException } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@app/domain';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+
+/** Every domain code maps to the contract's `extensions.code`; a new code fails to compile until mapped. */
+const EXTENSION_CODE: Readonly<Record<ErrorCode, string>> = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+};
+
+/** Apollo's own client-error codes: malformed documents and variables are bad input. */
+const CLIENT_ERROR_CODES = new Set([
+  'BAD_USER_INPUT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+const HTTP_STATUS_CODE: Readonly<Record<number, string>> = {
+  400: 'BAD_USER_INPUT',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+};
+
+/**
+ * The input path a GraphQL coercion error is about. graphql-js says, for example,
+ * `Variable "$input" got invalid value "x" at "input.amount"; ...` or
+ * `Field "name" of required type "String!" was not provided.`
+ */
+export function fieldOfClientError(message: string): string {
+  const at = /got invalid value .* at "([^"]+)"/.exec(message);
+  const variable = /Variable "\$([^"]+)"/.exec(message);
+  const missing = /Field "([^"]+)" of required type "[^"]+" was not provided/.exec(message);
+  const notDefined = /Field "([^"]+)" is not defined by type/.exec(message);
+  const argument = /[Aa]rgument "([^"]+)"/.exec(message);
+  const inner = missing?.[1] ?? notDefined?.[1];
+  if (at) return inner ? `${at[1]}.${inner.split('.').pop()}` : at[1];
+  if (variable) return inner ? `${variable[1]}.${inner.split('.').pop()}` : variable[1];
+  if (argument) return argument[1];
+  if (inner) return inner.split('.').pop() ?? 'query';
+  return 'query';
+}
+
+/** PostgreSQL or its pool cannot be reached: a retryable outage, not a bug. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; driverError?: { code?: string } } | null;
+  const code = e?.code ?? e?.driverError?.code;
+  if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '53300'].includes(code)) {
+    return true;
+  }
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e?.message ?? '');
+}
+
+export function createFormatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+
+    if (original instanceof DomainError) {
+      return {
+        message: original.message,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { ...original.details, code: EXTENSION_CODE[original.code] },
+      };
+    }
+
+    if (original instanceof HttpException) {
+      const code = HTTP_STATUS_CODE[original.getStatus()];
+      if (code) return { message: original.message, path: formatted.path, extensions: { code } };
+    }
+
+    const apolloCode = formatted.extensions?.code;
+    if (typeof apolloCode === 'string' && CLIENT_ERROR_CODES.has(apolloCode)) {
+      const given = formatted.extensions?.field;
+      return {
+        message: formatted.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'BAD_USER_INPUT', field: typeof given === 'string' ? given : fieldOfClientError(formatted.message) },
+      };
+    }
+
+    const errorId = randomUUID();
+    if (isDatabaseUnavailable(original)) {
+      logger.warn({ errorId, err: original }, 'database unavailable');
+      return {
+        message: `The service's database is unavailable; retry in a few seconds (reference ${errorId})`,
+        path: formatted.path,
+        extensions: { code: 'INTERNAL_SERVER_ERROR', errorId, retryable: true },
+      };
+    }
+    logger.error({ errorId, err: original, path: formatted.path }, 'unexpected error');
+    return {
+      message: `Unexpected error (reference ${errorId})`,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+    };
+  };
+}

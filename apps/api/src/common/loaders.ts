@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import type { Bank, Company, Consortium } from '@app/domain';
+import { BankRepository, CompanyRepository, ConsortiumRepository } from '@app/persistence';
+import DataLoader from 'dataloader';
+import { DataSource } from 'typeorm';
+
+/** Per-request batching: one query for all the companies a response mentions. */
+export interface Loaders {
+  readonly company: DataLoader<string, Company | null>;
+  readonly consortium: DataLoader<string, Consortium | null>;
+  readonly bank: DataLoader<string, Bank | null>;
+  readonly membersOfConsortium: DataLoader<string, Company[]>;
+}
+
+function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>): DataLoader<string, T | null> {
+  return new DataLoader<string, T | null>(async (ids) => {
+    const found = new Map((await load(ids)).map((item) => [item.id, item]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+}
+
+@Injectable()
+export class LoaderFactory {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly companies: CompanyRepository,
+    private readonly consortia: ConsortiumRepository,
+    private readonly banks: BankRepository,
+  ) {}
+
+  create(): Loaders {
+    const db = this.dataSource.manager;
+    return {
+      company: byId((ids) => this.companies.findByIds(db, ids)),
+      consortium: byId((ids) => this.consortia.findByIds(db, ids)),
+      bank: byId((ids) => this.banks.findByIds(db, ids)),
+      membersOfConsortium: new DataLoader<string, Company[]>(async (ids) => {
+        const all = await this.companies.listByConsortia(db, ids);
+        return ids.map((id) => all.filter((c) => c.consortiumId === id));
+      }),
+    };
+  }
+}

@@ -1,0 +1,13 @@
+import type { Actor, DomainError } from '@app/domain';
+import type { FastifyRequest } from 'fastify';
+import type { Loaders } from './loaders';
+
+/** What every resolver gets for one GraphQL request. */
+export interface RequestContext {
+  readonly req: FastifyRequest;
+  /** null when the request carried no credentials, or bad ones (see authError) */
+  readonly actor: Actor | null;
+  readonly authError: DomainError | null;
+  readonly loaders: Loaders;
+  readonly ip: string;
+}

@@ -1,0 +1,111 @@
+import type { Actor, Role } from '@app/domain';
+
+/**
+ * How the caller stands to the object of an operation, most specific first:
+ * - `ownCompany`: the object is the caller's own company (a MEMBER)
+ * - `ownConsortium`: it belongs to the caller's consortium (a COORDINATOR, or a MEMBER's
+ *   fellow member)
+ * - `ownBank`: it belongs to the caller's bank
+ * - `consented`: a company that has an active consent for the caller's bank
+ * - `foreign`: it belongs to another company, consortium or bank
+ * - `global`: the operation has no tenant (creating a consortium, signing in)
+ */
+export const Relation = {
+  OWN_COMPANY: 'ownCompany',
+  OWN_CONSORTIUM: 'ownConsortium',
+  OWN_BANK: 'ownBank',
+  CONSENTED: 'consented',
+  FOREIGN: 'foreign',
+  GLOBAL: 'global',
+} as const;
+export type Relation = (typeof Relation)[keyof typeof Relation];
+export const RELATIONS: readonly Relation[] = Object.values(Relation);
+
+/** What an operation acts on, as far as access is concerned. */
+export interface PolicyTarget {
+  readonly companyId?: string | null;
+  readonly consortiumId?: string | null;
+  readonly bankId?: string | null;
+  /** for bank reads: whether the company has an active consent for the caller's bank */
+  readonly consentForCallerBank?: boolean;
+}
+
+export function relationOf(actor: Actor, target: PolicyTarget): Relation {
+  if (target.companyId && actor.companyId === target.companyId) return Relation.OWN_COMPANY;
+  if (target.consortiumId && actor.consortiumId === target.consortiumId) return Relation.OWN_CONSORTIUM;
+  if (target.bankId && actor.bankId === target.bankId) return Relation.OWN_BANK;
+  if (actor.role === 'BANK' && target.companyId && target.consentForCallerBank) return Relation.CONSENTED;
+  if (target.companyId || target.consortiumId || target.bankId) return Relation.FOREIGN;
+  return Relation.GLOBAL;
+}
+
+const ALL: readonly Relation[] = RELATIONS;
+const { OWN_COMPANY, OWN_CONSORTIUM } = Relation;
+
+type Rule = Readonly<Partial<Record<Role, readonly Relation[]>>>;
+
+/**
+ * The access policy: operation x role -> the relations under which it is allowed.
+ * Anything not listed is refused. Services ask it before acting, field resolvers before
+ * revealing, and the authorization matrix test (test/authorization/) reads this table and
+ * proves the running API follows it. Rules that depend on data beyond the relation (a
+ * record's status, give-to-get) are checked by the service after the policy allows.
+ */
+export const POLICY = {
+  'me.read': { ADMIN: ALL, COORDINATOR: ALL, MEMBER: ALL, BANK: ALL },
+
+  'consortium.create': { ADMIN: ALL },
+  'consortium.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_CONSORTIUM] },
+  'consortium.members.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_CONSORTIUM] },
+  'consortium.standing.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
+
+  'bank.create': { ADMIN: ALL },
+  'bank.apiKeys.manage': { ADMIN: ALL },
+
+  'company.register': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
+  'company.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY, OWN_CONSORTIUM] },
+  'company.rating.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY] },
+
+  /** creating a MEMBER user for a company (the target is that company) */
+  'user.create.member': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
+  /** creating ADMIN, COORDINATOR and BANK users */
+  'user.create.staff': { ADMIN: ALL },
+
+  'audit.verify': { ADMIN: ALL },
+} as const satisfies Record<string, Rule>;
+
+export type Operation = keyof typeof POLICY;
+export const OPERATIONS = Object.keys(POLICY) as Operation[];
+
+export function isAllowed(actor: Actor, operation: Operation, target: PolicyTarget = {}): boolean {
+  const rule: Rule = POLICY[operation];
+  const relations = rule[actor.role];
+  return relations !== undefined && relations.includes(relationOf(actor, target));
+}
+
+/**
+ * Every GraphQL operation and sensitive field, and the policy operation that guards it
+ * (`public` for sign-in, which needs no caller). The authorization matrix test fails when
+ * the schema has a Query or Mutation field, or a field listed in SENSITIVE_FIELDS, that is
+ * missing here: nothing ships unchecked.
+ */
+export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
+  'Query.me': 'me.read',
+  'Query.consortium': 'consortium.read',
+  'Query.company': 'company.read',
+  'Query.verifyAuditLog': 'audit.verify',
+  'Mutation.login': 'public',
+  'Mutation.refreshToken': 'public',
+  'Mutation.createConsortium': 'consortium.create',
+  'Mutation.createBank': 'bank.create',
+  'Mutation.createApiKey': 'bank.apiKeys.manage',
+  'Mutation.revokeApiKey': 'bank.apiKeys.manage',
+  'Mutation.registerCompany': 'company.register',
+  'Mutation.createUser': 'user.create.member',
+  'Consortium.members': 'consortium.members.read',
+  'Consortium.standing': 'consortium.standing.read',
+  'Company.rating': 'company.rating.read',
+};
+
+/** Object fields that reveal more than their parent, each guarded on its own. */
+export const SENSITIVE_FIELDS: readonly string[] = ['Consortium.members', 'Consortium.standing', 'Company.rating'];

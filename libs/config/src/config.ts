@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * The platform's configuration: every variable of shared/api/README.md plus the tuning
+ * knobs of our own, read from the environment once at start (only this lib reads
+ * `process.env`). An invalid value is a start-up failure naming the variable.
+ */
+export interface AppConfig {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly queuePrefix: string;
+  readonly port: number;
+  readonly host: string;
+  readonly jwt: {
+    readonly secret: string;
+    /** true when no JWT_SECRET was given and a random one is used for this process */
+    readonly generated: boolean;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTtlSeconds: number;
+    readonly refreshTtlSeconds: number;
+  };
+  readonly bootstrapAdmin: { readonly email: string; readonly password: string } | null;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly login: { readonly maxFailuresPerAccount: number; readonly maxFailuresPerAddress: number; readonly windowSeconds: number };
+  readonly graphql: { readonly maxDepth: number; readonly maxComplexity: number; readonly maxAliases: number };
+  readonly dbPoolSize: number;
+  readonly worker: {
+    readonly concurrency: number;
+    /** the worker's readiness fails when jobs have waited this long with none running */
+    readonly stuckAfterSeconds: number;
+    readonly healthPort: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+interface Reader {
+  problems: string[];
+  env: Env;
+}
+
+function read(r: Reader, name: string): string | undefined {
+  const value = r.env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function url(r: Reader, name: string, fallback: string, protocols: readonly string[]): string {
+  const value = read(r, name) ?? fallback;
+  try {
+    const parsed = new URL(value);
+    if (!protocols.includes(parsed.protocol)) {
+      r.problems.push(`${name}: must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL, got protocol "${parsed.protocol}"`);
+    } else if (!parsed.hostname) {
+      r.problems.push(`${name}: the URL has no host`);
+    }
+  } catch {
+    r.problems.push(`${name}: not a valid URL`);
+  }
+  return value;
+}
+
+function int(r: Reader, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(r, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) {
+    r.problems.push(`${name}: must be a whole number between ${min} and ${max}, got "${raw}"`);
+    return fallback;
+  }
+  const value = Number(raw);
+  if (value < min || value > max) r.problems.push(`${name}: must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function oneOf<T extends string>(r: Reader, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = read(r, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    r.problems.push(`${name}: must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return fallback;
+  }
+  return raw as T;
+}
+
+/** Reads and checks the whole configuration; throws ConfigError listing every problem. */
+export function loadConfig(env: Env): AppConfig {
+  const r: Reader = { problems: [], env };
+  const nodeEnv = oneOf(r, 'NODE_ENV', 'development', ['development', 'production', 'test'] as const);
+
+  const databaseUrl = url(r, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/credit_alliance', ['postgres:', 'postgresql:']);
+  const redisUrl = url(r, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']);
+
+  const queuePrefix = read(r, 'QUEUE_PREFIX') ?? 'ca';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(queuePrefix)) {
+    r.problems.push('QUEUE_PREFIX: use 1-64 letters, digits, "_", "." or "-" (no ":", which BullMQ uses as a separator)');
+  }
+
+  const port = int(r, 'PORT', 3000, 1, 65535);
+  const host = read(r, 'HOST') ?? '0.0.0.0';
+
+  const givenSecret = read(r, 'JWT_SECRET');
+  if (givenSecret !== undefined && Buffer.byteLength(givenSecret) < 32) {
+    r.problems.push('JWT_SECRET: too short; use at least 32 characters (256 bits) of random text');
+  }
+  if (givenSecret === undefined && nodeEnv === 'production') {
+    r.problems.push('JWT_SECRET: required when NODE_ENV=production');
+  }
+
+  const adminEmail = read(r, 'BOOTSTRAP_ADMIN_EMAIL');
+  const adminPassword = read(r, 'BOOTSTRAP_ADMIN_PASSWORD');
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    r.problems.push('BOOTSTRAP_ADMIN_EMAIL / BOOTSTRAP_ADMIN_PASSWORD: set both or neither');
+  }
+  if (adminEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(adminEmail)) {
+    r.problems.push('BOOTSTRAP_ADMIN_EMAIL: not an email address');
+  }
+  if (adminPassword !== undefined && [...adminPassword].length < 12) {
+    r.problems.push('BOOTSTRAP_ADMIN_PASSWORD: must be at least 12 characters');
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    databaseUrl,
+    redisUrl,
+    queuePrefix,
+    port,
+    host,
+    jwt: {
+      secret: givenSecret ?? randomBytes(48).toString('base64url'),
+      generated: givenSecret === undefined,
+      issuer: 'credit-alliance',
+      audience: 'credit-alliance-api',
+      accessTtlSeconds: int(r, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 3600),
+      refreshTtlSeconds: int(r, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86400, 3600, 90 * 86400),
+    },
+    bootstrapAdmin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : null,
+    logLevel: oneOf(r, 'LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    login: {
+      maxFailuresPerAccount: int(r, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),
+      maxFailuresPerAddress: int(r, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1, 100000),
+      windowSeconds: int(r, 'LOGIN_FAILURE_WINDOW_SECONDS', 900, 10, 86400),
+    },
+    graphql: {
+      maxDepth: int(r, 'GRAPHQL_MAX_DEPTH', 10, 2, 50),
+      maxComplexity: int(r, 'GRAPHQL_MAX_COMPLEXITY', 2000, 10, 1_000_000),
+      maxAliases: int(r, 'GRAPHQL_MAX_ALIASES', 30, 1, 1000),
+    },
+    dbPoolSize: int(r, 'DB_POOL_SIZE', 10, 1, 200),
+    worker: {
+      concurrency: int(r, 'WORKER_CONCURRENCY', 8, 1, 256),
+      stuckAfterSeconds: int(r, 'WORKER_STUCK_AFTER_SECONDS', 60, 5, 3600),
+      healthPort: int(r, 'WORKER_HEALTH_PORT', 3001, 0, 65535),
+    },
+  };
+
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
+
+/**
+ * For a process's start: the configuration, or one line per bad variable on stderr and
+ * exit code 1. Nothing starts on a half-valid configuration.
+ */
+export function loadConfigOrExit(env: Env = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const line of error.problems) process.stderr.write(`configuration error: ${line}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,4 @@
+import { Foundation1764300000000 } from './1764300000000-foundation';
+
+/** Every migration, in order. A new migration is a new file, listed here last. */
+export const MIGRATIONS = [Foundation1764300000000];

@@ -1,0 +1,39 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import type { AppConfig } from '@app/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import {
+  ApiKeyRepository,
+  AuditLogRepository,
+  BankRepository,
+  CompanyRepository,
+  ConsortiumRepository,
+  LoginFailureRepository,
+  SessionRepository,
+  UserRepository,
+} from './repositories';
+import { dataSourceOptions } from './database';
+
+export const REPOSITORIES = [
+  ApiKeyRepository,
+  AuditLogRepository,
+  BankRepository,
+  CompanyRepository,
+  ConsortiumRepository,
+  LoginFailureRepository,
+  SessionRepository,
+  UserRepository,
+];
+
+/** The DataSource and every repository, for the api and the worker. */
+@Global()
+@Module({})
+export class PersistenceModule {
+  static forRoot(config: AppConfig, applicationName: string): DynamicModule {
+    return {
+      module: PersistenceModule,
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config, applicationName), retryAttempts: 3, retryDelay: 1000 })],
+      providers: REPOSITORIES,
+      exports: REPOSITORIES,
+    };
+  }
+}

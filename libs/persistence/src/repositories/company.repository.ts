@@ -1,0 +1,71 @@
+import { ConflictError, type Company } from '@app/domain';
+import type { Db } from '../database';
+import { isPgError, PgCode } from './pg-errors';
+
+interface CompanyRow {
+  id: string;
+  consortium_id: string;
+  credit_code: string;
+  name: string;
+  joined_on: string;
+  created_at: Date;
+}
+
+const COLUMNS = `id, consortium_id, credit_code, name, to_char(joined_on, 'YYYY-MM-DD') AS joined_on, created_at`;
+
+const toCompany = (r: CompanyRow): Company => ({
+  id: r.id,
+  consortiumId: r.consortium_id,
+  creditCode: r.credit_code,
+  name: r.name,
+  joinedOn: r.joined_on,
+  createdAt: r.created_at,
+});
+
+export class CompanyRepository {
+  async insert(db: Db, consortiumId: string, input: { creditCode: string; name: string; joinedOn?: string }): Promise<Company> {
+    try {
+      const rows: CompanyRow[] = await db.query(
+        `INSERT INTO companies (consortium_id, credit_code, name, joined_on)
+         VALUES ($1, $2, $3, coalesce($4::date, current_date)) RETURNING ${COLUMNS}`,
+        [consortiumId, input.creditCode, input.name, input.joinedOn ?? null],
+      );
+      return toCompany(rows[0]);
+    } catch (error) {
+      if (isPgError(error, PgCode.UNIQUE_VIOLATION)) {
+        throw new ConflictError(`A company with credit code ${input.creditCode} is already registered`, { field: 'input.creditCode' });
+      }
+      throw error;
+    }
+  }
+
+  async findById(db: Db, id: string): Promise<Company | null> {
+    const rows: CompanyRow[] = await db.query(`SELECT ${COLUMNS} FROM companies WHERE id = $1`, [id]);
+    return rows[0] ? toCompany(rows[0]) : null;
+  }
+
+  async findByIds(db: Db, ids: readonly string[]): Promise<Company[]> {
+    const rows: CompanyRow[] = await db.query(`SELECT ${COLUMNS} FROM companies WHERE id = ANY($1::uuid[])`, [ids]);
+    return rows.map(toCompany);
+  }
+
+  async findByCreditCode(db: Db, creditCode: string): Promise<Company | null> {
+    const rows: CompanyRow[] = await db.query(`SELECT ${COLUMNS} FROM companies WHERE credit_code = $1`, [creditCode]);
+    return rows[0] ? toCompany(rows[0]) : null;
+  }
+
+  /** The members of one consortium, by name (names compare as stored, UTF-8). */
+  async listByConsortium(db: Db, consortiumId: string): Promise<Company[]> {
+    const rows: CompanyRow[] = await db.query(`SELECT ${COLUMNS} FROM companies WHERE consortium_id = $1 ORDER BY name, id`, [consortiumId]);
+    return rows.map(toCompany);
+  }
+
+  /** Members of many consortia at once, for a DataLoader. */
+  async listByConsortia(db: Db, consortiumIds: readonly string[]): Promise<Company[]> {
+    const rows: CompanyRow[] = await db.query(
+      `SELECT ${COLUMNS} FROM companies WHERE consortium_id = ANY($1::uuid[]) ORDER BY name, id`,
+      [consortiumIds],
+    );
+    return rows.map(toCompany);
+  }
+}

@@ -1,0 +1,22 @@
+/** PostgreSQL error codes the repositories translate into domain errors. */
+export const PgCode = {
+  UNIQUE_VIOLATION: '23505',
+  FOREIGN_KEY_VIOLATION: '23503',
+  CHECK_VIOLATION: '23514',
+} as const;
+
+export interface PgError {
+  readonly code: string;
+  readonly constraint?: string;
+}
+
+export function isPgError(error: unknown, code?: string): error is PgError {
+  const candidate = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const actual = candidate?.code ?? candidate?.driverError?.code;
+  return typeof actual === 'string' && (code === undefined || actual === code);
+}
+
+export function pgConstraint(error: unknown): string | undefined {
+  const candidate = error as { constraint?: string; driverError?: { constraint?: string } };
+  return candidate.constraint ?? candidate.driverError?.constraint;
+}

@@ -1,0 +1,4 @@
+export * from './credit-codes';
+export * from './factories';
+export * from './graphql-client';
+export * from './test-config';

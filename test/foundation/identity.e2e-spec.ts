@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { onlyError, randomCreditCode, TEST_PASSWORD } from '@app/testing';
+import { type RunningApi, startApi } from '../support/api';
+import { createWorld, signIn, type World } from '../support/world';
+
+const REGISTER = `mutation($input: RegisterCompanyInput!) { registerCompany(input: $input) { id creditCode name consortium { id name } } }`;
+const CREATE_USER = `mutation($input: CreateUserInput!) { createUser(input: $input) { id email role company { id } consortium { id } bank { id } } }`;
+const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken user { id role } } }`;
+const REFRESH = `mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken user { id } } }`;
+
+describe('identity and tenancy (GraphQL over HTTP)', () => {
+  let api: RunningApi;
+  let world: World;
+
+  beforeAll(async () => {
+    api = await startApi();
+    world = await createWorld(api);
+  });
+  afterAll(async () => api.close());
+
+  it('an ADMIN creates a consortium, a bank, a company with a Chinese name, and users', async () => {
+    const admin = world.admin.client;
+    const { createConsortium } = await admin.ok<{ createConsortium: { id: string; name: string } }>(
+      `mutation($input: CreateConsortiumInput!) { createConsortium(input: $input) { id name region industry } }`,
+      { input: { name: `瑞安汽摩配产业联盟 ${Date.now()}`, region: '浙江省瑞安市', industry: '汽摩配' } },
+    );
+    expect(createConsortium.name).toMatch(/^瑞安汽摩配产业联盟/);
+
+    const code = randomCreditCode();
+    const { registerCompany } = await admin.ok<{ registerCompany: { id: string; creditCode: string; name: string; consortium: { id: string } } }>(REGISTER, {
+      input: { consortiumId: createConsortium.id, creditCode: code.toLowerCase(), name: '  瑞安市塘下镇精工汽配有限公司  ' },
+    });
+    expect(registerCompany).toMatchObject({ creditCode: code, name: '瑞安市塘下镇精工汽配有限公司', consortium: { id: createConsortium.id } });
+
+    const { company } = await admin.ok<{ company: { name: string } }>(`query($id: ID!) { company(id: $id) { name } }`, { id: registerCompany.id });
+    expect(company.name).toBe('瑞安市塘下镇精工汽配有限公司');
+
+    const email = `member-${Date.now()}@ruian.example.cn`;
+    const { createUser } = await admin.ok<{ createUser: { role: string; company: { id: string } } }>(CREATE_USER, {
+      input: { email, password: 'a long enough password', role: 'MEMBER', companyId: registerCompany.id },
+    });
+    expect(createUser).toMatchObject({ role: 'MEMBER', company: { id: registerCompany.id } });
+    const login = await api.client.ok<{ login: { user: { role: string } } }>(LOGIN, { e: email.toUpperCase(), p: 'a long enough password' });
+    expect(login.login.user.role).toBe('MEMBER');
+  });
+
+  it('refuses an invalid credit code naming the field, and a duplicate as CONFLICT', async () => {
+    const admin = world.admin.client;
+    const bad = onlyError(await admin.request(REGISTER, { input: { consortiumId: world.home.consortium.id, creditCode: '91330300MA2AYBGX0A', name: 'x' } }));
+    expect(bad.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.creditCode' });
+    const duplicate = onlyError(
+      await admin.request(REGISTER, { input: { consortiumId: world.home.consortium.id, creditCode: world.home.companyA.creditCode, name: '重复公司' } }),
+    );
+    expect(duplicate.extensions?.code).toBe('CONFLICT');
+  });
+
+  it('lets a COORDINATOR register companies and create MEMBER users only in its own consortium', async () => {
+    const coordinator = world.home.coordinator.client;
+    const own = await coordinator.ok<{ registerCompany: { id: string } }>(REGISTER, {
+      input: { consortiumId: world.home.consortium.id, creditCode: randomCreditCode(), name: '温州市龙湾区新会员鞋材厂' },
+    });
+    expect(own.registerCompany.id).toBeTruthy();
+    const foreign = onlyError(
+      await coordinator.request(REGISTER, { input: { consortiumId: world.other.consortium.id, creditCode: randomCreditCode(), name: 'x' } }),
+    );
+    expect(foreign.extensions?.code).toBe('FORBIDDEN');
+
+    const member = await coordinator.ok<{ createUser: { role: string } }>(CREATE_USER, {
+      input: { email: `m-${Date.now()}@x.cn`, password: 'another long password', role: 'MEMBER', companyId: own.registerCompany.id },
+    });
+    expect(member.createUser.role).toBe('MEMBER');
+    const otherMember = onlyError(
+      await coordinator.request(CREATE_USER, {
+        input: { email: `m2-${Date.now()}@x.cn`, password: 'another long password', role: 'MEMBER', companyId: world.other.companyA.id },
+      }),
+    );
+    expect(otherMember.extensions?.code).toBe('FORBIDDEN');
+    const staff = onlyError(
+      await coordinator.request(CREATE_USER, {
+        input: { email: `c-${Date.now()}@x.cn`, password: 'another long password', role: 'COORDINATOR', consortiumId: world.home.consortium.id },
+      }),
+    );
+    expect(staff.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('answers createUser bad input with the field at fault, and writes nothing', async () => {
+    const admin = world.admin.client;
+    const email = `short-${Date.now()}@x.cn`;
+    const short = onlyError(await admin.request(CREATE_USER, { input: { email, password: 'too short', role: 'ADMIN' } }));
+    expect(short.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.password' });
+    const noCompany = onlyError(await admin.request(CREATE_USER, { input: { email, password: 'long enough password', role: 'MEMBER' } }));
+    expect(noCompany.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.companyId' });
+    const unknown = onlyError(
+      await admin.request(CREATE_USER, { input: { email, password: 'long enough password', role: 'MEMBER', companyId: '00000000-0000-4000-8000-000000000000' } }),
+    );
+    expect(unknown.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.companyId' });
+    const rows: unknown[] = await api.dataSource.query('SELECT 1 FROM users WHERE email = $1', [email]);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('me answers who the caller is; without a token it is UNAUTHENTICATED', async () => {
+    const { me } = await world.home.memberA.client.ok<{ me: { id: string; role: string; company: { id: string } } }>(
+      '{ me { id role company { id } consortium { id } bank { id } } }',
+    );
+    expect(me).toMatchObject({ id: world.home.memberA.user.id, role: 'MEMBER', company: { id: world.home.companyA.id } });
+    expect(onlyError(await api.client.request('{ me { id } }')).extensions?.code).toBe('UNAUTHENTICATED');
+    expect(onlyError(await api.client.withToken('not.a.jwt').request('{ me { id } }')).extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('rotates refresh tokens, and a reused one ends the session', async () => {
+    const user = await world.factories.user('MEMBER', { companyId: world.home.companyB.id });
+    const first = await api.client.ok<{ login: { refreshToken: string } }>(LOGIN, { e: user.email, p: TEST_PASSWORD });
+    const second = await api.client.ok<{ refreshToken: { refreshToken: string; user: { id: string } } }>(REFRESH, { t: first.login.refreshToken });
+    expect(second.refreshToken.user.id).toBe(user.id);
+    // the first token again: theft assumed, the whole session ends
+    expect(onlyError(await api.client.request(REFRESH, { t: first.login.refreshToken })).extensions?.code).toBe('UNAUTHENTICATED');
+    // so the newest token of that session no longer works either
+    expect(onlyError(await api.client.request(REFRESH, { t: second.refreshToken.refreshToken })).extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('rate-limits failed sign-ins per account, with the same answer for unknown emails', async () => {
+    const user = await world.factories.user('MEMBER', { companyId: world.home.companyB.id });
+    const wrong = onlyError(await api.client.request(LOGIN, { e: user.email, p: 'wrong password!!' }));
+    const unknown = onlyError(await api.client.request(LOGIN, { e: `nobody-${Date.now()}@x.cn`, p: 'wrong password!!' }));
+    expect(wrong.message).toBe(unknown.message);
+    for (let i = 1; i < api.config.login.maxFailuresPerAccount; i += 1) await api.client.request(LOGIN, { e: user.email, p: 'wrong password!!' });
+    const locked = onlyError(await api.client.request(LOGIN, { e: user.email, p: TEST_PASSWORD }));
+    expect(locked.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(locked.message).toMatch(/Too many failed sign-in attempts/);
+  });
+
+  it('lets a bank system authenticate with an API key, until it is revoked', async () => {
+    const created = await world.admin.client.ok<{ createApiKey: { apiKey: { id: string }; secret: string } }>(
+      `mutation($b: ID!) { createApiKey(bankId: $b, name: "core banking") { apiKey { id prefix } secret } }`,
+      { b: world.bank.id },
+    );
+    const secret = created.createApiKey.secret;
+    const keyed = api.client.withHeaders({ 'x-api-key': secret });
+    // an API key is a bank, not a user: it has no "me", but it is authenticated
+    expect(onlyError(await keyed.request('{ me { id } }')).extensions?.code).toBe('FORBIDDEN');
+    const stored: { key_hash: Buffer }[] = await api.dataSource.query('SELECT key_hash FROM api_keys WHERE id = $1', [created.createApiKey.apiKey.id]);
+    expect(stored[0].key_hash.toString('utf8')).not.toContain(secret);
+    await world.admin.client.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: created.createApiKey.apiKey.id });
+    expect(onlyError(await keyed.request('{ me { id } }')).extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('hashes passwords with argon2id at OWASP parameters', async () => {
+    const rows: { password_hash: string }[] = await api.dataSource.query('SELECT password_hash FROM users WHERE id = $1', [world.home.memberA.user.id]);
+    expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+  });
+
+  it('signs in a user created through the API and the token carries its tenant', async () => {
+    const signed = await signIn(api, world.home.coordinator.user);
+    const { me } = await signed.client.ok<{ me: { consortium: { id: string } } }>('{ me { consortium { id } } }');
+    expect(me.consortium.id).toBe(world.home.consortium.id);
+  });
+});

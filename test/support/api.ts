@@ -1,0 +1,32 @@
+import type { AppConfig } from '@app/config';
+import { GraphQLClient, testConfig } from '@app/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { createApiApp } from '@api/bootstrap';
+
+export interface RunningApi {
+  readonly app: NestFastifyApplication;
+  readonly url: string;
+  readonly config: AppConfig;
+  readonly dataSource: DataSource;
+  readonly client: GraphQLClient;
+  close(): Promise<void>;
+}
+
+/** The real API on a free port, against the run's database and this worker's Redis prefix. */
+export async function startApi(overrides: Record<string, string> = {}): Promise<RunningApi> {
+  const config = testConfig(overrides);
+  const app = await createApiApp(config);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  if (!address || typeof address === 'string') throw new Error('the API did not bind a TCP port');
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    app,
+    url,
+    config,
+    dataSource: app.get(DataSource),
+    client: new GraphQLClient(url),
+    close: () => app.close(),
+  };
+}
