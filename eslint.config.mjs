@@ -65,7 +65,7 @@ export default tseslint.config(
   },
   { files: ['libs/jobs/**/*.ts'], rules: onlyFrom(['domain'], frameworks.filter((p) => p.group[0] !== 'bullmq')) },
   { files: ['libs/config/**/*.ts'], rules: onlyFrom(['domain']) },
-  { files: ['libs/persistence/**/*.ts'], rules: onlyFrom(['domain', 'config']) },
+  { files: ['libs/persistence/**/*.ts'], rules: onlyFrom(['domain', 'config', 'jobs']) },
   { files: ['libs/testing/**/*.ts'], rules: onlyFrom(['domain', 'config', 'persistence', 'jobs', 'scoring']) },
   {
     files: ['apps/**/*.ts'],

@@ -1,1 +1,22 @@
-console.log('worker: not yet');
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { loadConfigOrExit } from '@app/config';
+import { DataSource } from 'typeorm';
+import { startHealthServer } from './health/health-server';
+import { QueueRunner } from './queues/queue-runner.service';
+import { WorkerModule } from './worker.module';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn', 'log'] });
+  app.enableShutdownHooks();
+  const health = await startHealthServer(config, app.get(DataSource), app.get(QueueRunner));
+  process.once('SIGTERM', () => health.close());
+  process.once('SIGINT', () => health.close());
+  process.stdout.write(`Credit Alliance worker running; health on :${config.worker.healthPort}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`the worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

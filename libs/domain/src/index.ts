@@ -5,5 +5,6 @@ export * from './credit-code';
 export * from './errors';
 export * from './identity';
 export * from './money';
+export * from './ratings';
 export * from './roles';
 export * from './text';

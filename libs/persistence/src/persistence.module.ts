@@ -8,7 +8,10 @@ import {
   CompanyRepository,
   ConsortiumRepository,
   LoginFailureRepository,
+  OutboxRepository,
+  RatingRepository,
   SessionRepository,
+  StandingRepository,
   UserRepository,
 } from './repositories';
 import { dataSourceOptions } from './database';
@@ -20,7 +23,10 @@ export const REPOSITORIES = [
   CompanyRepository,
   ConsortiumRepository,
   LoginFailureRepository,
+  OutboxRepository,
+  RatingRepository,
   SessionRepository,
+  StandingRepository,
   UserRepository,
 ];
 

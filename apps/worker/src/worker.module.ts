@@ -1,0 +1,19 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import type { AppConfig } from '@app/config';
+import { PersistenceModule } from '@app/persistence';
+import { QueueRunner } from './queues/queue-runner.service';
+import { WORKER_CONFIG } from './worker.tokens';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      global: true,
+      imports: [DiscoveryModule, PersistenceModule.forRoot(config, 'credit-alliance-worker')],
+      providers: [{ provide: WORKER_CONFIG, useValue: config }, QueueRunner],
+      exports: [WORKER_CONFIG, QueueRunner],
+    };
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Queue and job names live in Redis: once released they never change. A job whose payload
+ * changes gets a new versioned name (`recompute-company.v2`), and both are handled until
+ * the old one has drained. Payloads carry ids only: Redis keeps them in clear text.
+ */
+export const QueueName = {
+  /** ratings: one company, a consortium's standing, the full recompute */
+  RATINGS: 'ratings',
+  /** records: imports, dispute deadlines, notices, time-driven expiry */
+  RECORDS: 'records',
+  /** outbound deliveries to banks */
+  DELIVERIES: 'deliveries',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+export const JobName = {
+  RECOMPUTE_COMPANY: 'recompute-company.v1',
+  RECOMPUTE_STANDING: 'recompute-standing.v1',
+  FULL_RECOMPUTE: 'full-recompute.v1',
+  IMPORT_RECORDS: 'import-records.v1',
+  DISPUTE_DEADLINE: 'dispute-deadline.v1',
+  DAILY_MAINTENANCE: 'daily-maintenance.v1',
+  DELIVER_WEBHOOK: 'deliver-webhook.v1',
+} as const;
+export type JobName = (typeof JobName)[keyof typeof JobName];
+
+/** The payload of each job: ids and small parameters, never credit data. */
+export interface JobPayloads {
+  [JobName.RECOMPUTE_COMPANY]: { readonly companyId: string; readonly reason: string };
+  [JobName.RECOMPUTE_STANDING]: { readonly consortiumId: string };
+  [JobName.FULL_RECOMPUTE]: { readonly runId: string };
+  [JobName.IMPORT_RECORDS]: { readonly importId: string };
+  [JobName.DISPUTE_DEADLINE]: { readonly recordId: string; readonly stage: 'alert' | 'escalate' };
+  [JobName.DAILY_MAINTENANCE]: { readonly day: string };
+  [JobName.DELIVER_WEBHOOK]: { readonly deliveryId: string };
+}
+
+export type JobPayload<N extends JobName> = JobPayloads[N];
+
+export interface JobSpec {
+  readonly queue: QueueName;
+  readonly attempts: number;
+  /** exponential backoff seed, ms: delays of seed, 2*seed, 4*seed... */
+  readonly backoffMs: number;
+  /** BullMQ deduplication id for a payload: at most one waiting job per id, latest data wins */
+  readonly dedupId?: (payload: never) => string;
+  /** debounce: wait this long for more of the same before running */
+  readonly debounceMs?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** One map from job name to queue and default options, shared by producer and consumer. */
+export const JOBS: { readonly [N in JobName]: JobSpec & { readonly dedupId?: (payload: JobPayloads[N]) => string } } = {
+  [JobName.RECOMPUTE_COMPANY]: { queue: QueueName.RATINGS, attempts: 8, backoffMs: 1_000, dedupId: (p) => `company-${p.companyId}` },
+  [JobName.RECOMPUTE_STANDING]: {
+    queue: QueueName.RATINGS,
+    attempts: 8,
+    backoffMs: 1_000,
+    dedupId: (p) => `standing-${p.consortiumId}`,
+    debounceMs: 2_000,
+  },
+  [JobName.FULL_RECOMPUTE]: { queue: QueueName.RATINGS, attempts: 20, backoffMs: 5_000, dedupId: (p) => `full-${p.runId}` },
+  [JobName.IMPORT_RECORDS]: { queue: QueueName.RECORDS, attempts: 5, backoffMs: 2_000, dedupId: (p) => `import-${p.importId}` },
+  [JobName.DISPUTE_DEADLINE]: { queue: QueueName.RECORDS, attempts: 10, backoffMs: 5_000 },
+  [JobName.DAILY_MAINTENANCE]: { queue: QueueName.RECORDS, attempts: 10, backoffMs: 60_000, dedupId: (p) => `daily-${p.day}` },
+  // retried with exponential backoff for about 24 hours: 30 s * 2^11 is about 17 h, the sum about 34 h
+  [JobName.DELIVER_WEBHOOK]: { queue: QueueName.DELIVERIES, attempts: 12, backoffMs: 30_000 },
+};
+
+/** Completed jobs are kept an hour (for Bull Board), failed ones a week, for inspection. */
+export const RETENTION = {
+  removeOnComplete: { age: 3_600, count: 10_000 },
+  removeOnFail: { age: 7 * DAY_MS / 1000, count: 100_000 },
+} as const;
+
+export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);
+export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
+
+export function jobsOfQueue(queue: QueueName): JobName[] {
+  return ALL_JOB_NAMES.filter((name) => JOBS[name].queue === queue);
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`unhandled case: ${String(value)}`);
+}
