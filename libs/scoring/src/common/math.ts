@@ -10,15 +10,14 @@ export const roundFen = (x: number): number => (x < 0 ? -Math.round(-x) : Math.r
 
 /** Piecewise-linear interpolation through points sorted by x; flat beyond both ends. */
 export function interpolate(points: readonly (readonly [number, number])[], x: number): number {
-  if (x <= points[0][0]) return points[0][1];
-  const last = points[points.length - 1];
-  if (x >= last[0]) return last[1];
+  const first = points[0];
+  if (x <= first[0]) return first[1];
   for (let k = 1; k < points.length; k += 1) {
-    const [x1, y1] = points[k];
-    if (x <= x1) {
-      const [x0, y0] = points[k - 1];
-      return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+    const p1 = points[k];
+    if (x <= p1[0]) {
+      const p0 = points[k - 1];
+      return p0[1] + ((p1[1] - p0[1]) * (x - p0[0])) / (p1[0] - p0[0]);
     }
   }
-  return last[1];
+  return points[points.length - 1][1];
 }

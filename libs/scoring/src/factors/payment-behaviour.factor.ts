@@ -8,7 +8,13 @@ interface Experience {
   readonly amount: number;
   readonly due: number;
   readonly daysBeyondTerms: number;
+  /** paydexKey(daysBeyondTerms) */
+  readonly key: number;
   readonly source: 'TRADE' | 'LOAN';
+}
+
+function experience(amount: number, due: number, daysBeyondTerms: number, source: 'TRADE' | 'LOAN'): Experience {
+  return { amount, due, daysBeyondTerms, key: paydexKey(daysBeyondTerms), source };
 }
 
 /** At least three experiences before the factor speaks (D&B: PAYDEX "cannot be calculated with fewer than three"). */
@@ -24,9 +30,12 @@ export const WORST_DELINQUENCY_MARGIN = 30;
  * prompt, as in D&B's trade lines). A payment after `asOf` is not known yet at `asOf`.
  */
 export function daysBeyondTermsAsOf(dueDate: IsoDate, paidDate: IsoDate | null, asOf: IsoDate): number {
-  const due = dayNumber(dueDate);
-  const at = dayNumber(asOf);
-  if (paidDate !== null && dayNumber(paidDate) <= at) return dayNumber(paidDate) - due;
+  return daysBeyondTermsOn(dayNumber(dueDate), paidDate === null ? null : dayNumber(paidDate), dayNumber(asOf));
+}
+
+/** The same on day numbers. */
+export function daysBeyondTermsOn(due: number, paid: number | null, at: number): number {
+  if (paid !== null && paid <= at) return paid - due;
   return Math.max(0, at - due);
 }
 
@@ -35,16 +44,21 @@ export function daysBeyondTermsAsOf(dueDate: IsoDate, paidDate: IsoDate | null, 
  * `asOf` - 24 months (open invoices not yet due included). Windows go by due date, so paying
  * later never moves an experience from one window to another.
  */
-function tradeExperiences(trade: readonly TradeExperience[], asOf: IsoDate): Experience[] {
+function tradeExperiences(trade: readonly TradeExperience[], asOf: IsoDate): { window: Experience[]; worstOpen: number } {
   const at = dayNumber(asOf);
   const from = dayNumber(addMonths(asOf, -24));
-  const out: Experience[] = [];
+  const window: Experience[] = [];
+  let worstOpen = 0; // the oldest debt still unpaid at asOf, whatever its due date
   for (const t of trade) {
+    // YYYY-MM-DD strings order as the dates do: no need to parse the invoice date
+    if (t.invoiceDate > asOf) continue;
     const due = dayNumber(t.dueDate);
-    if (dayNumber(t.invoiceDate) > at || due <= from) continue;
-    out.push({ amount: t.amount, due, daysBeyondTerms: daysBeyondTermsAsOf(t.dueDate, t.paidDate, asOf), source: 'TRADE' });
+    const paid = t.paidDate === null ? null : dayNumber(t.paidDate);
+    if (paid === null || paid > at) worstOpen = Math.max(worstOpen, at - due);
+    if (due <= from) continue;
+    window.push(experience(t.amount, due, daysBeyondTermsOn(due, paid, at), 'TRADE'));
   }
-  return out;
+  return { window, worstOpen };
 }
 
 /** Loan instalments due in the last 24 months (a future instalment is a schedule, not an experience). */
@@ -56,7 +70,7 @@ function loanExperiences(loans: readonly LoanRecord[], asOf: IsoDate): Experienc
     for (const r of loan.repayments) {
       const due = dayNumber(r.dueDate);
       if (due > at || due <= from) continue;
-      out.push({ amount: r.amount, due, daysBeyondTerms: daysBeyondTermsAsOf(r.dueDate, r.paidDate, asOf), source: 'LOAN' });
+      out.push(experience(r.amount, due, daysBeyondTermsOn(due, r.paidDate === null ? null : dayNumber(r.paidDate), at), 'LOAN'));
     }
   return out;
 }
@@ -67,7 +81,7 @@ function weightedIndex(experiences: readonly Experience[]): { index: number | nu
   let weighted = 0;
   for (const e of experiences) {
     amount += e.amount;
-    weighted += e.amount * paydexKey(e.daysBeyondTerms);
+    weighted += e.amount * e.key;
   }
   return { index: amount > 0 ? weighted / amount : null, amount };
 }
@@ -78,7 +92,7 @@ function weightedIndex(experiences: readonly Experience[]): { index: number | nu
  * fewer than three experiences.
  */
 export function paymentIndex(trade: readonly TradeExperience[], asOf: IsoDate): number | null {
-  const experiences = tradeExperiences(trade, asOf);
+  const experiences = tradeExperiences(trade, asOf).window;
   if (experiences.length < MIN_EXPERIENCES) return null;
   const { index } = weightedIndex(experiences);
   return index === null ? null : Math.round(index);
@@ -95,7 +109,8 @@ export function paymentBehaviourFactor(
   loans: readonly LoanRecord[],
   asOf: IsoDate,
 ): FactorResult {
-  const all = [...tradeExperiences(trade, asOf), ...loanExperiences(loans, asOf)];
+  const fromTrade = tradeExperiences(trade, asOf);
+  const all = [...fromTrade.window, ...loanExperiences(loans, asOf)];
   if (all.length < MIN_EXPERIENCES)
     return {
       factor: 'PAYMENT_BEHAVIOUR',
@@ -104,7 +119,6 @@ export function paymentBehaviourFactor(
       why: `${all.length} payment experiences in 24 months; at least ${MIN_EXPERIENCES} are needed`,
       records: all.length,
     };
-  const at = dayNumber(asOf);
   const threeMonths = dayNumber(addMonths(asOf, -3));
   const twelveMonths = dayNumber(addMonths(asOf, -12));
   const base = weightedIndex(all);
@@ -116,10 +130,8 @@ export function paymentBehaviourFactor(
     trend !== null && base.amount > 0 ? TREND_WEIGHT * (before.amount / base.amount) * Math.max(0, -trend) : 0;
 
   // the worst delinquency: any experience of the window, and any older debt still unpaid
-  let worst = Math.max(...all.map((e) => e.daysBeyondTerms));
-  for (const t of trade)
-    if ((t.paidDate === null || dayNumber(t.paidDate) > at) && dayNumber(t.invoiceDate) <= at)
-      worst = Math.max(worst, at - dayNumber(t.dueDate));
+  let worst = fromTrade.worstOpen;
+  for (const e of all) if (e.daysBeyondTerms > worst) worst = e.daysBeyondTerms;
   const worstCap = paydexKey(worst) + WORST_DELINQUENCY_MARGIN;
   const subScore = clamp(Math.min(index - trendPenalty, worstCap), 0, 100);
 
