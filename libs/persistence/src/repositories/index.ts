@@ -7,6 +7,7 @@ export * from './login-failure.repository';
 export * from './outbox.repository';
 export * from './pg-errors';
 export * from './rating.repository';
+export * from './rating-event.repository';
 export * from './session.repository';
 export * from './standing.repository';
 export * from './user.repository';
