@@ -3,6 +3,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import type { AppConfig } from '@app/config';
+import { Clock, SystemClock } from '@app/domain';
 import { PersistenceModule } from '@app/persistence';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { FastifyRequest } from 'fastify';
@@ -12,6 +13,7 @@ import type { Logger } from 'pino';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuthModule } from './auth/auth.module';
 import { AuthenticationService } from './auth/authentication.service';
+import { BankRatingsModule } from './bank-ratings/bank-ratings.module';
 import { BanksResolver } from './banks/banks.resolver';
 import { BanksService } from './banks/banks.service';
 import { CompaniesResolver } from './companies/companies.resolver';
@@ -22,9 +24,11 @@ import { queryLimitsPlugin } from './common/limits.plugin';
 import { LoaderFactory } from './common/loaders';
 import { EventBus, PUB_SUB } from './common/pubsub.provider';
 import type { RequestContext } from './common/request-context';
+import { ConsentsModule } from './consents/consents.module';
 import { ConsortiaResolver } from './consortia/consortia.resolver';
 import { ConsortiaService } from './consortia/consortia.service';
 import { HealthController } from './health/health.controller';
+import { PingResolver } from './health/ping.resolver';
 import { createRedis, REDIS } from './health/redis.provider';
 import { MetricsModule } from './metrics/metrics.module';
 import { MetricsService } from './metrics/metrics.service';
@@ -82,8 +86,9 @@ export class AppModule {
         { provide: REDIS, useFactory: () => createRedis(config, 'credit-alliance-api') },
         { provide: PUB_SUB, useFactory: () => new EventBus(config) },
         LoaderFactory,
+        { provide: Clock, useClass: SystemClock },
       ],
-      exports: [APP_CONFIG, LOGGER, REDIS, PUB_SUB, LoaderFactory],
+      exports: [APP_CONFIG, LOGGER, REDIS, PUB_SUB, LoaderFactory, Clock],
     };
 
     return {
@@ -152,6 +157,8 @@ export class AppModule {
             },
           }),
         }),
+        ConsentsModule,
+        BankRatingsModule,
       ],
       controllers: [HealthController],
       providers: [
@@ -164,6 +171,7 @@ export class AppModule {
         ConsortiaResolver,
         ConsortiaService,
         ConsortiumStandingResolver,
+        PingResolver,
         UsersResolver,
         UsersService,
       ],

@@ -32,6 +32,19 @@ export interface AppConfig {
     readonly stuckAfterSeconds: number;
     readonly healthPort: number;
   };
+  readonly bankAccess: {
+    /** exponential backoff seed of webhook deliveries, ms: seed, 2*seed, 4*seed... */
+    readonly webhookBackoffMs: number;
+    readonly webhookAttempts: number;
+    /** how long one webhook POST may take */
+    readonly webhookTimeoutMs: number;
+    /** http:// webhook URLs (a local receiver): outside production only */
+    readonly allowHttpWebhooks: boolean;
+    /** how often the worker chains new inquiries into the audit log */
+    readonly inquirySealIntervalMs: number;
+    /** a CJK TrueType font for credit-report PDFs; the bundled one when unset */
+    readonly reportFontPath: string | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -157,6 +170,16 @@ export function loadConfig(env: Env): AppConfig {
       concurrency: int(r, 'WORKER_CONCURRENCY', 8, 1, 256),
       stuckAfterSeconds: int(r, 'WORKER_STUCK_AFTER_SECONDS', 60, 5, 3600),
       healthPort: int(r, 'WORKER_HEALTH_PORT', 3001, 0, 65535),
+    },
+    bankAccess: {
+      // 30 s doubling over 12 attempts: the last retry comes about 17 hours in, the
+      // whole schedule spans about 34 hours, so a receiver down for a day still gets it
+      webhookBackoffMs: int(r, 'WEBHOOK_BACKOFF_MS', 30_000, 1, 3_600_000),
+      webhookAttempts: int(r, 'WEBHOOK_ATTEMPTS', 12, 1, 50),
+      webhookTimeoutMs: int(r, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      allowHttpWebhooks: nodeEnv !== 'production',
+      inquirySealIntervalMs: int(r, 'INQUIRY_SEAL_INTERVAL_MS', 1_000, 10, 600_000),
+      reportFontPath: read(r, 'REPORT_FONT_PATH') ?? null,
     },
   };
 

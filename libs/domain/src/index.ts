@@ -1,6 +1,8 @@
 export * from './actor';
+export * from './bank-access';
 export * from './calendar';
 export * from './canonical-json';
+export * from './clock';
 export * from './credit-code';
 export * from './errors';
 export * from './identity';
@@ -8,3 +10,4 @@ export * from './money';
 export * from './ratings';
 export * from './roles';
 export * from './text';
+export * from './webhook-signature';

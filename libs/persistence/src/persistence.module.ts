@@ -6,7 +6,10 @@ import {
   AuditLogRepository,
   BankRepository,
   CompanyRepository,
+  ConsentRepository,
+  ConsentRequestRepository,
   ConsortiumRepository,
+  InquiryRepository,
   LoginFailureRepository,
   OutboxRepository,
   RatingEventRepository,
@@ -14,6 +17,8 @@ import {
   SessionRepository,
   StandingRepository,
   UserRepository,
+  WatchlistRepository,
+  WebhookRepository,
 } from './repositories';
 import { dataSourceOptions } from './database';
 
@@ -22,7 +27,10 @@ export const REPOSITORIES = [
   AuditLogRepository,
   BankRepository,
   CompanyRepository,
+  ConsentRepository,
+  ConsentRequestRepository,
   ConsortiumRepository,
+  InquiryRepository,
   LoginFailureRepository,
   OutboxRepository,
   RatingEventRepository,
@@ -30,6 +38,8 @@ export const REPOSITORIES = [
   SessionRepository,
   StandingRepository,
   UserRepository,
+  WatchlistRepository,
+  WebhookRepository,
 ];
 
 /** The DataSource and every repository, for the api and the worker. */

@@ -2,3 +2,4 @@ export * from './credit-codes';
 export * from './factories';
 export * from './graphql-client';
 export * from './test-config';
+export * from './rating-fixtures';

@@ -40,7 +40,7 @@ export function relationOf(actor: Actor, target: PolicyTarget): Relation {
 }
 
 const ALL: readonly Relation[] = RELATIONS;
-const { OWN_COMPANY, OWN_CONSORTIUM } = Relation;
+const { OWN_COMPANY, OWN_CONSORTIUM, OWN_BANK, CONSENTED } = Relation;
 
 type Rule = Readonly<Partial<Record<Role, readonly Relation[]>>>;
 
@@ -72,6 +72,34 @@ export const POLICY = {
   'user.create.staff': { ADMIN: ALL },
 
   'audit.verify': { ADMIN: ALL },
+
+  // Bank access. A company's consents and inquiries are its own and its coordinator's; a
+  // bank reads a company only under `consented` (an active consent for the caller's bank,
+  // established by the read itself), and manages only what is its own bank's.
+  'consent.grant': { MEMBER: [OWN_COMPANY] },
+  'consent.revoke': { MEMBER: [OWN_COMPANY] },
+  'consent.list': { MEMBER: [OWN_COMPANY], COORDINATOR: [OWN_CONSORTIUM] },
+  /** a bank asks a company for consent; the target is the asking bank */
+  'consentRequest.create': { BANK: [OWN_BANK] },
+  'consentRequest.list': { MEMBER: [OWN_COMPANY], COORDINATOR: [OWN_CONSORTIUM] },
+  'consentRequest.decide': { MEMBER: [OWN_COMPANY] },
+  /** a bank's own consents and consent requests */
+  'bank.consents.read': { BANK: [OWN_BANK] },
+  'bankRating.read': { BANK: [CONSENTED] },
+  /** consented with scope REPORT */
+  'creditReport.read': { BANK: [CONSENTED] },
+  'inquiry.list': { MEMBER: [OWN_COMPANY], COORDINATOR: [OWN_CONSORTIUM] },
+  /** watching a company needs its consent; listing and removing are the bank's own business */
+  'watchlist.add': { BANK: [CONSENTED] },
+  'watchlist.manage': { BANK: [OWN_BANK] },
+  'webhook.manage': { BANK: [OWN_BANK] },
+  'webhook.deliveries.read': { BANK: [OWN_BANK] },
+  'webhook.redeliver': { BANK: [OWN_BANK] },
+  'bankAlerts.subscribe': { BANK: [OWN_BANK] },
+
+  // The coordinator's view of its cluster
+  'coordinator.view': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
+  'coordinator.stressTest': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
 } as const satisfies Record<string, Rule>;
 
 export type Operation = keyof typeof POLICY;
@@ -94,6 +122,14 @@ export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
   'Query.consortium': 'consortium.read',
   'Query.company': 'company.read',
   'Query.verifyAuditLog': 'audit.verify',
+  'Query.ping': 'public',
+  'Query.consents': 'consent.list',
+  'Query.bankConsents': 'bank.consents.read',
+  'Query.consentRequests': 'consentRequest.list',
+  'Query.bankConsentRequests': 'bank.consents.read',
+  'Query.bankRating': 'bankRating.read',
+  'Query.bankRatings': 'bankRating.read',
+  'Query.inquiries': 'inquiry.list',
   'Mutation.login': 'public',
   'Mutation.refreshToken': 'public',
   'Mutation.createConsortium': 'consortium.create',
@@ -102,6 +138,11 @@ export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
   'Mutation.revokeApiKey': 'bank.apiKeys.manage',
   'Mutation.registerCompany': 'company.register',
   'Mutation.createUser': 'user.create.member',
+  'Mutation.grantConsent': 'consent.grant',
+  'Mutation.revokeConsent': 'consent.revoke',
+  'Mutation.requestConsent': 'consentRequest.create',
+  'Mutation.acceptConsentRequest': 'consentRequest.decide',
+  'Mutation.declineConsentRequest': 'consentRequest.decide',
   'Consortium.members': 'consortium.members.read',
   'Consortium.standing': 'consortium.standing.read',
   'Company.rating': 'company.rating.read',

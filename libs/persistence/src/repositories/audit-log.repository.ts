@@ -33,10 +33,11 @@ export class AuditLogRepository {
   /**
    * Appends entries at the end of the chain. Must run inside the transaction of the change
    * it records: the advisory lock is held until that transaction ends, so appends are
-   * serialised and an entry exists exactly when its change committed.
+   * serialised and an entry exists exactly when its change committed. Returns the entries'
+   * positions in the chain, in order.
    */
-  async append(db: Db, entries: readonly AuditEntry[], at: Date = new Date()): Promise<void> {
-    if (entries.length === 0) return;
+  async append(db: Db, entries: readonly AuditEntry[], at: Date = new Date()): Promise<number[]> {
+    if (entries.length === 0) return [];
     await db.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_APPEND_LOCK]);
     const last: { seq: string; hash: Buffer }[] = await db.query('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
     let seq = last[0] ? Number(last[0].seq) : 0;
@@ -62,6 +63,7 @@ export class AuditLogRepository {
        SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::bytea[], $9::bytea[])`,
       rows,
     );
+    return rows[0] as number[];
   }
 
   /** Walks the whole chain in seq order and reports the first broken link. */

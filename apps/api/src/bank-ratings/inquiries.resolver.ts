@@ -1,0 +1,24 @@
+import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { Actor } from '@app/domain';
+import { BankModel, toBankModel } from '@api/banks/models/bank.model';
+import { Ctx, CurrentActor } from '@api/common/current-actor.decorator';
+import type { RequestContext } from '@api/common/request-context';
+import { BankRatingsService } from './bank-ratings.service';
+import { InquiryModel, toInquiryModel } from './models/inquiry.model';
+
+@Resolver(() => InquiryModel)
+export class InquiriesResolver {
+  constructor(private readonly ratings: BankRatingsService) {}
+
+  @Query(() => [InquiryModel], { description: "the company's MEMBERs; its COORDINATOR: every bank read of the company, newest first" })
+  async inquiries(@CurrentActor() actor: Actor, @Args('companyId', { type: () => ID }) companyId: string, @Ctx() ctx: RequestContext): Promise<InquiryModel[]> {
+    return (await this.ratings.listForCompany(actor, companyId, ctx.loaders)).map(toInquiryModel);
+  }
+
+  @ResolveField(() => BankModel)
+  async bank(@Parent() inquiry: InquiryModel, @Ctx() ctx: RequestContext): Promise<BankModel> {
+    const bank = await ctx.loaders.bank.load(inquiry.bankId);
+    if (!bank) throw new Error(`inquiry ${inquiry.id} names no bank`);
+    return toBankModel(bank);
+  }
+}

@@ -1,0 +1,186 @@
+import type { BankRatingRead, BankReader, ConsentScope, Inquiry, InquiryChannel, InquiryPurpose } from '@app/domain';
+import type { BackedRating, RatingFactor, RatingReason } from '@app/domain/scoring';
+import type { Db } from '../database';
+
+interface InquiryRow {
+  id: string;
+  company_id: string;
+  bank_id: string;
+  consent_id: string;
+  user_id: string | null;
+  api_key_id: string | null;
+  purpose: InquiryPurpose;
+  scope: ConsentScope;
+  channel: InquiryChannel;
+  at: Date;
+  audit_seq: string | null;
+}
+
+const COLUMNS = 'id, company_id, bank_id, consent_id, user_id, api_key_id, purpose, scope, channel, at, audit_seq';
+
+const toInquiry = (r: InquiryRow): Inquiry => ({
+  id: String(r.id),
+  companyId: r.company_id,
+  bankId: r.bank_id,
+  consentId: r.consent_id,
+  userId: r.user_id,
+  apiKeyId: r.api_key_id,
+  purpose: r.purpose,
+  scope: r.scope,
+  channel: r.channel,
+  at: r.at,
+  auditSeq: r.audit_seq === null ? null : Number(r.audit_seq),
+});
+
+/** What one read asks for: who reads, why, through which door, at what time. */
+export interface ReadRequest {
+  readonly reader: BankReader;
+  readonly purpose: InquiryPurpose;
+  readonly channel: InquiryChannel;
+  readonly now: Date;
+}
+
+interface RatingReadRow {
+  credit_code: string;
+  company_id: string;
+  company_name: string;
+  consortium_name: string;
+  consortium_grade: string | null;
+  inquiry_id: string;
+  at: Date;
+  score: number | null;
+  grade: string | null;
+  pd: number | null;
+  reasons: RatingReason[] | null;
+  factors: RatingFactor[] | null;
+  backed: BackedRating | null;
+  verified_records: number | null;
+  model_version: string | null;
+  computed_at: Date | null;
+}
+
+/** A read the consent allowed, with its inquiry: for the credit report, which loads the rest itself. */
+export interface RecordedRead {
+  readonly inquiryId: string;
+  readonly consentId: string;
+  readonly companyId: string;
+  readonly consortiumId: string;
+  readonly at: Date;
+}
+
+/**
+ * The consent check of a bank read and its inquiry, in one statement: the inquiry row is
+ * inserted exactly when an active consent (not revoked, not expired at `now`, of a scope
+ * in `$scopes`) exists for this bank, and the data is returned only with it. A company
+ * without one yields no row and no inquiry. `wanted` holds the codes read.
+ */
+const CONSENTED = `
+  wanted AS (SELECT DISTINCT code FROM unnest($1::text[]) AS w(code)),
+  allowed AS (
+    SELECT DISTINCT ON (c.id) w.code, c.id AS company_id, c.consortium_id, c.name AS company_name, k.id AS consent_id
+    FROM wanted w
+    JOIN companies c ON c.credit_code = w.code
+    JOIN consents k ON k.company_id = c.id AND k.bank_id = $2 AND k.revoked_at IS NULL
+                   AND (k.expires_at IS NULL OR k.expires_at > $3) AND k.scope = ANY($4::text[])
+    ORDER BY c.id, k.granted_at DESC
+  ),
+  inquiry AS (
+    INSERT INTO inquiries (company_id, consortium_id, bank_id, consent_id, user_id, api_key_id, purpose, scope, channel, at)
+    SELECT a.company_id, a.consortium_id, $2, a.consent_id, $5, $6, $7, $8, $9, $3 FROM allowed a ORDER BY a.code
+    RETURNING id, company_id, at
+  )`;
+
+export class InquiryRepository {
+  /**
+   * Reads the current rating of each consented company among `creditCodes` and records one
+   * inquiry per company read, atomically: one statement, one round trip, no explicit
+   * transaction. Codes missing from the answer were refused (no such company, or no active
+   * consent of a rating scope): nothing was recorded or read for them.
+   */
+  async readRatings(db: Db, creditCodes: readonly string[], scopes: readonly ConsentScope[], request: ReadRequest): Promise<BankRatingRead[]> {
+    if (creditCodes.length === 0) return [];
+    const rows: RatingReadRow[] = await db.query(
+      `WITH ${CONSENTED}
+       SELECT a.code AS credit_code, a.company_id, a.company_name, n.name AS consortium_name, s.grade AS consortium_grade,
+              i.id AS inquiry_id, i.at, r.score, r.grade, r.pd, r.reasons, r.factors, r.backed, r.verified_records,
+              r.model_version, r.computed_at
+       FROM allowed a
+       JOIN inquiry i ON i.company_id = a.company_id
+       JOIN consortia n ON n.id = a.consortium_id
+       LEFT JOIN LATERAL (SELECT grade FROM consortium_standings WHERE consortium_id = a.consortium_id ORDER BY id DESC LIMIT 1) s ON true
+       LEFT JOIN LATERAL (
+         SELECT score, grade, pd, reasons, factors, backed, verified_records, model_version, computed_at
+         FROM ratings WHERE company_id = a.company_id ORDER BY id DESC LIMIT 1
+       ) r ON true`,
+      [creditCodes, request.reader.bankId, request.now, scopes, request.reader.userId, request.reader.apiKeyId, request.purpose, 'RATING', request.channel],
+    );
+    return rows.map((r) => ({
+      creditCode: r.credit_code,
+      companyId: r.company_id,
+      companyName: r.company_name,
+      consortiumName: r.consortium_name,
+      consortiumGrade: r.consortium_grade,
+      inquiryId: String(r.inquiry_id),
+      at: r.at,
+      rating:
+        r.score === null
+          ? null
+          : {
+              score: r.score,
+              grade: r.grade as string,
+              pd: r.pd as number,
+              reasons: r.reasons ?? [],
+              factors: r.factors ?? [],
+              backed: r.backed,
+              verifiedRecords: r.verified_records as number,
+              modelVersion: r.model_version as string,
+              computedAt: r.computed_at as Date,
+            },
+    }));
+  }
+
+  /**
+   * Checks the consent for one company and records the inquiry, for reads that load their
+   * data afterwards in the same transaction (the credit report). Null: refused, nothing written.
+   */
+  async record(db: Db, creditCode: string, scopes: readonly ConsentScope[], scope: ConsentScope, request: ReadRequest): Promise<RecordedRead | null> {
+    const rows: { id: string; consent_id: string; company_id: string; consortium_id: string; at: Date }[] = await db.query(
+      `WITH ${CONSENTED}
+       SELECT i.id, a.consent_id, a.company_id, a.consortium_id, i.at FROM allowed a JOIN inquiry i ON i.company_id = a.company_id`,
+      [[creditCode], request.reader.bankId, request.now, scopes, request.reader.userId, request.reader.apiKeyId, request.purpose, scope, request.channel],
+    );
+    const r = rows[0];
+    return r ? { inquiryId: String(r.id), consentId: r.consent_id, companyId: r.company_id, consortiumId: r.consortium_id, at: r.at } : null;
+  }
+
+  /** A company's inquiries, newest first, from `since` on. */
+  async listByCompany(db: Db, companyId: string, since: Date | null = null, limit = 1000): Promise<Inquiry[]> {
+    const rows: InquiryRow[] = await db.query(
+      `SELECT ${COLUMNS} FROM inquiries WHERE company_id = $1 AND ($2::timestamptz IS NULL OR at >= $2) ORDER BY at DESC, id DESC LIMIT $3`,
+      [companyId, since, limit],
+    );
+    return rows.map(toInquiry);
+  }
+
+  /** Locks up to `limit` inquiries not yet in the audit log, oldest first; concurrent sealers skip them. */
+  async claimUnsealed(db: Db, limit: number): Promise<Inquiry[]> {
+    const rows: InquiryRow[] = await db.query(
+      `SELECT ${COLUMNS} FROM inquiries WHERE audit_seq IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map(toInquiry);
+  }
+
+  async markSealed(db: Db, sealed: readonly { inquiryId: string; auditSeq: number }[]): Promise<void> {
+    if (sealed.length === 0) return;
+    await db.query(
+      `UPDATE inquiries i SET audit_seq = s.seq FROM unnest($1::bigint[], $2::bigint[]) AS s(id, seq) WHERE i.id = s.id AND i.audit_seq IS NULL`,
+      [sealed.map((s) => s.inquiryId), sealed.map((s) => s.auditSeq)],
+    );
+  }
+
+  async countUnsealed(db: Db): Promise<number> {
+    const rows: { n: string }[] = await db.query('SELECT count(*) AS n FROM inquiries WHERE audit_seq IS NULL');
+    return Number(rows[0].n);
+  }
+}
