@@ -62,6 +62,7 @@ export type InquiryChannel = 'GRAPHQL' | 'REST';
 export interface Inquiry {
   readonly id: string;
   readonly companyId: string;
+  readonly consortiumId: string;
   readonly bankId: string;
   readonly consentId: string;
   /** the bank user who read, or null when an API key did */

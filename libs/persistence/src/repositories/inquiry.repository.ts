@@ -1,10 +1,12 @@
 import type { BankRatingRead, BankReader, ConsentScope, Inquiry, InquiryChannel, InquiryPurpose } from '@app/domain';
 import type { BackedRating, RatingFactor, RatingReason } from '@app/domain/scoring';
 import type { Db } from '../database';
+import { preparedQuery } from './returning';
 
 interface InquiryRow {
   id: string;
   company_id: string;
+  consortium_id: string;
   bank_id: string;
   consent_id: string;
   user_id: string | null;
@@ -16,11 +18,12 @@ interface InquiryRow {
   audit_seq: string | null;
 }
 
-const COLUMNS = 'id, company_id, bank_id, consent_id, user_id, api_key_id, purpose, scope, channel, at, audit_seq';
+const COLUMNS = 'id, company_id, consortium_id, bank_id, consent_id, user_id, api_key_id, purpose, scope, channel, at, audit_seq';
 
 const toInquiry = (r: InquiryRow): Inquiry => ({
   id: String(r.id),
   companyId: r.company_id,
+  consortiumId: r.consortium_id,
   bankId: r.bank_id,
   consentId: r.consent_id,
   userId: r.user_id,
@@ -75,14 +78,17 @@ export interface RecordedRead {
  * without one yields no row and no inquiry. `wanted` holds the codes read.
  */
 const CONSENTED = `
-  wanted AS (SELECT DISTINCT code FROM unnest($1::text[]) AS w(code)),
+  wanted AS (SELECT DISTINCT code FROM unnest($1::bpchar[]) AS w(code)),
   allowed AS (
-    SELECT DISTINCT ON (c.id) w.code, c.id AS company_id, c.consortium_id, c.name AS company_name, k.id AS consent_id
+    SELECT w.code, c.id AS company_id, c.consortium_id, c.name AS company_name, k.id AS consent_id
     FROM wanted w
     JOIN companies c ON c.credit_code = w.code
-    JOIN consents k ON k.company_id = c.id AND k.bank_id = $2 AND k.revoked_at IS NULL
-                   AND (k.expires_at IS NULL OR k.expires_at > $3) AND k.scope = ANY($4::text[])
-    ORDER BY c.id, k.granted_at DESC
+    CROSS JOIN LATERAL (
+      SELECT k.id FROM consents k
+      WHERE k.company_id = c.id AND k.bank_id = $2 AND k.revoked_at IS NULL
+        AND (k.expires_at IS NULL OR k.expires_at > $3) AND k.scope = ANY($4::text[])
+      ORDER BY k.granted_at DESC LIMIT 1
+    ) k
   ),
   inquiry AS (
     INSERT INTO inquiries (company_id, consortium_id, bank_id, consent_id, user_id, api_key_id, purpose, scope, channel, at)
@@ -99,7 +105,9 @@ export class InquiryRepository {
    */
   async readRatings(db: Db, creditCodes: readonly string[], scopes: readonly ConsentScope[], request: ReadRequest): Promise<BankRatingRead[]> {
     if (creditCodes.length === 0) return [];
-    const rows: RatingReadRow[] = await db.query(
+    const rows = await preparedQuery<RatingReadRow>(
+      db,
+      'bank-rating-read',
       `WITH ${CONSENTED}
        SELECT a.code AS credit_code, a.company_id, a.company_name, n.name AS consortium_name, s.grade AS consortium_grade,
               i.id AS inquiry_id, i.at, r.score, r.grade, r.pd, r.reasons, r.factors, r.backed, r.verified_records,

@@ -1,0 +1,229 @@
+/**
+ * Load benchmark: `bankRating` (GraphQL variables; consent check and inquiry logging on)
+ * beside the public `ping` query, in the same run against the same API process, with
+ * autocannon at 50 connections. Aim: bankRating at least half of ping's throughput, p99
+ * under 50 ms (issue 6). The inquiry sealer runs throughout, as the worker would, chaining
+ * the inquiries into the audit log; at the end every successful read must be exactly one
+ * inquiry, every inquiry sealed, and the audit chain must verify.
+ *
+ * Run: node -r @swc-node/register bench/bank-rating.bench.ts
+ * Knobs: BENCH_SECONDS (15), BENCH_COMPANIES (1000), BENCH_AUTH (jwt | apikey).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { loadConfig } from '@app/config';
+import { AuditLogRepository, BankRepository, CompanyRepository, ConsentRepository, ConsortiumRepository, createDataSource, InquiryRepository, UserRepository } from '@app/persistence';
+import { randomCreditCode, RatingFixtures } from '@app/testing';
+import autocannon from 'autocannon';
+import * as argon2 from 'argon2';
+import { InquirySealer } from '@worker/monitoring/inquiry-sealer.service';
+
+const ROOT = join(__dirname, '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const COMPANIES = Number(process.env.BENCH_COMPANIES ?? 1000);
+const AUTH = process.env.BENCH_AUTH === 'apikey' ? 'apikey' : 'jwt';
+const CONNECTIONS = 50;
+const PASSWORD = 'bench password, long enough';
+
+interface Figures {
+  readonly name: string;
+  readonly requests: number;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+function run(name: string, url: string, headers: Record<string, string>, body: () => string, seconds: number): Promise<Figures> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${url}/graphql`,
+        connections: CONNECTIONS,
+        duration: seconds,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        resolve({
+          name,
+          requests: result.requests.total,
+          rps: result.requests.average,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          non2xx: result.non2xx,
+          errors: result.errors,
+        });
+      },
+    );
+    void instance;
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/health/live`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the API did not start within 60 s');
+}
+
+async function main(): Promise<void> {
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const databaseUrl = `postgres://postgres@127.0.0.1:5432/ca_bench_${runId}`;
+  const env = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex'), QUEUE_PREFIX: `ca_bench_${runId}`, LOG_LEVEL: 'warn' };
+  execFileSync(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'libs/persistence/src/cli/migrate.ts')], { cwd: ROOT, env, stdio: 'ignore' });
+  const config = loadConfig(env);
+  const ds = createDataSource(config, 'bench');
+  await ds.initialize();
+  const db = ds.manager;
+  let api: ChildProcess | null = null;
+  try {
+    // a consortium of COMPANIES rated members, all of which consented to one bank
+    const consortium = await new ConsortiumRepository().insert(db, { name: `基准联盟 ${runId}`, region: '浙江省温州市', industry: '鞋业' });
+    const bank = await new BankRepository().insert(db, { name: `基准银行 ${runId}` });
+    const hash = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+    const users = new UserRepository();
+    const banker = await users.insert(db, { email: `banker-${runId}@bench.cn`, passwordHash: hash, role: 'BANK', companyId: null, consortiumId: null, bankId: bank.id });
+    const fixtures = new RatingFixtures(ds);
+    const codes: string[] = [];
+    const consents = new ConsentRepository();
+    await fixtures.standing(consortium.id, 'A');
+    for (let i = 0; i < COMPANIES; i += 1) {
+      const company = await new CompanyRepository().insert(db, consortium.id, { creditCode: randomCreditCode(), name: `温州市基准鞋业有限公司${i}` });
+      const member = await users.insert(db, { email: `m${i}-${runId}@bench.cn`, passwordHash: hash, role: 'MEMBER', companyId: company.id, consortiumId: null, bankId: null });
+      await fixtures.rating(company);
+      await consents.insert(db, {
+        companyId: company.id,
+        consortiumId: consortium.id,
+        bankId: bank.id,
+        scope: 'RATING',
+        grantedBy: member.id,
+        grantedAt: new Date(),
+        expiresAt: new Date(Date.now() + 86_400_000),
+      });
+      codes.push(company.creditCode);
+    }
+    await db.query('ANALYZE');
+
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const url = `http://127.0.0.1:${port}`;
+    const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    api = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join(ROOT, 'apps/api/src/main.ts')], {
+      cwd: ROOT,
+      env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    await waitFor(url, api);
+
+    let headers: Record<string, string>;
+    if (AUTH === 'apikey') {
+      const secret = `cak_${randomBytes(32).toString('base64url')}`;
+      const admin = await users.insert(db, { email: `admin-${runId}@bench.cn`, passwordHash: hash, role: 'ADMIN', companyId: null, consortiumId: null, bankId: null });
+      await db.query('INSERT INTO api_keys (bank_id, name, prefix, key_hash, created_by) VALUES ($1, $2, $3, $4, $5)', [
+        bank.id,
+        'bench',
+        secret.slice(0, 12),
+        createHash('sha256').update(secret).digest(),
+        admin.id,
+      ]);
+      headers = { 'x-api-key': secret };
+    } else {
+      const login = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }', variables: { e: banker.email, p: PASSWORD } }),
+      });
+      const token = ((await login.json()) as { data: { login: { accessToken: string } } }).data.login.accessToken;
+      headers = { authorization: `Bearer ${token}` };
+    }
+
+    const ping = () => '{"query":"{ ping }"}';
+    const query =
+      'query BankRating($code: String!, $purpose: InquiryPurpose!) { bankRating(creditCode: $code, purpose: $purpose) { creditCode companyName consortiumName consortiumGrade inquiryId rating { score grade pd reasons { code description } factors { name score weight } backed { grade pd notchesUplift } verifiedRecords modelVersion computedAt } } }';
+    let next = 0;
+    const bankRating = () => JSON.stringify({ query, variables: { code: codes[(next = (next + 7919) % codes.length)], purpose: 'MONITORING' } });
+
+    // one probe: the read works and its answer is what we think
+    const probe = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: bankRating() });
+    const probed = (await probe.json()) as { data?: { bankRating?: { rating?: { grade?: string } } }; errors?: unknown };
+    if (!probed.data?.bankRating?.rating?.grade) throw new Error(`the probe read failed: ${JSON.stringify(probed)}`);
+
+    // the worker's sealing step, running throughout as it would in production
+    const sealer = new InquirySealer(config, ds, new InquiryRepository(), new AuditLogRepository());
+    let sealing = true;
+    const sealLoop = (async () => {
+      while (sealing) {
+        await sealer.sealAll();
+        await new Promise((r) => setTimeout(r, config.bankAccess.inquirySealIntervalMs));
+      }
+    })();
+
+    const inquiriesBefore = Number((await db.query('SELECT count(*) AS n FROM inquiries'))[0].n);
+    process.stdout.write(`warming up (ping, bankRating: 3 s each)...\n`);
+    const warmPing = await run('ping (warm-up)', url, {}, ping, 3);
+    const warmRating = await run('bankRating (warm-up)', url, headers, bankRating, 3);
+    process.stdout.write(`measuring ${SECONDS} s each, ${CONNECTIONS} connections, auth ${AUTH}, ${COMPANIES} consented companies...\n`);
+    const pingFigures = await run('ping', url, {}, ping, SECONDS);
+    const ratingFigures = await run('bankRating', url, headers, bankRating, SECONDS);
+    sealing = false;
+    await sealLoop;
+    // autocannon stops with requests in flight: let the API finish them before counting
+    await new Promise((r) => setTimeout(r, 2_000));
+    await sealer.sealAll();
+
+    const inquiriesAfter = Number((await db.query('SELECT count(*) AS n FROM inquiries'))[0].n);
+    const unsealed = await new InquiryRepository().countUnsealed(db);
+    const sealedEntries = Number((await db.query(`SELECT count(*) AS n FROM audit_log WHERE action = 'inquiry.made'`))[0].n);
+    const chain = await new AuditLogRepository().verify(db);
+    const reads = warmRating.requests - warmRating.non2xx - warmRating.errors + (ratingFigures.requests - ratingFigures.non2xx - ratingFigures.errors);
+
+    const line = (f: Figures) =>
+      `| ${f.name.padEnd(10)} | ${f.rps.toFixed(0).padStart(7)} | ${String(f.p50).padStart(7)} | ${String(f.p99).padStart(7)} | ${String(f.non2xx + f.errors).padStart(6)} |`;
+    process.stdout.write(
+      [
+        '',
+        '| query      |   req/s | p50 ms  | p99 ms  | errors |',
+        '| ---------- | ------- | ------- | ------- | ------ |',
+        line(pingFigures),
+        line(ratingFigures),
+        '',
+        `bankRating / ping throughput: ${((ratingFigures.rps / pingFigures.rps) * 100).toFixed(1)} % (aim >= 50 %); bankRating p99 ${ratingFigures.p99} ms (aim < 50 ms)`,
+        `inquiries written: ${inquiriesAfter - inquiriesBefore} for ${reads} successful reads counted (+1 probe, +${inquiriesAfter - inquiriesBefore - reads - 1} still in flight when autocannon stopped); unsealed after the final pass: ${unsealed}; audit entries 'inquiry.made': ${sealedEntries}; audit chain ${chain.ok ? 'verifies' : `BROKEN at ${chain.firstBrokenSeq}`} (${chain.checked} entries)`,
+        '',
+      ].join('\n'),
+    );
+    // each run may end with up to CONNECTIONS reads answered after autocannon stopped counting
+    const unanswered = inquiriesAfter - inquiriesBefore - (reads + 1);
+    if (unanswered < 0 || unanswered > 2 * CONNECTIONS || unsealed !== 0 || sealedEntries !== inquiriesAfter || !chain.ok) {
+      throw new Error('the inquiry log does not match the reads');
+    }
+  } finally {
+    if (api && api.exitCode === null) {
+      const exited = new Promise((r) => api?.once('exit', r));
+      api.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    }
+    await ds.destroy();
+    const admin = createDataSource({ ...config, databaseUrl: databaseUrl.replace(/\/[^/]+$/, '/postgres') }, 'bench-cleanup');
+    await admin.initialize();
+    if (process.env.BENCH_KEEP) process.stdout.write(`kept database ca_bench_${runId}\n`);
+    else await admin.query(`DROP DATABASE IF EXISTS "ca_bench_${runId}" WITH (FORCE)`);
+    await admin.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
