@@ -4,7 +4,7 @@ import { pdToSubScore } from '../common/sub-score-scale';
 import { sigmoid } from '../common/math';
 import { altmanZone } from '../financial/altman-z';
 import { financialLogit } from '../financial/financial-model';
-import { financialRatios } from '../financial/financial-ratios';
+import { financialRatios, type RatioValue } from '../financial/financial-ratios';
 import { SHIPPED_FINANCIAL_MODELS, chooseFinancialModel, type FinancialModels } from '../financial/shipped-financial-model';
 
 /** A statement speaks from the year after its fiscal year for two years (then it is stale). */
@@ -54,7 +54,12 @@ export function financialStrengthFactor(
   const prior = statements.find((p) => p.fiscalYear === s.fiscalYear - 1);
   const ratios = financialRatios(s, prior?.revenue);
   const { model, which } = chooseFinancialModel(models, s, prior !== undefined);
-  const { logit, contributions } = financialLogit(model, ratios);
+  // The models' missing bins learned the data set's gaps (a figure the source did not have,
+  // common among failing firms); on the platform an undefined ratio is a verified zero
+  // denominator (no current liabilities, no inventory), so it takes the average, like a field not filed.
+  const platformRatios: Record<string, RatioValue> = {};
+  for (const [k, v] of Object.entries(ratios)) platformRatios[k] = v === null ? undefined : v;
+  const { logit, contributions } = financialLogit(model, platformRatios);
   const pd = sigmoid(model.calibration.a + model.calibration.b * logit);
   const subScore = pdToSubScore(pd);
 
