@@ -25,6 +25,7 @@ import type { RequestContext } from './common/request-context';
 import { ConsortiaResolver } from './consortia/consortia.resolver';
 import { ConsortiaService } from './consortia/consortia.service';
 import { HealthController } from './health/health.controller';
+import { PingResolver } from './health/ping.resolver';
 import { createRedis, REDIS } from './health/redis.provider';
 import { MetricsModule } from './metrics/metrics.module';
 import { MetricsService } from './metrics/metrics.service';
@@ -93,12 +94,8 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             logger,
-            genReqId: (req, res) => {
-              const given = req.headers['x-request-id'];
-              const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : crypto.randomUUID();
-              res.setHeader('x-request-id', id);
-              return id;
-            },
+            // set by the first Fastify hook (bootstrap.ts)
+            genReqId: (req) => String(req.headers['x-request-id'] ?? ''),
             autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
             quietReqLogger: true,
           },
@@ -164,6 +161,7 @@ export class AppModule {
         ConsortiaResolver,
         ConsortiaService,
         ConsortiumStandingResolver,
+        PingResolver,
         UsersResolver,
         UsersService,
       ],

@@ -6,6 +6,7 @@ export * from './consortium.repository';
 export * from './login-failure.repository';
 export * from './outbox.repository';
 export * from './pg-errors';
+export * from './query-result';
 export * from './rating.repository';
 export * from './rating-event.repository';
 export * from './session.repository';
