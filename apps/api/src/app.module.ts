@@ -98,12 +98,8 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             logger,
-            genReqId: (req, res) => {
-              const given = req.headers['x-request-id'];
-              const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : crypto.randomUUID();
-              res.setHeader('x-request-id', id);
-              return id;
-            },
+            // set by the first Fastify hook (bootstrap.ts)
+            genReqId: (req) => String(req.headers['x-request-id'] ?? ''),
             autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
             quietReqLogger: true,
           },

@@ -118,11 +118,11 @@ export function isAllowed(actor: Actor, operation: Operation, target: PolicyTarg
  * missing here: nothing ships unchecked.
  */
 export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
+  'Query.ping': 'public',
   'Query.me': 'me.read',
   'Query.consortium': 'consortium.read',
   'Query.company': 'company.read',
   'Query.verifyAuditLog': 'audit.verify',
-  'Query.ping': 'public',
   'Query.consents': 'consent.list',
   'Query.bankConsents': 'bank.consents.read',
   'Query.consentRequests': 'consentRequest.list',

@@ -1,6 +1,6 @@
 import { ConflictError, type ConsentRequest, type ConsentRequestStatus, type ConsentScope, type InquiryPurpose } from '@app/domain';
 import type { Db } from '../database';
-import { returningRows } from './returning';
+import { returnedRows } from './query-result';
 import { isPgError, PgCode } from './pg-errors';
 
 interface ConsentRequestRow {
@@ -92,18 +92,24 @@ export class ConsentRequestRepository {
   }
 
   async accept(db: Db, id: string, by: string, at: Date, consentId: string): Promise<ConsentRequest> {
-    const rows: ConsentRequestRow[] = await returningRows(db, `UPDATE consent_requests SET status = 'ACCEPTED', decided_at = $3, decided_by = $2, consent_id = $4
+    const rows: ConsentRequestRow[] = returnedRows(
+      await db.query(
+        `UPDATE consent_requests SET status = 'ACCEPTED', decided_at = $3, decided_by = $2, consent_id = $4
        WHERE id = $1 AND status = 'PENDING' RETURNING ${COLUMNS}`,
       [id, by, at, consentId],
+      ),
     );
     if (!rows[0]) throw new ConflictError('This consent request has already been decided');
     return toRequest(rows[0]);
   }
 
   async decline(db: Db, id: string, by: string, at: Date, reason: string | null): Promise<ConsentRequest> {
-    const rows: ConsentRequestRow[] = await returningRows(db, `UPDATE consent_requests SET status = 'DECLINED', decided_at = $3, decided_by = $2, decline_reason = $4
+    const rows: ConsentRequestRow[] = returnedRows(
+      await db.query(
+        `UPDATE consent_requests SET status = 'DECLINED', decided_at = $3, decided_by = $2, decline_reason = $4
        WHERE id = $1 AND status = 'PENDING' RETURNING ${COLUMNS}`,
       [id, by, at, reason],
+      ),
     );
     if (!rows[0]) throw new ConflictError('This consent request has already been decided');
     return toRequest(rows[0]);

@@ -1,6 +1,6 @@
 import type { Consent, ConsentScope } from '@app/domain';
 import type { Db } from '../database';
-import { returningRows } from './returning';
+import { returnedRows } from './query-result';
 
 interface ConsentRow {
   id: string;
@@ -62,10 +62,13 @@ export class ConsentRepository {
 
   /** Ends the active consents of this company, bank and scope: a new grant replaces them. */
   async supersedeActive(db: Db, companyId: string, bankId: string, scope: ConsentScope, by: string, now: Date): Promise<string[]> {
-    const rows: { id: string }[] = await returningRows(db, `UPDATE consents SET revoked_at = $5, revoked_by = $4, revoke_reason = 'SUPERSEDED'
+    const rows: { id: string }[] = returnedRows(
+      await db.query(
+        `UPDATE consents SET revoked_at = $5, revoked_by = $4, revoke_reason = 'SUPERSEDED'
        WHERE company_id = $1 AND bank_id = $2 AND scope = $3 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $5)
        RETURNING id`,
       [companyId, bankId, scope, by, now],
+      ),
     );
     return rows.map((r) => r.id);
   }
@@ -81,8 +84,11 @@ export class ConsentRepository {
   }
 
   async revoke(db: Db, id: string, by: string, at: Date): Promise<Consent> {
-    const rows: ConsentRow[] = await returningRows(db, `UPDATE consents SET revoked_at = $3, revoked_by = $2, revoke_reason = 'REVOKED' WHERE id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`,
+    const rows: ConsentRow[] = returnedRows(
+      await db.query(
+        `UPDATE consents SET revoked_at = $3, revoked_by = $2, revoke_reason = 'REVOKED' WHERE id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`,
       [id, by, at],
+      ),
     );
     if (!rows[0]) throw new Error(`consent ${id} was already revoked`);
     return toConsent(rows[0]);

@@ -9,6 +9,8 @@ export * from './inquiry.repository';
 export * from './login-failure.repository';
 export * from './outbox.repository';
 export * from './pg-errors';
+export * from './prepared-query';
+export * from './query-result';
 export * from './rating.repository';
 export * from './rating-event.repository';
 export * from './session.repository';

@@ -1,7 +1,7 @@
 import type { BankRatingRead, BankReader, ConsentScope, Inquiry, InquiryChannel, InquiryPurpose } from '@app/domain';
 import type { BackedRating, RatingFactor, RatingReason } from '@app/domain/scoring';
 import type { Db } from '../database';
-import { preparedQuery } from './returning';
+import { preparedQuery } from './prepared-query';
 
 interface InquiryRow {
   id: string;

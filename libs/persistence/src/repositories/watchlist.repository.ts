@@ -1,6 +1,6 @@
 import { ConflictError, type WatchEntry } from '@app/domain';
 import type { Db } from '../database';
-import { returningRows } from './returning';
+import { returnedRows } from './query-result';
 import { isPgError, PgCode } from './pg-errors';
 
 interface WatchRow {
@@ -52,8 +52,11 @@ export class WatchlistRepository {
   }
 
   async remove(db: Db, bankId: string, companyId: string, reason: 'REMOVED' | 'CONSENT_REVOKED', at: Date): Promise<WatchEntry | null> {
-    const rows: WatchRow[] = await returningRows(db, `UPDATE watchlist SET removed_at = $4, removed_reason = $3 WHERE bank_id = $1 AND company_id = $2 AND removed_at IS NULL RETURNING ${COLUMNS}`,
+    const rows: WatchRow[] = returnedRows(
+      await db.query(
+        `UPDATE watchlist SET removed_at = $4, removed_reason = $3 WHERE bank_id = $1 AND company_id = $2 AND removed_at IS NULL RETURNING ${COLUMNS}`,
       [bankId, companyId, reason, at],
+      ),
     );
     return rows[0] ? toEntry(rows[0]) : null;
   }

@@ -1,6 +1,6 @@
 import type { WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from '@app/domain';
 import type { Db } from '../database';
-import { returningRows } from './returning';
+import { returnedRows } from './query-result';
 
 interface EndpointRow {
   id: string;
@@ -112,16 +112,22 @@ export class WebhookRepository {
 
   /** A new secret for the active endpoint; the old one keeps signing until `previousUntil`. */
   async rotateSecret(db: Db, bankId: string, secret: string, previousUntil: Date): Promise<WebhookEndpoint | null> {
-    const rows: EndpointRow[] = await returningRows(db, `UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = $3, secret = $2
+    const rows: EndpointRow[] = returnedRows(
+      await db.query(
+        `UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = $3, secret = $2
        WHERE bank_id = $1 AND disabled_at IS NULL RETURNING ${ENDPOINT_COLUMNS}`,
       [bankId, secret, previousUntil],
+      ),
     );
     return rows[0] ? toEndpoint(rows[0]) : null;
   }
 
   async disableEndpoint(db: Db, bankId: string, at: Date): Promise<WebhookEndpoint | null> {
-    const rows: EndpointRow[] = await returningRows(db, `UPDATE webhook_endpoints SET disabled_at = $2 WHERE bank_id = $1 AND disabled_at IS NULL RETURNING ${ENDPOINT_COLUMNS}`,
+    const rows: EndpointRow[] = returnedRows(
+      await db.query(
+        `UPDATE webhook_endpoints SET disabled_at = $2 WHERE bank_id = $1 AND disabled_at IS NULL RETURNING ${ENDPOINT_COLUMNS}`,
       [bankId, at],
+      ),
     );
     return rows[0] ? toEndpoint(rows[0]) : null;
   }
@@ -193,8 +199,11 @@ export class WebhookRepository {
 
   /** Pending deliveries of a bank about a company are cancelled: its consent was revoked. */
   async cancelPending(db: Db, bankId: string, companyId: string, reason: string): Promise<number> {
-    const rows: unknown[] = await returningRows(db, `UPDATE webhook_deliveries SET status = 'CANCELLED', status_reason = $3 WHERE bank_id = $1 AND company_id = $2 AND status = 'PENDING' RETURNING id`,
+    const rows: unknown[] = returnedRows(
+      await db.query(
+        `UPDATE webhook_deliveries SET status = 'CANCELLED', status_reason = $3 WHERE bank_id = $1 AND company_id = $2 AND status = 'PENDING' RETURNING id`,
       [bankId, companyId, reason],
+      ),
     );
     return rows.length;
   }
@@ -207,8 +216,11 @@ export class WebhookRepository {
 
   /** Marks a delivery for one more attempt by hand; returns it, or null when it is not the bank's. */
   async requeue(db: Db, bankId: string, deliveryId: string): Promise<WebhookDelivery | null> {
-    const rows: DeliveryRow[] = await returningRows(db, `UPDATE webhook_deliveries SET status = 'PENDING', status_reason = 'MANUAL' WHERE id = $1 AND bank_id = $2 RETURNING ${DELIVERY_COLUMNS}`,
+    const rows: DeliveryRow[] = returnedRows(
+      await db.query(
+        `UPDATE webhook_deliveries SET status = 'PENDING', status_reason = 'MANUAL' WHERE id = $1 AND bank_id = $2 RETURNING ${DELIVERY_COLUMNS}`,
       [deliveryId, bankId],
+      ),
     );
     return rows[0] ? toDelivery(rows[0]) : null;
   }

@@ -1,16 +1,6 @@
 import type { Db } from '../database';
 
 /**
- * The rows of an UPDATE or DELETE ... RETURNING. TypeORM answers those two commands with
- * `[rows, affectedCount]` instead of the rows (PostgresQueryRunner), unlike SELECT and INSERT.
- */
-export async function returningRows<T>(db: Db, sql: string, parameters: unknown[]): Promise<T[]> {
-  const result: unknown = await db.query(sql, parameters);
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
-}
-
-/**
  * Runs a hot statement as a named prepared statement: pg parses and plans it once per
  * pooled connection (PostgreSQL then reuses a generic plan), where an unnamed query is
  * planned on every call. TypeORM's `query` hands its first argument to pg untouched, so a
