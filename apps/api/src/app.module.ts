@@ -31,6 +31,7 @@ import { HealthController } from './health/health.controller';
 import { PingResolver } from './health/ping.resolver';
 import { createRedis, REDIS } from './health/redis.provider';
 import { MetricsModule } from './metrics/metrics.module';
+import { MonitoringModule } from './monitoring/monitoring.module';
 import { MetricsService } from './metrics/metrics.service';
 import { PolicyModule } from './policy/policy.module';
 import { CompanyRatingResolver } from './ratings/ratings.resolver';
@@ -155,6 +156,7 @@ export class AppModule {
         }),
         ConsentsModule,
         BankRatingsModule,
+        MonitoringModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
 import { PersistenceModule } from '@app/persistence';
+import { MonitoringModule } from './monitoring/monitoring.module';
 import { QueueRunner } from './queues/queue-runner.service';
 import { WORKER_CONFIG } from './worker.tokens';
 
@@ -11,7 +12,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
-      imports: [DiscoveryModule, PersistenceModule.forRoot(config, 'credit-alliance-worker')],
+      imports: [DiscoveryModule, PersistenceModule.forRoot(config, 'credit-alliance-worker'), MonitoringModule],
       providers: [{ provide: WORKER_CONFIG, useValue: config }, QueueRunner],
       exports: [WORKER_CONFIG, QueueRunner],
     };

@@ -56,8 +56,8 @@ export interface ConsentRequest {
   readonly consentId: string | null;
 }
 
-/** How a read reached the platform. */
-export type InquiryChannel = 'GRAPHQL' | 'REST';
+/** How a read reached the platform; ALERT: a RatingChanged alert sent to the bank's monitoring. */
+export type InquiryChannel = 'GRAPHQL' | 'REST' | 'ALERT';
 
 export interface Inquiry {
   readonly id: string;
@@ -65,7 +65,7 @@ export interface Inquiry {
   readonly consortiumId: string;
   readonly bankId: string;
   readonly consentId: string;
-  /** the bank user who read, or null when an API key did */
+  /** the bank user who read, or null when an API key did (or the platform sent an alert) */
   readonly userId: string | null;
   readonly apiKeyId: string | null;
   readonly purpose: InquiryPurpose;
@@ -73,6 +73,8 @@ export interface Inquiry {
   readonly scope: ConsentScope;
   readonly channel: InquiryChannel;
   readonly at: Date;
+  /** for an ALERT: the RatingChanged event it reported */
+  readonly eventId: string | null;
   /** the audit-log entry that seals it; null until the sealing step has run */
   readonly auditSeq: number | null;
 }

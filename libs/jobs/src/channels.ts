@@ -14,3 +14,32 @@ export type Channel = (typeof Channel)[keyof typeof Channel];
 export function channelName(prefix: string, channel: Channel): string {
   return `${prefix}:events:${channel}`;
 }
+
+/**
+ * A message on BANK_ALERT: one watched company's rating moved, for one bank. Identifiers
+ * and grades only; the API re-checks the bank's consent before passing it on.
+ */
+export interface BankAlertMessage {
+  readonly bankId: string;
+  readonly eventId: string;
+  readonly companyId: string;
+  readonly creditCode: string;
+  readonly oldGrade: string | null;
+  readonly newGrade: string;
+  readonly oldScore: number | null;
+  readonly newScore: number;
+  /** ISO-8601 instant of the change */
+  readonly changedAt: string;
+}
+
+/** A message on RATING_CHANGED: a company's rating moved (for its members and coordinator). */
+export interface RatingChangedMessage {
+  readonly eventId: string;
+  readonly companyId: string;
+  readonly consortiumId: string;
+  readonly oldGrade: string | null;
+  readonly newGrade: string;
+  readonly oldScore: number | null;
+  readonly newScore: number;
+  readonly changedAt: string;
+}

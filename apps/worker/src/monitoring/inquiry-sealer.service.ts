@@ -60,6 +60,7 @@ export class InquirySealer implements OnApplicationBootstrap, OnApplicationShutd
             purpose: i.purpose,
             scope: i.scope,
             channel: i.channel,
+            eventId: i.eventId,
             at: i.at.toISOString(),
           },
         })),

@@ -75,12 +75,20 @@ export class BankAccess1764300400000 implements MigrationInterface {
         api_key_id     uuid,
         purpose        text NOT NULL CHECK (purpose IN ('LOAN_APPLICATION', 'ACCOUNT_REVIEW', 'MONITORING')),
         scope          text NOT NULL CHECK (scope IN ('RATING', 'REPORT')),
-        channel        text NOT NULL CHECK (channel IN ('GRAPHQL', 'REST')),
+        -- ALERT: a RatingChanged alert sent to the bank's monitoring (a read made by the
+        -- platform on the bank's behalf, under its consent, so the company sees it too)
+        channel        text NOT NULL CHECK (channel IN ('GRAPHQL', 'REST', 'ALERT')),
         at             timestamptz NOT NULL,
+        -- the RatingChanged event an ALERT reported: one inquiry per bank and event
+        event_id       bigint,
         audit_seq      bigint,
-        CONSTRAINT inquiries_reader_check CHECK (num_nonnulls(user_id, api_key_id) = 1)
+        CONSTRAINT inquiries_reader_check CHECK (
+          CASE WHEN channel = 'ALERT' THEN num_nonnulls(user_id, api_key_id) = 0 AND event_id IS NOT NULL
+               ELSE num_nonnulls(user_id, api_key_id) = 1 AND event_id IS NULL END
+        )
       );
       CREATE INDEX inquiries_company_idx ON inquiries (company_id, at DESC);
+      CREATE UNIQUE INDEX inquiries_alert_key ON inquiries (bank_id, event_id) WHERE event_id IS NOT NULL;
       CREATE INDEX inquiries_unsealed_idx ON inquiries (id) WHERE audit_seq IS NULL;
 
       -- Inquiries are append-only: the only change allowed is sealing (audit_seq set once).

@@ -15,10 +15,11 @@ interface InquiryRow {
   scope: ConsentScope;
   channel: InquiryChannel;
   at: Date;
+  event_id: string | null;
   audit_seq: string | null;
 }
 
-const COLUMNS = 'id, company_id, consortium_id, bank_id, consent_id, user_id, api_key_id, purpose, scope, channel, at, audit_seq';
+const COLUMNS = 'id, company_id, consortium_id, bank_id, consent_id, user_id, api_key_id, purpose, scope, channel, at, event_id, audit_seq';
 
 const toInquiry = (r: InquiryRow): Inquiry => ({
   id: String(r.id),
@@ -32,6 +33,7 @@ const toInquiry = (r: InquiryRow): Inquiry => ({
   scope: r.scope,
   channel: r.channel,
   at: r.at,
+  eventId: r.event_id === null ? null : String(r.event_id),
   auditSeq: r.audit_seq === null ? null : Number(r.audit_seq),
 });
 
@@ -159,6 +161,21 @@ export class InquiryRepository {
     );
     const r = rows[0];
     return r ? { inquiryId: String(r.id), consentId: r.consent_id, companyId: r.company_id, consortiumId: r.consortium_id, at: r.at } : null;
+  }
+
+  /**
+   * Records the alerts of one RatingChanged event, one inquiry per bank, under the consent
+   * that allowed each; a second run for the same event records nothing more.
+   */
+  async recordAlerts(db: Db, event: { id: string; companyId: string; consortiumId: string }, alerts: readonly { bankId: string; consentId: string }[], at: Date): Promise<void> {
+    if (alerts.length === 0) return;
+    await db.query(
+      `INSERT INTO inquiries (company_id, consortium_id, bank_id, consent_id, purpose, scope, channel, at, event_id)
+       SELECT $1, $2, a.bank_id, a.consent_id, 'MONITORING', 'RATING', 'ALERT', $5, $6
+       FROM unnest($3::uuid[], $4::uuid[]) AS a(bank_id, consent_id)
+       ON CONFLICT (bank_id, event_id) WHERE event_id IS NOT NULL DO NOTHING`,
+      [event.companyId, event.consortiumId, alerts.map((a) => a.bankId), alerts.map((a) => a.consentId), at, event.id],
+    );
   }
 
   /** A company's inquiries, newest first, from `since` on. */

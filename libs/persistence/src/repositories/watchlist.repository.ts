@@ -73,18 +73,21 @@ export class WatchlistRepository {
   }
 
   /**
-   * The banks that watch a company and still hold an active consent from it at `now`:
-   * whom a RatingChanged event of that company reaches.
+   * The banks that watch a company and still hold an active consent from it at `now`, each
+   * with the consent that allows it: whom a RatingChanged event of that company reaches.
    */
-  async watchersWithConsent(db: Db, companyId: string, now: Date): Promise<string[]> {
-    const rows: { bank_id: string }[] = await db.query(
-      `SELECT w.bank_id FROM watchlist w
+  async watchersWithConsent(db: Db, companyId: string, now: Date): Promise<{ bankId: string; consentId: string }[]> {
+    const rows: { bank_id: string; consent_id: string }[] = await db.query(
+      `SELECT w.bank_id, k.id AS consent_id FROM watchlist w
+       CROSS JOIN LATERAL (
+         SELECT id FROM consents k WHERE k.company_id = w.company_id AND k.bank_id = w.bank_id
+           AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)
+         ORDER BY granted_at DESC LIMIT 1
+       ) k
        WHERE w.company_id = $1 AND w.removed_at IS NULL
-         AND EXISTS (SELECT 1 FROM consents k WHERE k.company_id = w.company_id AND k.bank_id = w.bank_id
-                       AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2))
        ORDER BY w.bank_id`,
       [companyId, now],
     );
-    return rows.map((r) => r.bank_id);
+    return rows.map((r) => ({ bankId: r.bank_id, consentId: r.consent_id }));
   }
 }

@@ -157,14 +157,14 @@ export class WebhookRepository {
     return rows[0] ? toDelivery(rows[0]) : null;
   }
 
-  /** The delivery, locked for this attempt, with its endpoint's URL and signing secrets at `now`. */
-  async targetForUpdate(db: Db, deliveryId: string, now: Date): Promise<DeliveryTarget | null> {
+  /** The delivery, with its endpoint's URL and signing secrets at `now`. */
+  async target(db: Db, deliveryId: string, now: Date): Promise<DeliveryTarget | null> {
     const rows: (DeliveryRow & { url: string; secret: string; previous_secret: string | null; previous_secret_until: Date | null; disabled_at: Date | null })[] =
       await db.query(
         `SELECT d.id, d.endpoint_id, d.bank_id, d.company_id, d.event_id, d.event_type, d.body, d.status, d.attempt_count, d.created_at,
                 d.delivered_at, d.status_reason, e.url, e.secret, e.previous_secret, e.previous_secret_until, e.disabled_at
          FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-         WHERE d.id = $1 FOR UPDATE OF d`,
+         WHERE d.id = $1`,
         [deliveryId],
       );
     const r = rows[0];

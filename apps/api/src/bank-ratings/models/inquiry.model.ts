@@ -2,12 +2,19 @@ import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { ConsentScope as ConsentScopeValue, Inquiry, InquiryChannel as InquiryChannelValue, InquiryPurpose as InquiryPurposeValue } from '@app/domain';
 import { ConsentScope, InquiryPurpose } from '@api/consents/models/bank-access.enums';
 
-export const InquiryChannel: { readonly [K in InquiryChannelValue]: K } = { GRAPHQL: 'GRAPHQL', REST: 'REST' };
-registerEnumType(InquiryChannel, { name: 'InquiryChannel', description: 'how the read reached the platform' });
+export const InquiryChannel: { readonly [K in InquiryChannelValue]: K } = { GRAPHQL: 'GRAPHQL', REST: 'REST', ALERT: 'ALERT' };
+registerEnumType(InquiryChannel, {
+  name: 'InquiryChannel',
+  description: 'how the read reached the platform',
+  valuesMap: { ALERT: { description: "a RatingChanged alert sent to the bank's monitoring (subscription and webhook)" } },
+});
 
-export const InquiryReader = { USER: 'USER', API_KEY: 'API_KEY' } as const;
+export const InquiryReader = { USER: 'USER', API_KEY: 'API_KEY', MONITORING: 'MONITORING' } as const;
 export type InquiryReaderValue = keyof typeof InquiryReader;
-registerEnumType(InquiryReader, { name: 'InquiryReader', description: "a person at the bank, or the bank's system with an API key" });
+registerEnumType(InquiryReader, {
+  name: 'InquiryReader',
+  description: "a person at the bank, the bank's system with an API key, or the platform alerting the bank's monitoring",
+});
 
 /** Contract `Inquiry`: one bank read of the company's data, as the company sees it. */
 @ObjectType('Inquiry')
@@ -27,7 +34,7 @@ export function toInquiryModel(i: Inquiry): InquiryModel {
     purpose: i.purpose,
     at: i.at,
     scope: i.scope,
-    readBy: i.apiKeyId ? 'API_KEY' : 'USER',
+    readBy: i.channel === 'ALERT' ? 'MONITORING' : i.apiKeyId ? 'API_KEY' : 'USER',
     channel: i.channel,
     bankId: i.bankId,
   });
