@@ -1,25 +1,23 @@
 /**
  * Load benchmark: `bankRating` (GraphQL variables; consent check and inquiry logging on)
- * beside the public `ping` query, in the same run against the same API process, with
- * autocannon at 50 connections. Aim: bankRating at least half of ping's throughput, p99
- * under 50 ms (issue 6). The inquiry sealer runs throughout, as the worker would, chaining
- * the inquiries into the audit log; at the end every successful read must be exactly one
- * inquiry, every inquiry sealed, and the audit chain must verify.
+ * beside the public `ping` query, in the same run against the same built API process
+ * (production mode), with autocannon at 50 connections. Aim: bankRating at least half of
+ * ping's throughput, p99 under 50 ms (issue 6). The inquiry sealer runs throughout, as the
+ * worker would, chaining the inquiries into the audit log; at the end every successful read
+ * must be exactly one inquiry, every inquiry sealed, and the audit chain must verify.
  *
- * Run: node -r @swc-node/register bench/bank-rating.bench.ts
+ * Run: node -r @swc-node/register bench/bank-rating.bench.ts [--no-build]
  * Knobs: BENCH_SECONDS (15), BENCH_COMPANIES (1000), BENCH_AUTH (jwt | apikey).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { loadConfig } from '@app/config';
-import { AuditLogRepository, BankRepository, CompanyRepository, ConsentRepository, ConsortiumRepository, createDataSource, InquiryRepository, UserRepository } from '@app/persistence';
+import { AuditLogRepository, BankRepository, CompanyRepository, ConsentRepository, ConsortiumRepository, InquiryRepository, UserRepository } from '@app/persistence';
 import { randomCreditCode, RatingFixtures } from '@app/testing';
 import autocannon from 'autocannon';
 import * as argon2 from 'argon2';
 import { InquirySealer } from '@worker/monitoring/inquiry-sealer.service';
+import { startBenchApi } from './support/bench-api';
 
-const ROOT = join(__dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const COMPANIES = Number(process.env.BENCH_COMPANIES ?? 1000);
 const AUTH = process.env.BENCH_AUTH === 'apikey' ? 'apikey' : 'jwt';
@@ -36,58 +34,34 @@ interface Figures {
   readonly errors: number;
 }
 
-function run(name: string, url: string, headers: Record<string, string>, body: () => string, seconds: number): Promise<Figures> {
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: `${url}/graphql`,
-        connections: CONNECTIONS,
-        duration: seconds,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }],
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        resolve({
-          name,
-          requests: result.requests.total,
-          rps: result.requests.average,
-          p50: result.latency.p50,
-          p99: result.latency.p99,
-          non2xx: result.non2xx,
-          errors: result.errors,
-        });
-      },
-    );
-    void instance;
+async function run(name: string, url: string, headers: Record<string, string>, body: () => string, seconds: number): Promise<Figures> {
+  const result = await autocannon({
+    url: `${url}/graphql`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }],
   });
-}
-
-async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health/live`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the API did not start within 60 s');
+  return {
+    name,
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 async function main(): Promise<void> {
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  const databaseUrl = `postgres://postgres@127.0.0.1:5432/ca_bench_${runId}`;
-  const env = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex'), QUEUE_PREFIX: `ca_bench_${runId}`, LOG_LEVEL: 'warn' };
-  execFileSync(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'libs/persistence/src/cli/migrate.ts')], { cwd: ROOT, env, stdio: 'ignore' });
-  const config = loadConfig(env);
-  const ds = createDataSource(config, 'bench');
-  await ds.initialize();
+  const database = `ca_bench_bank_${runId}`;
+  const api = await startBenchApi(database, 3910);
+  const config = loadConfig({ ...process.env, DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}` });
+  const ds = api.dataSource;
   const db = ds.manager;
-  let api: ChildProcess | null = null;
+  const url = api.url;
   try {
     // a consortium of COMPANIES rated members, all of which consented to one bank
     const consortium = await new ConsortiumRepository().insert(db, { name: `基准联盟 ${runId}`, region: '浙江省温州市', industry: '鞋业' });
@@ -115,16 +89,6 @@ async function main(): Promise<void> {
       codes.push(company.creditCode);
     }
     await db.query('ANALYZE');
-
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const url = `http://127.0.0.1:${port}`;
-    const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    api = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join(ROOT, 'apps/api/src/main.ts')], {
-      cwd: ROOT,
-      env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    await waitFor(url, api);
 
     let headers: Record<string, string>;
     if (AUTH === 'apikey') {
@@ -171,7 +135,7 @@ async function main(): Promise<void> {
 
     const inquiriesBefore = Number((await db.query('SELECT count(*) AS n FROM inquiries'))[0].n);
     process.stdout.write(`warming up (ping, bankRating: 3 s each)...\n`);
-    const warmPing = await run('ping (warm-up)', url, {}, ping, 3);
+    await run('ping (warm-up)', url, {}, ping, 3);
     const warmRating = await run('bankRating (warm-up)', url, headers, bankRating, 3);
     process.stdout.write(`measuring ${SECONDS} s each, ${CONNECTIONS} connections, auth ${AUTH}, ${COMPANIES} consented companies...\n`);
     const pingFigures = await run('ping', url, {}, ping, SECONDS);
@@ -209,17 +173,16 @@ async function main(): Promise<void> {
       throw new Error('the inquiry log does not match the reads');
     }
   } finally {
-    if (api && api.exitCode === null) {
-      const exited = new Promise((r) => api?.once('exit', r));
-      api.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    await api.stop();
+    if (process.env.BENCH_KEEP) {
+      process.stdout.write(`kept database ${database}\n`);
+    } else {
+      const { Client } = await import('pg');
+      const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin.end();
     }
-    await ds.destroy();
-    const admin = createDataSource({ ...config, databaseUrl: databaseUrl.replace(/\/[^/]+$/, '/postgres') }, 'bench-cleanup');
-    await admin.initialize();
-    if (process.env.BENCH_KEEP) process.stdout.write(`kept database ca_bench_${runId}\n`);
-    else await admin.query(`DROP DATABASE IF EXISTS "ca_bench_${runId}" WITH (FORCE)`);
-    await admin.destroy();
   }
 }
 

@@ -5,6 +5,7 @@ import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { type GraphQLSchema, isObjectType } from 'graphql';
 import { type RunningApi, startApi } from '../support/api';
 import { createWorld, type SignedIn, type World } from '../support/world';
+import { BANK_CASES, prepareBankCases } from './cases/bank.cases';
 import { FOUNDATION_CASES } from './cases/foundation.cases';
 import { type MatrixCase, policyTarget } from './matrix.types';
 
@@ -14,7 +15,7 @@ import { type MatrixCase, policyTarget } from './matrix.types';
  * run for every role against targets of every relation, over HTTP, and must be allowed
  * exactly when the policy table says so and FORBIDDEN otherwise.
  */
-const CASES: Readonly<Record<string, MatrixCase>> = { ...FOUNDATION_CASES };
+const CASES: Readonly<Record<string, MatrixCase>> = { ...FOUNDATION_CASES, ...BANK_CASES };
 
 function schemaCoordinates(schema: GraphQLSchema): string[] {
   const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter((t) => t !== null && t !== undefined);
@@ -41,6 +42,7 @@ describe('authorization matrix', () => {
   beforeAll(async () => {
     api = await startApi();
     world = await createWorld(api);
+    await prepareBankCases(api, world);
     coordinates = schemaCoordinates(api.app.get(GraphQLSchemaHost).schema);
   });
   afterAll(async () => api.close());

@@ -2,7 +2,18 @@ import type { Operation, PolicyTarget } from '@api/policy/policy';
 import type { World } from '../support/world';
 
 /** The objects an operation can be pointed at, each standing differently to each caller. */
-export const TARGETS = ['homeCompanyA', 'homeCompanyB', 'otherCompany', 'homeConsortium', 'otherConsortium', 'bank', 'otherBank', 'none'] as const;
+export const TARGETS = [
+  'homeCompanyA',
+  'homeCompanyB',
+  'otherCompany',
+  /** a home company that consents to `bank` (world.consented): the company a bank may read */
+  'consentedCompany',
+  'homeConsortium',
+  'otherConsortium',
+  'bank',
+  'otherBank',
+  'none',
+] as const;
 export type TargetKind = (typeof TARGETS)[number];
 
 export interface MatrixRequest {
@@ -31,6 +42,8 @@ export function policyTarget(world: World, target: TargetKind): PolicyTarget {
       return { companyId: world.home.companyB.id, consortiumId: world.home.consortium.id };
     case 'otherCompany':
       return { companyId: world.other.companyA.id, consortiumId: world.other.consortium.id };
+    case 'consentedCompany':
+      return { companyId: world.consented.company.id, consortiumId: world.home.consortium.id, consentForCallerBank: true };
     case 'homeConsortium':
       return { consortiumId: world.home.consortium.id };
     case 'otherConsortium':
@@ -52,6 +65,8 @@ export function companyOf(world: World, target: TargetKind): { id: string; credi
       return world.home.companyB;
     case 'otherCompany':
       return world.other.companyA;
+    case 'consentedCompany':
+      return world.consented.company;
     default:
       throw new Error(`${target} is not a company`);
   }

@@ -1,4 +1,5 @@
 import type { Bank, Company, Consortium, Role, User } from '@app/domain';
+import { ConsentRepository } from '@app/persistence';
 import { Factories, GraphQLClient, TEST_PASSWORD } from '@app/testing';
 import type { RunningApi } from './api';
 
@@ -32,6 +33,8 @@ export interface World {
   readonly otherBank: Bank;
   readonly banker: SignedIn;
   readonly otherBanker: SignedIn;
+  /** a third member of the home consortium that consents to `bank` (scopes RATING and REPORT) */
+  readonly consented: { readonly company: Company; readonly member: SignedIn };
   signIn(user: User): Promise<SignedIn>;
 }
 
@@ -58,19 +61,30 @@ async function tenancy(api: RunningApi, f: Factories): Promise<Tenancy> {
   };
 }
 
+async function consentedCompany(api: RunningApi, f: Factories, consortiumId: string, bankId: string): Promise<World['consented']> {
+  const company = await f.company(consortiumId);
+  const member = await signIn(api, await f.user('MEMBER', { companyId: company.id }));
+  for (const scope of ['RATING', 'REPORT'] as const) {
+    await new ConsentRepository().insert(api.dataSource.manager, { companyId: company.id, consortiumId, bankId, scope, grantedBy: member.user.id, grantedAt: new Date(), expiresAt: null });
+  }
+  return { company, member };
+}
+
 export async function createWorld(api: RunningApi): Promise<World> {
   const factories = new Factories(api.dataSource);
   const bank = await factories.bank();
   const otherBank = await factories.bank();
+  const home = await tenancy(api, factories);
   return {
     factories,
     admin: await signIn(api, await factories.user('ADMIN')),
-    home: await tenancy(api, factories),
+    home,
     other: await tenancy(api, factories),
     bank,
     otherBank,
     banker: await signIn(api, await factories.user('BANK', { bankId: bank.id })),
     otherBanker: await signIn(api, await factories.user('BANK', { bankId: otherBank.id })),
+    consented: await consentedCompany(api, factories, home.consortium.id, bank.id),
     signIn: (user) => signIn(api, user),
   };
 }

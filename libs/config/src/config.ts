@@ -44,6 +44,11 @@ export interface AppConfig {
     readonly inquirySealIntervalMs: number;
     /** a CJK TrueType font for credit-report PDFs; the bundled one when unset */
     readonly reportFontPath: string | null;
+    /**
+     * bank rating reads in flight at once per API process; reads arriving meanwhile wait and
+     * share the next statement (and its commit): see RatingReadBatcher
+     */
+    readonly readStatementsInFlight: number;
   };
 }
 
@@ -180,6 +185,7 @@ export function loadConfig(env: Env): AppConfig {
       allowHttpWebhooks: nodeEnv !== 'production',
       inquirySealIntervalMs: int(r, 'INQUIRY_SEAL_INTERVAL_MS', 1_000, 10, 600_000),
       reportFontPath: read(r, 'REPORT_FONT_PATH') ?? null,
+      readStatementsInFlight: int(r, 'BANK_READ_STATEMENTS', 2, 1, 64),
     },
   };
 

@@ -21,6 +21,7 @@ import { DataSource } from 'typeorm';
 import { parseCreditCode } from '@api/companies/companies.service';
 import type { Loaders } from '@api/common/loaders';
 import { PolicyService } from '@api/policy/policy.service';
+import { RatingReadBatcher } from './rating-read-batcher';
 
 /** One code of a batch: answered or refused, on its own. */
 export type BatchReadOutcome =
@@ -55,6 +56,7 @@ export class BankRatingsService {
     private readonly dataSource: DataSource,
     private readonly inquiries: InquiryRepository,
     private readonly consents: ConsentRepository,
+    private readonly batcher: RatingReadBatcher,
     private readonly policy: PolicyService,
     private readonly clock: Clock,
   ) {}
@@ -63,9 +65,8 @@ export class BankRatingsService {
     this.policy.assertRole(actor, 'bankRating.read');
     const creditCode = parseCreditCode('creditCode', creditCodeInput);
     const purpose = parseInquiryPurpose('purpose', purposeInput);
-    const now = this.clock.now();
-    const [read] = await this.inquiries.readRatings(this.dataSource.manager, [creditCode], RATING_SCOPES, { reader: readerOf(actor), purpose, channel, now });
-    if (!read) throw await this.refusal(actor, creditCode, now);
+    const read = await this.batcher.read({ creditCode, reader: readerOf(actor), purpose, channel });
+    if (!read) throw await this.refusal(actor, creditCode, this.clock.now());
     this.policy.assert(actor, 'bankRating.read', { companyId: read.companyId, consentForCallerBank: true });
     return read;
   }
@@ -88,7 +89,8 @@ export class BankRatingsService {
       }
     });
     const valid = [...new Set(parsed.flatMap((p) => (p.code ? [p.code] : [])))];
-    const reads = await this.inquiries.readRatings(this.dataSource.manager, valid, RATING_SCOPES, { reader: readerOf(actor), purpose, channel, now });
+    const reader = readerOf(actor);
+    const reads = (await this.batcher.readMany(valid.map((creditCode) => ({ creditCode, reader, purpose, channel })))).filter((r) => r !== null);
     const byCode = new Map(reads.map((r) => [r.creditCode, r]));
     for (const r of reads) this.policy.assert(actor, 'bankRating.read', { companyId: r.companyId, consentForCallerBank: true });
     const refused = valid.filter((code) => !byCode.has(code));

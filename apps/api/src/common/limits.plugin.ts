@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
+  BREAK,
   type DocumentNode,
   type FragmentDefinitionNode,
   GraphQLError,
@@ -7,6 +8,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
   separateOperations,
+  visit,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
@@ -54,12 +56,39 @@ export function measure(operation: OperationDefinitionNode, fragments: ReadonlyM
  * work through aliases (OWASP GraphQL cheat sheet). Cost is graphql-query-complexity's:
  * one point per field unless a field declares its own `complexity`.
  */
+/** Whether a document uses any directive (@skip and @include make its cost depend on variables). */
+function hasDirectives(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Directive() {
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
+}
+
+/**
+ * Each parsed document is measured once: Apollo hands every request with the same query
+ * text the same DocumentNode, and what is measured here does not depend on the variables
+ * (field complexities use `childComplexity` only: a list that grows with an argument has a
+ * bounded size and a fixed price), except through @skip/@include, so documents with
+ * directives are measured on every request.
+ */
+const measuredDocuments = new WeakMap<DocumentNode, Map<string, number>>();
+
 export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
   return {
     async requestDidStart({ schema }) {
       return {
         async didResolveOperation({ request, document, operation }) {
           if (!operation) return;
+          const name = operation.name?.value;
+          const cached = measuredDocuments.get(document)?.get(name ?? '');
+          if (cached !== undefined) {
+            if (cached > limits.maxComplexity) throw tooBig(`The query costs ${cached}; the limit is ${limits.maxComplexity}`);
+            return;
+          }
           const fragments = new Map(
             (document as DocumentNode).definitions
               .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
@@ -68,7 +97,6 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
           const { depth, aliases } = measure(operation, fragments);
           if (depth > limits.maxDepth) throw tooBig(`The query is ${depth} levels deep; the limit is ${limits.maxDepth}`);
           if (aliases > limits.maxAliases) throw tooBig(`The query uses ${aliases} aliases; the limit is ${limits.maxAliases}`);
-          const name = operation.name?.value;
           const single = name ? (separateOperations(document)[name] ?? document) : document;
           let complexity: number;
           try {
@@ -83,6 +111,11 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
             // bad variables: execution coerces them next and answers BAD_USER_INPUT naming the field
             if (error instanceof GraphQLError) return;
             throw error;
+          }
+          if (!hasDirectives(document)) {
+            const byOperation = measuredDocuments.get(document) ?? new Map<string, number>();
+            byOperation.set(name ?? '', complexity);
+            measuredDocuments.set(document, byOperation);
           }
           if (complexity > limits.maxComplexity) throw tooBig(`The query costs ${complexity}; the limit is ${limits.maxComplexity}`);
         },

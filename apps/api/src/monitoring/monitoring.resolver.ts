@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
-import type { Actor, WebhookDeliveryStatus as WebhookDeliveryStatusValue } from '@app/domain';
+import { type Actor, BadInputError, type WebhookDeliveryStatus as WebhookDeliveryStatusValue } from '@app/domain';
 import { type BankAlertMessage, Channel } from '@app/jobs';
-import { Ctx, CurrentActor } from '@api/common/current-actor.decorator';
+import { Ctx, CurrentActor, requireActor } from '@api/common/current-actor.decorator';
 import { EventBus, PUB_SUB } from '@api/common/pubsub.provider';
 import type { RequestContext } from '@api/common/request-context';
 import {
@@ -100,7 +100,12 @@ export class MonitoringResolver {
     filter(this: MonitoringResolver, message: BankAlertMessage, _variables: unknown, ctx: RequestContext) {
       return this.monitoring.alertAllowed(ctx.actor, message);
     },
-    async resolve(this: MonitoringResolver, message: BankAlertMessage, _variables: unknown, ctx: RequestContext) {
+    async resolve(this: MonitoringResolver, message: BankAlertMessage | undefined, _variables: unknown, ctx: RequestContext) {
+      if (!message) {
+        // asked over HTTP as if it were a query: the same refusal as over graphql-ws, or the way there
+        this.monitoring.assertCanSubscribe(requireActor(ctx));
+        throw new BadInputError('query', 'bankAlerts is a subscription: open a graphql-ws connection to /graphql (credentials in connection_init)');
+      }
       const company = await ctx.loaders.company.load(message.companyId);
       return Object.assign(new BankAlertModel(), {
         eventId: message.eventId,

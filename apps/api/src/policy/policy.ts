@@ -86,8 +86,6 @@ export const POLICY = {
   /** a bank's own consents and consent requests */
   'bank.consents.read': { BANK: [OWN_BANK] },
   'bankRating.read': { BANK: [CONSENTED] },
-  /** consented with scope REPORT */
-  'creditReport.read': { BANK: [CONSENTED] },
   'inquiry.list': { MEMBER: [OWN_COMPANY], COORDINATOR: [OWN_CONSORTIUM] },
   /** watching a company needs its consent; listing and removing are the bank's own business */
   'watchlist.add': { BANK: [CONSENTED] },
@@ -96,10 +94,6 @@ export const POLICY = {
   'webhook.deliveries.read': { BANK: [OWN_BANK] },
   'webhook.redeliver': { BANK: [OWN_BANK] },
   'bankAlerts.subscribe': { BANK: [OWN_BANK] },
-
-  // The coordinator's view of its cluster
-  'coordinator.view': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
-  'coordinator.stressTest': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
 } as const satisfies Record<string, Rule>;
 
 export type Operation = keyof typeof POLICY;

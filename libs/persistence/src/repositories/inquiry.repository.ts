@@ -45,7 +45,16 @@ export interface ReadRequest {
   readonly now: Date;
 }
 
+/** One rating read of a batch: a company's code, and who reads it why. */
+export interface RatingReadItem {
+  readonly creditCode: string;
+  readonly reader: BankReader;
+  readonly purpose: InquiryPurpose;
+  readonly channel: InquiryChannel;
+}
+
 interface RatingReadRow {
+  ord: number;
   credit_code: string;
   company_id: string;
   company_name: string;
@@ -74,79 +83,92 @@ export interface RecordedRead {
 }
 
 /**
- * The consent check of a bank read and its inquiry, in one statement: the inquiry row is
- * inserted exactly when an active consent (not revoked, not expired at `now`, of a scope
- * in `$scopes`) exists for this bank, and the data is returned only with it. A company
- * without one yields no row and no inquiry. `wanted` holds the codes read.
+ * Rating reads, any number, from any banks, in one statement: for each item, the consent
+ * check (an active consent of the reading bank, not revoked, not expired at $8, of a scope
+ * in $9), the inquiry row, and the data. An item without consent yields no row and writes
+ * nothing. Inquiry ids are drawn in `allowed` (materialised: once per row) so the answer can
+ * name each item's inquiry. One statement is one commit: under load, many reads share it.
  */
-const CONSENTED = `
-  wanted AS (SELECT DISTINCT code FROM unnest($1::bpchar[]) AS w(code)),
-  allowed AS (
-    SELECT w.code, c.id AS company_id, c.consortium_id, c.name AS company_name, k.id AS consent_id
+const RATING_READS = `
+  WITH wanted AS MATERIALIZED (
+    SELECT * FROM unnest($1::int[], $2::bpchar[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[])
+      AS w(ord, code, bank_id, user_id, api_key_id, purpose, channel)
+  ),
+  allowed AS MATERIALIZED (
+    SELECT w.*, c.id AS company_id, c.consortium_id, c.name AS company_name, k.id AS consent_id, nextval('inquiries_id_seq') AS inquiry_id
     FROM wanted w
     JOIN companies c ON c.credit_code = w.code
     CROSS JOIN LATERAL (
       SELECT k.id FROM consents k
-      WHERE k.company_id = c.id AND k.bank_id = $2 AND k.revoked_at IS NULL
-        AND (k.expires_at IS NULL OR k.expires_at > $3) AND k.scope = ANY($4::text[])
+      WHERE k.company_id = c.id AND k.bank_id = w.bank_id AND k.revoked_at IS NULL
+        AND (k.expires_at IS NULL OR k.expires_at > $8) AND k.scope = ANY($9::text[])
       ORDER BY k.granted_at DESC LIMIT 1
     ) k
   ),
   inquiry AS (
-    INSERT INTO inquiries (company_id, consortium_id, bank_id, consent_id, user_id, api_key_id, purpose, scope, channel, at)
-    SELECT a.company_id, a.consortium_id, $2, a.consent_id, $5, $6, $7, $8, $9, $3 FROM allowed a ORDER BY a.code
-    RETURNING id, company_id, at
-  )`;
+    INSERT INTO inquiries (id, company_id, consortium_id, bank_id, consent_id, user_id, api_key_id, purpose, scope, channel, at)
+    SELECT inquiry_id, company_id, consortium_id, bank_id, consent_id, user_id, api_key_id, purpose, 'RATING', channel, $8
+    FROM allowed ORDER BY inquiry_id
+  )
+  SELECT a.ord, a.code AS credit_code, a.company_id, a.company_name, n.name AS consortium_name, s.grade AS consortium_grade,
+         a.inquiry_id, $8::timestamptz AS at, r.score, r.grade, r.pd, r.reasons, r.factors, r.backed, r.verified_records,
+         r.model_version, r.computed_at
+  FROM allowed a
+  JOIN consortia n ON n.id = a.consortium_id
+  LEFT JOIN LATERAL (SELECT grade FROM consortium_standings WHERE consortium_id = a.consortium_id ORDER BY id DESC LIMIT 1) s ON true
+  LEFT JOIN LATERAL (
+    SELECT score, grade, pd, reasons, factors, backed, verified_records, model_version, computed_at
+    FROM ratings WHERE company_id = a.company_id ORDER BY id DESC LIMIT 1
+  ) r ON true`;
 
 export class InquiryRepository {
   /**
-   * Reads the current rating of each consented company among `creditCodes` and records one
-   * inquiry per company read, atomically: one statement, one round trip, no explicit
-   * transaction. Codes missing from the answer were refused (no such company, or no active
-   * consent of a rating scope): nothing was recorded or read for them.
+   * Reads the current rating of each item's company and records one inquiry per item read,
+   * atomically: one statement (a named prepared one), one round trip, one commit, whatever
+   * the number of items. The answer is aligned with `items`: null where the read was
+   * refused (no such company, or no active consent of a rating scope for that item's bank),
+   * and for those nothing was recorded or read.
    */
-  async readRatings(db: Db, creditCodes: readonly string[], scopes: readonly ConsentScope[], request: ReadRequest): Promise<BankRatingRead[]> {
-    if (creditCodes.length === 0) return [];
-    const rows = await preparedQuery<RatingReadRow>(
-      db,
-      'bank-rating-read',
-      `WITH ${CONSENTED}
-       SELECT a.code AS credit_code, a.company_id, a.company_name, n.name AS consortium_name, s.grade AS consortium_grade,
-              i.id AS inquiry_id, i.at, r.score, r.grade, r.pd, r.reasons, r.factors, r.backed, r.verified_records,
-              r.model_version, r.computed_at
-       FROM allowed a
-       JOIN inquiry i ON i.company_id = a.company_id
-       JOIN consortia n ON n.id = a.consortium_id
-       LEFT JOIN LATERAL (SELECT grade FROM consortium_standings WHERE consortium_id = a.consortium_id ORDER BY id DESC LIMIT 1) s ON true
-       LEFT JOIN LATERAL (
-         SELECT score, grade, pd, reasons, factors, backed, verified_records, model_version, computed_at
-         FROM ratings WHERE company_id = a.company_id ORDER BY id DESC LIMIT 1
-       ) r ON true`,
-      [creditCodes, request.reader.bankId, request.now, scopes, request.reader.userId, request.reader.apiKeyId, request.purpose, 'RATING', request.channel],
-    );
-    return rows.map((r) => ({
-      creditCode: r.credit_code,
-      companyId: r.company_id,
-      companyName: r.company_name,
-      consortiumName: r.consortium_name,
-      consortiumGrade: r.consortium_grade,
-      inquiryId: String(r.inquiry_id),
-      at: r.at,
-      rating:
-        r.score === null
-          ? null
-          : {
-              score: r.score,
-              grade: r.grade as string,
-              pd: r.pd as number,
-              reasons: r.reasons ?? [],
-              factors: r.factors ?? [],
-              backed: r.backed,
-              verifiedRecords: r.verified_records as number,
-              modelVersion: r.model_version as string,
-              computedAt: r.computed_at as Date,
-            },
-    }));
+  async readRatings(db: Db, items: readonly RatingReadItem[], scopes: readonly ConsentScope[], now: Date): Promise<(BankRatingRead | null)[]> {
+    if (items.length === 0) return [];
+    const rows = await preparedQuery<RatingReadRow>(db, 'bank-rating-reads', RATING_READS, [
+      items.map((_, i) => i),
+      items.map((i) => i.creditCode),
+      items.map((i) => i.reader.bankId),
+      items.map((i) => i.reader.userId),
+      items.map((i) => i.reader.apiKeyId),
+      items.map((i) => i.purpose),
+      items.map((i) => i.channel),
+      now,
+      scopes,
+    ]);
+    const answers: (BankRatingRead | null)[] = items.map(() => null);
+    for (const r of rows) {
+      answers[r.ord] = {
+        creditCode: r.credit_code,
+        companyId: r.company_id,
+        companyName: r.company_name,
+        consortiumName: r.consortium_name,
+        consortiumGrade: r.consortium_grade,
+        inquiryId: String(r.inquiry_id),
+        at: r.at,
+        rating:
+          r.score === null
+            ? null
+            : {
+                score: r.score,
+                grade: r.grade as string,
+                pd: r.pd as number,
+                reasons: r.reasons ?? [],
+                factors: r.factors ?? [],
+                backed: r.backed,
+                verifiedRecords: r.verified_records as number,
+                modelVersion: r.model_version as string,
+                computedAt: r.computed_at as Date,
+              },
+      };
+    }
+    return answers;
   }
 
   /**
@@ -155,9 +177,21 @@ export class InquiryRepository {
    */
   async record(db: Db, creditCode: string, scopes: readonly ConsentScope[], scope: ConsentScope, request: ReadRequest): Promise<RecordedRead | null> {
     const rows: { id: string; consent_id: string; company_id: string; consortium_id: string; at: Date }[] = await db.query(
-      `WITH ${CONSENTED}
-       SELECT i.id, a.consent_id, a.company_id, a.consortium_id, i.at FROM allowed a JOIN inquiry i ON i.company_id = a.company_id`,
-      [[creditCode], request.reader.bankId, request.now, scopes, request.reader.userId, request.reader.apiKeyId, request.purpose, scope, request.channel],
+      `WITH allowed AS (
+         SELECT c.id AS company_id, c.consortium_id, k.id AS consent_id
+         FROM companies c
+         CROSS JOIN LATERAL (
+           SELECT k.id FROM consents k
+           WHERE k.company_id = c.id AND k.bank_id = $2 AND k.revoked_at IS NULL
+             AND (k.expires_at IS NULL OR k.expires_at > $3) AND k.scope = ANY($4::text[])
+           ORDER BY k.granted_at DESC LIMIT 1
+         ) k
+         WHERE c.credit_code = $1::bpchar
+       )
+       INSERT INTO inquiries (company_id, consortium_id, bank_id, consent_id, user_id, api_key_id, purpose, scope, channel, at)
+       SELECT company_id, consortium_id, $2, consent_id, $5, $6, $7, $8, $9, $3 FROM allowed
+       RETURNING id, consent_id, company_id, consortium_id, at`,
+      [creditCode, request.reader.bankId, request.now, scopes, request.reader.userId, request.reader.apiKeyId, request.purpose, scope, request.channel],
     );
     const r = rows[0];
     return r ? { inquiryId: String(r.id), consentId: r.consent_id, companyId: r.company_id, consortiumId: r.consortium_id, at: r.at } : null;
