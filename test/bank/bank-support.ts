@@ -33,3 +33,81 @@ export async function inquiryCount(api: RunningApi, companyId: string): Promise<
 export function fixtures(api: RunningApi): RatingFixtures {
   return new RatingFixtures(api.dataSource);
 }
+
+/** A bank's receiver of webhooks on a local port: records every request, answers as told. */
+export interface Receiver {
+  readonly url: string;
+  readonly requests: { headers: Record<string, string | string[] | undefined>; body: string; at: number }[];
+  /** the status to answer the n-th request (1-based) with */
+  answer: (n: number) => number;
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(answer: (n: number) => number = () => 200): Promise<Receiver> {
+  const { createServer } = await import('node:http');
+  const requests: Receiver['requests'] = [];
+  const receiver = {
+    url: '',
+    requests,
+    answer,
+    waitFor: async (count: number, timeoutMs = 15_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (requests.length < count) {
+        if (Date.now() > deadline) throw new Error(`the receiver got ${requests.length} of ${count} requests`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+      res.statusCode = receiver.answer(requests.length);
+      res.end(res.statusCode < 300 ? 'ok' : 'not now');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  receiver.url = `http://127.0.0.1:${address.port}/credit-alliance/webhook`;
+  return receiver;
+}
+
+/** A graphql-ws subscription as an outside client opens it: credentials in connection_init. */
+export async function subscribe<T>(baseUrl: string, token: string, query: string): Promise<{ next(timeoutMs?: number): Promise<T>; errors: unknown[]; close(): Promise<void> }> {
+  const { createClient } = await import('graphql-ws');
+  const WebSocket = (await import('ws')).default;
+  const client = createClient({ url: `${baseUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false });
+  const received: T[] = [];
+  const errors: unknown[] = [];
+  const ready = new Promise<void>((resolve) => client.on('connected', () => resolve()));
+  client.subscribe<T>(
+    { query },
+    {
+      next: (value) => (value.errors?.length ? errors.push(...value.errors) : received.push(value.data as T)),
+      error: (e) => errors.push(e),
+      complete: () => undefined,
+    },
+  );
+  await ready;
+  // the subscription starts a moment after the socket: give the server time to register it
+  await new Promise((r) => setTimeout(r, 300));
+  return {
+    errors,
+    next: async (timeoutMs = 10_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (received.length === 0) {
+        if (errors.length) throw new Error(`subscription failed: ${JSON.stringify(errors)}`);
+        if (Date.now() > deadline) throw new Error('no subscription message');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      return received.shift() as T;
+    },
+    close: async () => {
+      await client.dispose();
+    },
+  };
+}
