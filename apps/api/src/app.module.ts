@@ -36,6 +36,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { PolicyModule } from './policy/policy.module';
 import { CompanyRatingResolver } from './ratings/ratings.resolver';
 import { ConsortiumStandingResolver } from './standing/standing.resolver';
+import { RestModule } from './rest/rest.module';
 import { UsersResolver } from './users/users.resolver';
 import { UsersService } from './users/users.service';
 
@@ -157,6 +158,7 @@ export class AppModule {
         ConsentsModule,
         BankRatingsModule,
         MonitoringModule,
+        RestModule,
       ],
       controllers: [HealthController],
       providers: [
