@@ -32,14 +32,3 @@ export interface BankAlertMessage {
   readonly changedAt: string;
 }
 
-/** A message on RATING_CHANGED: a company's rating moved (for its members and coordinator). */
-export interface RatingChangedMessage {
-  readonly eventId: string;
-  readonly companyId: string;
-  readonly consortiumId: string;
-  readonly oldGrade: string | null;
-  readonly newGrade: string;
-  readonly oldScore: number | null;
-  readonly newScore: number;
-  readonly changedAt: string;
-}

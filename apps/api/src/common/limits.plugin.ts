@@ -1,14 +1,17 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
-  BREAK,
+  type ASTNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   GraphQLError,
+  type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
   separateOperations,
+  TypeInfo,
   visit,
+  visitWithTypeInfo,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
@@ -51,71 +54,100 @@ export function measure(operation: OperationDefinitionNode, fragments: ReadonlyM
   return { depth, aliases };
 }
 
+/** What makes the cost of one operation vary from request to request: the variables it reads. */
+interface CostShape {
+  /** variables passed to fields that price themselves by their arguments, or to directives */
+  readonly variables: readonly string[];
+  /** cost by those variables' values (JSON), bounded */
+  readonly costs: Map<string, number>;
+}
+
+const MAX_COSTS_PER_OPERATION = 256;
+
+function variablesIn(node: ASTNode, into: Set<string>): void {
+  visit(node, {
+    Variable(v) {
+      into.add(v.name.value);
+    },
+  });
+}
+
+/**
+ * The variables an operation's cost depends on: those given to arguments of fields whose
+ * complexity is a function (it may read `args`, e.g. `first`), and those of @skip/@include.
+ */
+function costShape(schema: GraphQLSchema, document: DocumentNode): CostShape {
+  const variables = new Set<string>();
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const complexity = typeInfo.getFieldDef()?.extensions?.complexity;
+        if (typeof complexity === 'function') for (const argument of node.arguments ?? []) variablesIn(argument, variables);
+      },
+      Directive(node) {
+        variablesIn(node, variables);
+      },
+    }),
+  );
+  return { variables: [...variables].sort(), costs: new Map() };
+}
+
+/**
+ * Each parsed document is measured once: Apollo hands every request with the same query
+ * text the same DocumentNode, so its depth and aliases are known after the first request,
+ * and its cost too, keyed by the values of the few variables the cost depends on (see
+ * costShape): a bank read with a new credit code costs the walk of its document once.
+ */
+const shapes = new WeakMap<DocumentNode, Map<string, CostShape>>();
+
 /**
  * Refuses, before any resolver runs, documents that are too deep, too costly or that batch
  * work through aliases (OWASP GraphQL cheat sheet). Cost is graphql-query-complexity's:
  * one point per field unless a field declares its own `complexity`.
  */
-/** Whether a document uses any directive (@skip and @include make its cost depend on variables). */
-function hasDirectives(document: DocumentNode): boolean {
-  let found = false;
-  visit(document, {
-    Directive() {
-      found = true;
-      return BREAK;
-    },
-  });
-  return found;
-}
-
-/**
- * Each parsed document is measured once: Apollo hands every request with the same query
- * text the same DocumentNode, and what is measured here does not depend on the variables
- * (field complexities use `childComplexity` only: a list that grows with an argument has a
- * bounded size and a fixed price), except through @skip/@include, so documents with
- * directives are measured on every request.
- */
-const measuredDocuments = new WeakMap<DocumentNode, Map<string, number>>();
-
 export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
   return {
     async requestDidStart({ schema }) {
       return {
         async didResolveOperation({ request, document, operation }) {
           if (!operation) return;
-          const name = operation.name?.value;
-          const cached = measuredDocuments.get(document)?.get(name ?? '');
-          if (cached !== undefined) {
-            if (cached > limits.maxComplexity) throw tooBig(`The query costs ${cached}; the limit is ${limits.maxComplexity}`);
-            return;
+          const name = operation.name?.value ?? '';
+          const byOperation = shapes.get(document) ?? new Map<string, CostShape>();
+          let shape = byOperation.get(name);
+          if (!shape) {
+            const fragments = new Map(
+              (document as DocumentNode).definitions
+                .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+                .map((d) => [d.name.value, d]),
+            );
+            const { depth, aliases } = measure(operation, fragments);
+            if (depth > limits.maxDepth) throw tooBig(`The query is ${depth} levels deep; the limit is ${limits.maxDepth}`);
+            if (aliases > limits.maxAliases) throw tooBig(`The query uses ${aliases} aliases; the limit is ${limits.maxAliases}`);
+            shape = costShape(schema, document);
+            byOperation.set(name, shape);
+            shapes.set(document, byOperation);
           }
-          const fragments = new Map(
-            (document as DocumentNode).definitions
-              .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-              .map((d) => [d.name.value, d]),
-          );
-          const { depth, aliases } = measure(operation, fragments);
-          if (depth > limits.maxDepth) throw tooBig(`The query is ${depth} levels deep; the limit is ${limits.maxDepth}`);
-          if (aliases > limits.maxAliases) throw tooBig(`The query uses ${aliases} aliases; the limit is ${limits.maxAliases}`);
-          const single = name ? (separateOperations(document)[name] ?? document) : document;
-          let complexity: number;
-          try {
-            complexity = getComplexity({
-              schema,
-              query: single,
-              operationName: name,
-              variables: request.variables ?? {},
-              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch (error) {
-            // bad variables: execution coerces them next and answers BAD_USER_INPUT naming the field
-            if (error instanceof GraphQLError) return;
-            throw error;
-          }
-          if (!hasDirectives(document)) {
-            const byOperation = measuredDocuments.get(document) ?? new Map<string, number>();
-            byOperation.set(name ?? '', complexity);
-            measuredDocuments.set(document, byOperation);
+          const variables = request.variables ?? {};
+          const key = JSON.stringify(shape.variables.map((v) => variables[v] ?? null));
+          let complexity = shape.costs.get(key);
+          if (complexity === undefined) {
+            const single = name ? (separateOperations(document)[name] ?? document) : document;
+            try {
+              complexity = getComplexity({
+                schema,
+                query: single,
+                operationName: name || undefined,
+                variables,
+                estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+              });
+            } catch (error) {
+              // bad variables: execution coerces them next and answers BAD_USER_INPUT naming the field
+              if (error instanceof GraphQLError) return;
+              throw error;
+            }
+            if (shape.costs.size < MAX_COSTS_PER_OPERATION) shape.costs.set(key, complexity);
           }
           if (complexity > limits.maxComplexity) throw tooBig(`The query costs ${complexity}; the limit is ${limits.maxComplexity}`);
         },

@@ -1,13 +1,13 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
-import { type BankAlertMessage, Channel, channelName, JOBS, JobName, QueueName, RETENTION, type RatingChangedMessage } from '@app/jobs';
+import { type BankAlertMessage, Channel, channelName, JOBS, JobName, QueueName, RETENTION } from '@app/jobs';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { WORKER_CONFIG } from '@worker/worker.tokens';
 
 /**
- * What monitoring sends out of the worker: messages on the Redis channels the API's
- * subscriptions listen to, and webhook delivery jobs. A failure here throws, so the
+ * What monitoring sends out of the worker: bank alerts on the Redis channel the API's
+ * bankAlerts subscription listens to, and webhook delivery jobs. A failure here throws, so the
  * rating-changed job that called it is retried (everything it does is idempotent).
  */
 @Injectable()
@@ -22,10 +22,6 @@ export class MonitoringChannels implements OnApplicationShutdown {
 
   async publishBankAlert(message: BankAlertMessage): Promise<void> {
     await this.redis.publish(channelName(this.config.queuePrefix, Channel.BANK_ALERT), JSON.stringify(message));
-  }
-
-  async publishRatingChanged(message: RatingChangedMessage): Promise<void> {
-    await this.redis.publish(channelName(this.config.queuePrefix, Channel.RATING_CHANGED), JSON.stringify(message));
   }
 
   /**

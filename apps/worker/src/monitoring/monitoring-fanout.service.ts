@@ -79,16 +79,6 @@ export class MonitoringFanout {
       return { banks: [], deliveries: [] };
     }
     const { event, company, watchers, pending } = prepared;
-    await this.channels.publishRatingChanged({
-      eventId: event.id,
-      companyId: event.companyId,
-      consortiumId: event.consortiumId,
-      oldGrade: event.oldGrade,
-      newGrade: event.newGrade,
-      oldScore: event.oldScore,
-      newScore: event.newScore,
-      changedAt: event.createdAt.toISOString(),
-    });
     for (const watcher of watchers) {
       await this.channels.publishBankAlert({
         bankId: watcher.bankId,

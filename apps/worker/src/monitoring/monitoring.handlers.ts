@@ -5,7 +5,7 @@ import { HandlesJob, type JobHandler } from '@worker/queues/job-handler';
 import { MonitoringFanout } from './monitoring-fanout.service';
 import { WebhookSender } from './webhook-sender.service';
 
-/** rating-changed.v1 {eventId}: the event reaches bank monitoring (and member subscriptions). */
+/** rating-changed.v1 {eventId}: the event reaches bank monitoring (member subscriptions are published by the recompute itself). */
 @Injectable()
 @HandlesJob(JobName.RATING_CHANGED)
 export class RatingChangedHandler implements JobHandler<typeof JobName.RATING_CHANGED> {
