@@ -36,6 +36,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { PolicyModule } from './policy/policy.module';
 import { CompanyRatingResolver } from './ratings/ratings.resolver';
 import { ConsortiumStandingResolver } from './standing/standing.resolver';
+import { ReportsModule } from './reports/reports.module';
 import { RestModule } from './rest/rest.module';
 import { UsersResolver } from './users/users.resolver';
 import { UsersService } from './users/users.service';
@@ -158,6 +159,7 @@ export class AppModule {
         ConsentsModule,
         BankRatingsModule,
         MonitoringModule,
+        ReportsModule,
         RestModule,
       ],
       controllers: [HealthController],

@@ -4,6 +4,7 @@ export * from './calendar';
 export * from './canonical-json';
 export * from './clock';
 export * from './credit-code';
+export * from './credit-report';
 export * from './errors';
 export * from './identity';
 export * from './money';

@@ -139,6 +139,14 @@ export const BANK_CASES: Readonly<Record<string, MatrixCase>> = {
       variables: { c: [companyOf(w, t).creditCode] },
     }),
   },
+  'Query.creditReport': {
+    operation: 'creditReport.read',
+    targets: READ_TARGETS,
+    request: (w, t) => ({
+      query: 'query($c: String!) { creditReport(creditCode: $c, purpose: LOAN_APPLICATION) { inquiryId identification { name } } }',
+      variables: { c: companyOf(w, t).creditCode },
+    }),
+  },
   'Query.watchlist': { operation: 'watchlist.manage', targets: OWN_BANK, request: () => ({ query: '{ watchlist { id } }' }) },
   'Query.webhookEndpoint': { operation: 'webhook.manage', targets: OWN_BANK, request: () => ({ query: '{ webhookEndpoint { id } }' }) },
   'Query.webhookDeliveries': { operation: 'webhook.deliveries.read', targets: OWN_BANK, request: () => ({ query: '{ webhookDeliveries { id } }' }) },

@@ -86,6 +86,8 @@ export const POLICY = {
   /** a bank's own consents and consent requests */
   'bank.consents.read': { BANK: [OWN_BANK] },
   'bankRating.read': { BANK: [CONSENTED] },
+  /** consented with scope REPORT */
+  'creditReport.read': { BANK: [CONSENTED] },
   'inquiry.list': { MEMBER: [OWN_COMPANY], COORDINATOR: [OWN_CONSORTIUM] },
   /** watching a company needs its consent; listing and removing are the bank's own business */
   'watchlist.add': { BANK: [CONSENTED] },
@@ -123,6 +125,7 @@ export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
   'Query.bankConsentRequests': 'bank.consents.read',
   'Query.bankRating': 'bankRating.read',
   'Query.bankRatings': 'bankRating.read',
+  'Query.creditReport': 'creditReport.read',
   'Query.inquiries': 'inquiry.list',
   'Query.watchlist': 'watchlist.manage',
   'Query.webhookEndpoint': 'webhook.manage',
