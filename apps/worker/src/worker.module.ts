@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import type { AppConfig } from '@app/config';
+import { LoggerModule } from 'nestjs-pino';
+import { type AppConfig, createLogger } from '@app/config';
 import { PersistenceModule } from '@app/persistence';
 import { QueueRunner } from './queues/queue-runner.service';
 import { WORKER_CONFIG } from './worker.tokens';
@@ -11,7 +12,11 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
-      imports: [DiscoveryModule, PersistenceModule.forRoot(config, 'credit-alliance-worker')],
+      imports: [
+        DiscoveryModule,
+        LoggerModule.forRoot({ pinoHttp: { logger: createLogger(config, 'worker') } }),
+        PersistenceModule.forRoot(config, 'credit-alliance-worker'),
+      ],
       providers: [{ provide: WORKER_CONFIG, useValue: config }, QueueRunner],
       exports: [WORKER_CONFIG, QueueRunner],
     };
