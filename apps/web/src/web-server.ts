@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { AppConfig } from '@app/config';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { graphqlProxy } from './graphql-proxy';
 import { cacheControlFor, SECURITY_HEADERS } from './security-headers';
@@ -27,7 +27,8 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
   const { config } = options;
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
-    disableRequestLogging: true,
+    // the API logs every GraphQL request with its id; here only failures are worth a line
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
     forceCloseConnections: 'idle',
     bodyLimit: 64 * 1024,
