@@ -40,7 +40,7 @@ export function builtConsole(): string {
 /** The real console server on a free port, forwarding to `apiUrl`. */
 export async function startWeb(config: AppConfig, apiUrl: string, options: { proxyTimeoutMs?: number } = {}): Promise<RunningWeb> {
   const publicDir = builtConsole();
-  const app = await createWebServer({ config: { ...config, web: { port: 0, apiUrl } }, publicDir, proxyTimeoutMs: options.proxyTimeoutMs });
+  const app = await createWebServer({ config: { web: { ...config.web, port: 0, apiUrl } }, publicDir, proxyTimeoutMs: options.proxyTimeoutMs });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the console did not bind a TCP port');

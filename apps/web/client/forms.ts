@@ -38,6 +38,8 @@ export interface FormOptions<T> {
   onDone?(result: T): void;
   /** empty the fields after success (default true) */
   readonly reset?: boolean;
+  /** a form's own wording for an error, or null for the usual one */
+  describeError?(error: unknown): HTMLElement | null;
 }
 
 export interface FormHandle {
@@ -151,7 +153,7 @@ export function form<T>(options: FormOptions<T>): FormHandle {
         return;
       }
     }
-    replace(status, errorNotice(error));
+    replace(status, options.describeError?.(error) ?? errorNotice(error));
   };
 
   el.addEventListener('submit', (event) => {

@@ -7,7 +7,7 @@ import { graphqlProxy } from './graphql-proxy';
 import { cacheControlFor, SECURITY_HEADERS } from './security-headers';
 
 export interface WebServerOptions {
-  readonly config: Pick<AppConfig, 'web' | 'trustProxy'>;
+  readonly config: Pick<AppConfig, 'web'>;
   /** the built console (`npm run build` writes dist/apps/web/public), by default beside this file */
   readonly publicDir?: string;
   readonly logger?: Logger;
@@ -29,7 +29,8 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
     // the API logs every GraphQL request with its id; here only failures are worth a line
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
+    // only a proxy named in WEB_TRUST_PROXY may say who the browser is; by default the socket does
+    trustProxy: config.web.trustProxy === false ? false : [...config.web.trustProxy],
     forceCloseConnections: 'idle',
     bodyLimit: 64 * 1024,
   });

@@ -52,8 +52,14 @@ describe('configuration', () => {
   });
 
   it('gives the web console its port and the API it forwards to', () => {
-    expect(loadConfig({}).web).toEqual({ port: 3002, apiUrl: 'http://127.0.0.1:3000' });
-    expect(loadConfig({ WEB_PORT: '8080', API_URL: 'https://api.example.cn/' }).web).toEqual({ port: 8080, apiUrl: 'https://api.example.cn' });
+    expect(loadConfig({}).web).toEqual({ port: 3002, apiUrl: 'http://127.0.0.1:3000', trustProxy: false });
+    expect(loadConfig({ WEB_PORT: '8080', API_URL: 'https://api.example.cn/', WEB_TRUST_PROXY: '10.0.0.1' }).web).toEqual({
+      port: 8080,
+      apiUrl: 'https://api.example.cn',
+      trustProxy: ['10.0.0.1'],
+    });
+    // the API's TRUST_PROXY (trusting the console) is not the console's own
+    expect(loadConfig({ TRUST_PROXY: 'loopback' }).web.trustProxy).toBe(false);
     expect(problems({ WEB_PORT: '-1', API_URL: 'ftp://x' })).toEqual([
       'WEB_PORT: must be a whole number between 0 and 65535, got "-1"',
       'API_URL: must be a http:// or https:// URL, got protocol "ftp:"',

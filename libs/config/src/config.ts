@@ -37,6 +37,11 @@ export interface AppConfig {
     readonly port: number;
     /** where the console forwards `/graphql`: the API's base URL, without a path */
     readonly apiUrl: string;
+    /**
+     * WEB_TRUST_PROXY: the proxies in front of the console (a TLS terminator) that may name
+     * the browser's address; apart from TRUST_PROXY, which the API uses to trust the console
+     */
+    readonly trustProxy: false | readonly string[];
   };
   /**
    * Which proxies in front of this process may name the client's address in
@@ -208,6 +213,7 @@ export function loadConfig(env: Env): AppConfig {
     web: {
       port: int(r, 'WEB_PORT', 3002, 0, 65535),
       apiUrl: baseUrl(r, 'API_URL', 'http://127.0.0.1:3000'),
+      trustProxy: proxyList(r, 'WEB_TRUST_PROXY'),
     },
     trustProxy: proxyList(r, 'TRUST_PROXY'),
   };

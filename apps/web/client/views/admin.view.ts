@@ -76,7 +76,7 @@ export function adminView(ctx: ViewContext): HTMLElement {
     fields: [
       { name: 'email', label: '邮箱', labelEn: 'Email', type: 'email', required: true },
       { name: 'password', label: '初始密码', labelEn: 'Password', type: 'password', required: true, autocomplete: 'new-password', hint: '至少 12 个字符 (12+ characters)' },
-      { name: 'role', label: '角色', labelEn: 'Role', type: 'select', options: Object.entries(ROLE_LABEL).map(([value, text]) => ({ value, label: `${text} ${value}` })) },
+      { name: 'role', label: '角色', labelEn: 'Role', type: 'select', options: ['MEMBER', 'COORDINATOR', 'BANK', 'ADMIN'].map((value) => ({ value, label: `${ROLE_LABEL[value]} ${value}` })) },
       { name: 'companyId', label: '企业编号（成员）', labelEn: 'Company ID, MEMBER' },
       { name: 'consortiumId', label: '联盟编号（协调员）', labelEn: 'Consortium ID, COORDINATOR', suggestions: [] },
       { name: 'bankId', label: '银行编号（银行）', labelEn: 'Bank ID, BANK' },

@@ -18,19 +18,13 @@ export function loginView(client: GraphQLClient, onSignedIn: (user: SessionUser)
       { name: 'email', label: '邮箱', labelEn: 'Email', type: 'email', required: true, autocomplete: 'username' },
       { name: 'password', label: '密码', labelEn: 'Password', type: 'password', required: true, autocomplete: 'current-password' },
     ],
-    onSubmit: async (v) => {
-      try {
-        return await client.login(v.email, v.password);
-      } catch (error) {
-        if (error instanceof ApiError && error.kind === 'UNAUTHENTICATED') {
-          const wait = error.extensions.retryAfterSeconds;
-          throw new ApiError(
-            'UNAUTHENTICATED',
-            typeof wait === 'number' ? `尝试次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试 (too many attempts)` : '邮箱或密码不正确 (the email or password is not correct)',
-          );
-        }
-        throw error;
-      }
+    onSubmit: (v) => client.login(v.email, v.password),
+    describeError: (error) => {
+      if (!(error instanceof ApiError) || error.kind !== 'UNAUTHENTICATED') return null;
+      const wait = error.extensions.retryAfterSeconds;
+      return typeof wait === 'number'
+        ? notice('error', `登录失败：尝试次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试`, 'Too many failed attempts; try again later')
+        : notice('error', '登录失败：邮箱或密码不正确', 'Sign-in refused: the email or password is not correct');
     },
     success: () => '登录成功',
     onDone: onSignedIn,
