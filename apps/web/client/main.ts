@@ -103,7 +103,7 @@ async function loadMe(): Promise<void> {
   try {
     me = (await client.request<{ me: Me }>(ME)).me;
     render();
-    (document.getElementById('main') as HTMLElement | null)?.focus();
+    (document.getElementById('main') as HTMLElement | null)?.focus({ preventScroll: true });
   } catch (error) {
     if (error instanceof ApiError && error.kind === 'UNAUTHENTICATED') {
       client.signOut();

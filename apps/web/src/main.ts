@@ -5,7 +5,8 @@ import { createWebServer } from './web-server';
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  // the console forwards tokens but never reads them: it needs no JWT_SECRET
+  const config = loadConfigOrExit(process.env, { requireJwtSecret: false });
   const logger = createLogger(config, 'web');
   const app = await createWebServer({ config, logger });
   await app.listen({ port: config.web.port, host: config.host });

@@ -35,6 +35,10 @@ describe('configuration', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET: required when NODE_ENV=production']);
   });
 
+  it('lets a process that handles no tokens (the web console) start in production without JWT_SECRET', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }, { requireJwtSecret: false }).web.port).toBe(3002);
+  });
+
   it('rejects a malformed URL and a non-numeric port', () => {
     expect(problems({ REDIS_URL: 'not a url', PORT: 'abc' })).toEqual([
       'REDIS_URL: not a valid URL',

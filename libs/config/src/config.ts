@@ -141,8 +141,16 @@ function baseUrl(r: Reader, name: string, fallback: string): string {
   }
 }
 
+export interface LoadOptions {
+  /**
+   * false for a process that neither signs nor verifies tokens (the web console): it then
+   * starts in production without JWT_SECRET, so the secret need not be handed to it
+   */
+  readonly requireJwtSecret?: boolean;
+}
+
 /** Reads and checks the whole configuration; throws ConfigError listing every problem. */
-export function loadConfig(env: Env): AppConfig {
+export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
   const r: Reader = { problems: [], env };
   const nodeEnv = oneOf(r, 'NODE_ENV', 'development', ['development', 'production', 'test'] as const);
 
@@ -161,7 +169,7 @@ export function loadConfig(env: Env): AppConfig {
   if (givenSecret !== undefined && Buffer.byteLength(givenSecret) < 32) {
     r.problems.push('JWT_SECRET: too short; use at least 32 characters (256 bits) of random text');
   }
-  if (givenSecret === undefined && nodeEnv === 'production') {
+  if (givenSecret === undefined && nodeEnv === 'production' && options.requireJwtSecret !== false) {
     r.problems.push('JWT_SECRET: required when NODE_ENV=production');
   }
 
@@ -226,9 +234,9 @@ export function loadConfig(env: Env): AppConfig {
  * For a process's start: the configuration, or one line per bad variable on stderr and
  * exit code 1. Nothing starts on a half-valid configuration.
  */
-export function loadConfigOrExit(env: Env = process.env): AppConfig {
+export function loadConfigOrExit(env: Env = process.env, options: LoadOptions = {}): AppConfig {
   try {
-    return loadConfig(env);
+    return loadConfig(env, options);
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const line of error.problems) process.stderr.write(`configuration error: ${line}\n`);
