@@ -77,7 +77,8 @@ describe('web console in the browser', () => {
     await page.waitForLoadState('networkidle');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'member-phone.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'member-phone.png') });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'member-phone-full.png'), fullPage: true });
     expect(errors).toEqual([]);
     await context.close();
   });
