@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import type { AppConfig } from '@app/config';
+import { LoggerModule } from 'nestjs-pino';
+import { type AppConfig, createLogger } from '@app/config';
 import { PersistenceModule } from '@app/persistence';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { QueueRunner } from './queues/queue-runner.service';
@@ -12,7 +13,12 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
-      imports: [DiscoveryModule, PersistenceModule.forRoot(config, 'credit-alliance-worker'), MonitoringModule],
+      imports: [
+        DiscoveryModule,
+        LoggerModule.forRoot({ pinoHttp: { logger: createLogger(config, 'worker') } }),
+        PersistenceModule.forRoot(config, 'credit-alliance-worker'),
+        MonitoringModule,
+      ],
       providers: [{ provide: WORKER_CONFIG, useValue: config }, QueueRunner],
       exports: [WORKER_CONFIG, QueueRunner],
     };
