@@ -27,6 +27,7 @@ import { LoaderFactory } from './common/loaders';
 import { EventBus, PUB_SUB } from './common/pubsub.provider';
 import type { RequestContext } from './common/request-context';
 import { ConsentsModule } from './consents/consents.module';
+import { CoordinatorModule } from './coordinator/coordinator.module';
 import { ConsortiaResolver } from './consortia/consortia.resolver';
 import { ConsortiaService } from './consortia/consortia.service';
 import { HealthController } from './health/health.controller';
@@ -164,6 +165,7 @@ export class AppModule {
         MonitoringModule,
         ReportsModule,
         RestModule,
+        CoordinatorModule,
       ],
       controllers: [HealthController],
       providers: [

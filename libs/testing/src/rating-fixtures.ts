@@ -48,7 +48,7 @@ export function backedFixture(overrides: Partial<BackedRating> = {}): BackedRati
   };
 }
 
-export function standingFixture(consortiumId: string, grade: Grade = 'A'): ConsortiumStanding {
+export function standingFixture(consortiumId: string, grade: Grade = 'A', overrides: Partial<ConsortiumStanding> = {}): ConsortiumStanding {
   return {
     consortiumId,
     grade,
@@ -67,6 +67,7 @@ export function standingFixture(consortiumId: string, grade: Grade = 'A'): Conso
     meanDebtRank: 0,
     notches: [],
     parameters: { lgd: 0.45, stressFactor: 3, supportProbability: 0.5, correlation: 0.3, distressThreshold: 0.5 },
+    ...overrides,
   };
 }
 
@@ -78,8 +79,8 @@ export class RatingFixtures {
     return new RatingRepository().insert(this.dataSource.manager, company.consortiumId, ratingFixture(company.id, overrides), backed, `test-${Math.random()}`);
   }
 
-  standing(consortiumId: string, grade: Grade = 'A'): Promise<StoredStanding> {
-    return new StandingRepository().insert(this.dataSource.manager, standingFixture(consortiumId, grade), `test-${Math.random()}`, 'test-model-1');
+  standing(consortiumId: string, grade: Grade = 'A', overrides: Partial<ConsortiumStanding> = {}): Promise<StoredStanding> {
+    return new StandingRepository().insert(this.dataSource.manager, standingFixture(consortiumId, grade, overrides), `test-${Math.random()}`, 'test-model-1');
   }
 
   /** A new rating and the RatingChanged event of the move from `previous`. */

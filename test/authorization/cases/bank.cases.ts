@@ -3,7 +3,7 @@ import { ConsentRepository, ConsentRequestRepository, WebhookRepository } from '
 import { RatingFixtures } from '@app/testing';
 import type { RunningApi } from '../../support/api';
 import type { World } from '../../support/world';
-import { COMPANY_TARGETS, companyOf, type MatrixCase, type TargetKind } from '../matrix.types';
+import { COMPANY_TARGETS, companyOf, CONSORTIUM_TARGETS, consortiumOf, type MatrixCase, type TargetKind } from '../matrix.types';
 
 const unique = (): string => randomBytes(4).toString('hex');
 
@@ -145,6 +145,22 @@ export const BANK_CASES: Readonly<Record<string, MatrixCase>> = {
     request: (w, t) => ({
       query: 'query($c: String!) { creditReport(creditCode: $c, purpose: LOAN_APPLICATION) { inquiryId identification { name } } }',
       variables: { c: companyOf(w, t).creditCode },
+    }),
+  },
+  'Query.coordinatorView': {
+    operation: 'coordinator.view',
+    targets: CONSORTIUM_TARGETS,
+    request: (w, t) => ({
+      query: 'query($n: ID!) { coordinatorView(consortiumId: $n) { consortium { id } members { grade } earlyWarnings { kind } guaranteeNetwork { nodes { debtRank } } } }',
+      variables: { n: consortiumOf(w, t).id },
+    }),
+  },
+  'Query.stressTest': {
+    operation: 'coordinator.stressTest',
+    targets: CONSORTIUM_TARGETS,
+    request: (w, t) => ({
+      query: 'query($n: ID!, $d: [ID!]!) { stressTest(consortiumId: $n, defaulted: $d) { debtRank } }',
+      variables: { n: consortiumOf(w, t).id, d: [t === 'homeConsortium' ? w.home.companyA.id : w.other.companyA.id] },
     }),
   },
   'Query.watchlist': { operation: 'watchlist.manage', targets: OWN_BANK, request: () => ({ query: '{ watchlist { id } }' }) },

@@ -96,6 +96,10 @@ export const POLICY = {
   'webhook.deliveries.read': { BANK: [OWN_BANK] },
   'webhook.redeliver': { BANK: [OWN_BANK] },
   'bankAlerts.subscribe': { BANK: [OWN_BANK] },
+
+  // The coordinator's view of its cluster
+  'coordinator.view': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
+  'coordinator.stressTest': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
 } as const satisfies Record<string, Rule>;
 
 export type Operation = keyof typeof POLICY;
@@ -128,6 +132,8 @@ export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
   'Query.creditReport': 'creditReport.read',
   'Query.inquiries': 'inquiry.list',
   'Query.watchlist': 'watchlist.manage',
+  'Query.coordinatorView': 'coordinator.view',
+  'Query.stressTest': 'coordinator.stressTest',
   'Query.webhookEndpoint': 'webhook.manage',
   'Query.webhookDeliveries': 'webhook.deliveries.read',
   'Mutation.login': 'public',

@@ -5,6 +5,7 @@ export * from './company.repository';
 export * from './consent.repository';
 export * from './consent-request.repository';
 export * from './consortium.repository';
+export * from './coordinator.repository';
 export * from './credit-report.repository';
 export * from './inquiry.repository';
 export * from './login-failure.repository';

@@ -1,0 +1,103 @@
+import type { Db } from '../database';
+
+/** A member as the coordinator's overview shows it: its current rating, if any. */
+export interface MemberRatingRow {
+  readonly companyId: string;
+  readonly score: number | null;
+  readonly grade: string | null;
+  readonly pd: number | null;
+  readonly backedGrade: string | null;
+  readonly verifiedRecords: number | null;
+  readonly ratedAt: Date | null;
+  readonly reasonCodes: readonly string[];
+}
+
+export interface ScorePointRow {
+  readonly companyId: string;
+  /** the month, `YYYY-MM` */
+  readonly month: string;
+  readonly score: number;
+  readonly grade: string;
+  readonly at: Date;
+}
+
+export interface DowngradeRow {
+  readonly eventId: string;
+  readonly companyId: string;
+  readonly oldGrade: string | null;
+  readonly newGrade: string;
+  readonly oldScore: number | null;
+  readonly newScore: number;
+  readonly at: Date;
+}
+
+/**
+ * What the coordinator's view reads about a consortium's members: set-based, one statement
+ * per kind of fact for all members at once (a cluster may have tens of thousands).
+ */
+export class CoordinatorRepository {
+  /** Every member with its current rating (null columns when it has none yet), by name. */
+  async memberRatings(db: Db, consortiumId: string): Promise<MemberRatingRow[]> {
+    const rows: {
+      company_id: string;
+      score: number | null;
+      grade: string | null;
+      pd: number | null;
+      backed_grade: string | null;
+      verified_records: number | null;
+      computed_at: Date | null;
+      reason_codes: string[] | null;
+    }[] = await db.query(
+      `SELECT c.id AS company_id, r.score, r.grade, r.pd, r.backed->>'grade' AS backed_grade, r.verified_records, r.computed_at,
+              (SELECT array_agg(x->>'code' ORDER BY o) FROM jsonb_array_elements(r.reasons) WITH ORDINALITY AS e(x, o)) AS reason_codes
+       FROM companies c
+       LEFT JOIN LATERAL (
+         SELECT score, grade, pd, backed, verified_records, computed_at, reasons FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1
+       ) r ON true
+       WHERE c.consortium_id = $1
+       ORDER BY c.name, c.id`,
+      [consortiumId],
+    );
+    return rows.map((r) => ({
+      companyId: r.company_id,
+      score: r.score,
+      grade: r.grade,
+      pd: r.pd,
+      backedGrade: r.backed_grade,
+      verifiedRecords: r.verified_records,
+      ratedAt: r.computed_at,
+      reasonCodes: r.reason_codes ?? [],
+    }));
+  }
+
+  /** Each member's last rating of each month since `since`: the score trend. */
+  async monthlyScores(db: Db, consortiumId: string, since: Date): Promise<ScorePointRow[]> {
+    const rows: { company_id: string; month: string; score: number; grade: string; computed_at: Date }[] = await db.query(
+      `SELECT DISTINCT ON (company_id, month) company_id, to_char(date_trunc('month', computed_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
+              score, grade, computed_at
+       FROM ratings WHERE consortium_id = $1 AND computed_at >= $2
+       ORDER BY company_id, month, id DESC`,
+      [consortiumId, since],
+    );
+    return rows.map((r) => ({ companyId: r.company_id, month: r.month, score: r.score, grade: r.grade, at: r.computed_at }));
+  }
+
+  /** RatingChanged events of the consortium since `since`, newest first (the caller picks the downgrades). */
+  async ratingChanges(db: Db, consortiumId: string, since: Date): Promise<DowngradeRow[]> {
+    const rows: { id: string; company_id: string; old_grade: string | null; new_grade: string; old_score: number | null; new_score: number; created_at: Date }[] =
+      await db.query(
+        `SELECT id, company_id, old_grade, new_grade, old_score, new_score, created_at FROM rating_events
+         WHERE consortium_id = $1 AND created_at >= $2 ORDER BY id DESC`,
+        [consortiumId, since],
+      );
+    return rows.map((r) => ({
+      eventId: String(r.id),
+      companyId: r.company_id,
+      oldGrade: r.old_grade,
+      newGrade: r.new_grade,
+      oldScore: r.old_score,
+      newScore: r.new_score,
+      at: r.created_at,
+    }));
+  }
+}

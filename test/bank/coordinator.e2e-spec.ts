@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { onlyError } from '@app/testing';
+import { type RunningApi, startApi } from '../support/api';
+import { createWorld, type SignedIn, type World } from '../support/world';
+import { fixtures } from './bank-support';
+
+const VIEW = `query($n: ID!) {
+  coordinatorView(consortiumId: $n) {
+    consortium { id name }
+    members { company { id name } grade score backedGrade scoreTrend { month score grade } scoreChange3m verifiedRecords }
+    earlyWarnings { kind severity company { id } message oldGrade newGrade }
+    guaranteeNetwork { nodes { company { id } debtRank grade } edges { kind amount } computedAt }
+  }
+}`;
+
+interface View {
+  consortium: { id: string };
+  members: { company: { id: string; name: string }; grade: string | null; score: number | null; scoreTrend: { month: string; score: number }[]; scoreChange3m: number | null; verifiedRecords: number }[];
+  earlyWarnings: { kind: string; severity: string; company: { id: string }; oldGrade: string | null; newGrade: string | null }[];
+  guaranteeNetwork: { nodes: { company: { id: string }; debtRank: number; grade: string | null }[]; computedAt: string | null };
+}
+
+describe("the coordinator's view of its cluster", () => {
+  let api: RunningApi;
+  let world: World;
+  let coordinator: SignedIn;
+  let consortiumId: string;
+  const ids: Record<'falling' | 'latePayer' | 'steady' | 'unrated', string> = { falling: '', latePayer: '', steady: '', unrated: '' };
+
+  beforeAll(async () => {
+    api = await startApi();
+    world = await createWorld(api);
+    const consortium = await world.factories.consortium();
+    consortiumId = consortium.id;
+    coordinator = await world.signIn(await world.factories.user('COORDINATOR', { consortiumId }));
+    const f = fixtures(api);
+    const make = async (name: string) => world.factories.company(consortiumId, { name });
+    const falling = await make('温州市甲鞋业有限公司');
+    const latePayer = await make('温州市乙鞋材有限公司');
+    const steady = await make('温州市丙皮革有限公司');
+    const unrated = await make('温州市丁贸易有限公司');
+    Object.assign(ids, { falling: falling.id, latePayer: latePayer.id, steady: steady.id, unrated: unrated.id });
+
+    // falling: BBB five months ago, BB last month, then B: a two-notch fall within 90 days
+    const old = await f.rating(falling, { grade: 'BBB', score: 712 });
+    await api.dataSource.query(`UPDATE ratings SET computed_at = now() - interval '150 days' WHERE id = $1`, [old.id]);
+    const mid = await f.rating(falling, { grade: 'BBB', score: 705 });
+    await api.dataSource.query(`UPDATE ratings SET computed_at = now() - interval '100 days' WHERE id = $1`, [mid.id]);
+    await f.ratingChange(falling, mid, { grade: 'B', score: 610 });
+    // latePayer: its payments got later, the engine says so first
+    await f.rating(latePayer, {
+      grade: 'BB',
+      score: 668,
+      reasons: [{ code: 'PAYMENT_TREND_WORSENING', factor: 'PAYMENT_BEHAVIOUR', description: 'Pays later lately', descriptionZh: '近期付款变慢', pointsLost: 20 }],
+    });
+    // steady: up a notch (not a warning)
+    const before = await f.rating(steady, { grade: 'A', score: 760 });
+    await f.ratingChange(steady, before, { grade: 'AA', score: 810 });
+    await f.standing(consortiumId, 'BBB', {
+      systemicRisk: [
+        { companyId: falling.id, debtRank: 0.42, exact: true },
+        { companyId: steady.id, debtRank: 0.1, exact: true },
+      ],
+    });
+  });
+  afterAll(async () => api.close());
+
+  it('lists every member with its grade, trend and verified records', async () => {
+    const { coordinatorView } = await coordinator.client.ok<{ coordinatorView: View }>(VIEW, { n: consortiumId });
+    expect(coordinatorView.consortium.id).toBe(consortiumId);
+    expect(coordinatorView.members.map((m) => m.company.name)).toEqual(['温州市丁贸易有限公司', '温州市丙皮革有限公司', '温州市乙鞋材有限公司', '温州市甲鞋业有限公司'].sort());
+    const falling = coordinatorView.members.find((m) => m.company.id === ids.falling);
+    expect(falling).toMatchObject({ grade: 'B', score: 610, verifiedRecords: 14, scoreChange3m: 610 - 705 });
+    expect(falling?.scoreTrend.map((p) => p.score)).toEqual([712, 705, 610]);
+    expect(coordinatorView.members.find((m) => m.company.id === ids.unrated)).toMatchObject({ grade: null, score: null, scoreTrend: [], verifiedRecords: 0 });
+  });
+
+  it('warns of downgrades and of worsening payment behaviour, the most severe and newest first', async () => {
+    const { coordinatorView } = await coordinator.client.ok<{ coordinatorView: View }>(VIEW, { n: consortiumId });
+    // the late payer was rated after the fall, so its warning is the newer of the two
+    expect(coordinatorView.earlyWarnings).toEqual([
+      expect.objectContaining({ kind: 'PAYMENT_WORSENING', severity: 'HIGH', company: { id: ids.latePayer } }),
+      expect.objectContaining({ kind: 'DOWNGRADE', severity: 'HIGH', company: { id: ids.falling }, oldGrade: 'BBB', newGrade: 'B' }),
+    ]);
+    // an upgrade is no warning
+    expect(coordinatorView.earlyWarnings.find((w) => w.company.id === ids.steady)).toBeUndefined();
+  });
+
+  it('shows the contagion network with DebtRank, highest first', async () => {
+    const { coordinatorView } = await coordinator.client.ok<{ coordinatorView: View }>(VIEW, { n: consortiumId });
+    expect(coordinatorView.guaranteeNetwork.nodes).toEqual([
+      { company: { id: ids.falling }, debtRank: 0.42, grade: 'B' },
+      { company: { id: ids.steady }, debtRank: 0.1, grade: 'AA' },
+    ]);
+    expect(coordinatorView.guaranteeNetwork.computedAt).not.toBeNull();
+  });
+
+  it('runs the stress test for its own members, and refuses others', async () => {
+    const { stressTest } = await coordinator.client.ok<{ stressTest: { defaulted: { id: string }[]; debtRank: number; creditLoss: string; fundPays: string } }>(
+      'query($n: ID!, $d: [ID!]!) { stressTest(consortiumId: $n, defaulted: $d) { defaulted { id } distressed { company { id } stress } additionalDefaults { id } debtRank equityLoss creditLoss fundPays } }',
+      { n: consortiumId, d: [ids.falling] },
+    );
+    expect(stressTest.defaulted).toEqual([{ id: ids.falling }]);
+    expect(stressTest.debtRank).toBeGreaterThanOrEqual(0);
+    expect(stressTest.creditLoss).toMatch(/^\d+\.\d{2}$/);
+    const foreign = onlyError(
+      await coordinator.client.request('query($n: ID!, $d: [ID!]!) { stressTest(consortiumId: $n, defaulted: $d) { debtRank } }', { n: consortiumId, d: [world.home.companyA.id] }),
+    );
+    expect(foreign.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'defaulted.0' });
+  });
+
+  it('is for the consortium\'s coordinator and ADMIN only', async () => {
+    expect((await world.admin.client.ok<{ coordinatorView: View }>(VIEW, { n: consortiumId })).coordinatorView.members).toHaveLength(4);
+    for (const other of [world.home.coordinator, world.home.memberA, world.banker]) {
+      expect(onlyError(await other.client.request(VIEW, { n: consortiumId })).extensions?.code).toBe('FORBIDDEN');
+    }
+  });
+});
