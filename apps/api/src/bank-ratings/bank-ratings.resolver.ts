@@ -23,7 +23,8 @@ export class BankRatingsResolver {
   }
 
   @Query(() => [BankRatingResultModel], {
-    complexity: 100,
+    // priced as 50 answers, like every list; the 500-code cap bounds the work itself
+    complexity: ({ childComplexity }) => 10 + 50 * childComplexity,
     description: "BANK: a portfolio read of up to 500 codes, each answered or refused on its own; each answer is an Inquiry",
   })
   async bankRatings(

@@ -10,7 +10,7 @@ import { InquiryModel, toInquiryModel } from './models/inquiry.model';
 export class InquiriesResolver {
   constructor(private readonly ratings: BankRatingsService) {}
 
-  @Query(() => [InquiryModel], { description: "the company's MEMBERs; its COORDINATOR: every bank read of the company, newest first" })
+  @Query(() => [InquiryModel], { complexity: ({ childComplexity }) => 10 + 50 * childComplexity, description: "the company's MEMBERs; its COORDINATOR: every bank read of the company, newest first" })
   async inquiries(@CurrentActor() actor: Actor, @Args('companyId', { type: () => ID }) companyId: string, @Ctx() ctx: RequestContext): Promise<InquiryModel[]> {
     return (await this.ratings.listForCompany(actor, companyId, ctx.loaders)).map(toInquiryModel);
   }

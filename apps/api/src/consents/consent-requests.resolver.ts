@@ -37,7 +37,7 @@ export class ConsentRequestsResolver {
     return toModel(await this.consents.decline(actor, id, reason));
   }
 
-  @Query(() => [ConsentRequestModel], { description: "the company's MEMBERs; its COORDINATOR: banks' requests for consent, newest first" })
+  @Query(() => [ConsentRequestModel], { complexity: ({ childComplexity }) => 10 + 50 * childComplexity, description: "the company's MEMBERs; its COORDINATOR: banks' requests for consent, newest first" })
   async consentRequests(
     @CurrentActor() actor: Actor,
     @Ctx() ctx: RequestContext,
@@ -47,7 +47,7 @@ export class ConsentRequestsResolver {
     return (await this.consents.requestsForCompany(actor, companyId, status ?? null, ctx.loaders)).map(toModel);
   }
 
-  @Query(() => [ConsentRequestModel], { description: "BANK: the caller's bank's requests, newest first" })
+  @Query(() => [ConsentRequestModel], { complexity: ({ childComplexity }) => 10 + 50 * childComplexity, description: "BANK: the caller's bank's requests, newest first" })
   async bankConsentRequests(
     @CurrentActor() actor: Actor,
     @Ctx() ctx: RequestContext,

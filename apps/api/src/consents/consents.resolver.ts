@@ -23,13 +23,13 @@ export class ConsentsResolver {
     return toConsentModel(await this.service.revoke(actor, id), this.service.now());
   }
 
-  @Query(() => [ConsentModel], { description: "the company's MEMBERs; its COORDINATOR" })
+  @Query(() => [ConsentModel], { complexity: ({ childComplexity }) => 10 + 50 * childComplexity, description: "the company's MEMBERs; its COORDINATOR" })
   async consents(@CurrentActor() actor: Actor, @Args('companyId', { type: () => ID }) companyId: string, @Ctx() ctx: RequestContext): Promise<ConsentModel[]> {
     const now = this.service.now();
     return (await this.service.listForCompany(actor, companyId, ctx.loaders)).map((c) => toConsentModel(c, now));
   }
 
-  @Query(() => [BankConsentModel], { description: 'BANK: the consents companies gave the caller\'s bank, newest first' })
+  @Query(() => [BankConsentModel], { complexity: ({ childComplexity }) => 10 + 50 * childComplexity, description: 'BANK: the consents companies gave the caller\'s bank, newest first' })
   async bankConsents(
     @CurrentActor() actor: Actor,
     @Ctx() ctx: RequestContext,

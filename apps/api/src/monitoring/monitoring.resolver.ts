@@ -51,7 +51,7 @@ export class MonitoringResolver {
     return this.monitoring.unwatch(actor, creditCode);
   }
 
-  @Query(() => [WatchlistEntryModel], { description: "BANK: the bank's watchlist" })
+  @Query(() => [WatchlistEntryModel], { complexity: ({ childComplexity }) => 10 + 50 * childComplexity, description: "BANK: the bank's watchlist" })
   async watchlist(@CurrentActor() actor: Actor): Promise<WatchlistEntryModel[]> {
     return (await this.monitoring.list(actor)).map(toEntry);
   }
@@ -80,7 +80,7 @@ export class MonitoringResolver {
     return endpoint && toWebhookEndpointModel(endpoint);
   }
 
-  @Query(() => [WebhookDeliveryModel], { complexity: 50, description: "BANK: the bank's webhook deliveries, newest first, each with every attempt" })
+  @Query(() => [WebhookDeliveryModel], { complexity: ({ childComplexity }) => 10 + 50 * childComplexity, description: "BANK: the bank's webhook deliveries, newest first, each with every attempt" })
   async webhookDeliveries(
     @CurrentActor() actor: Actor,
     @Ctx() ctx: RequestContext,
