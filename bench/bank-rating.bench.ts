@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     await sealer.sealAll();
     const inquiriesAfter = Number((await db.query('SELECT count(*) AS n FROM inquiries'))[0].n);
     const unsealed = await new InquiryRepository().countUnsealed(db);
-    const sealedEntries = Number((await db.query(`SELECT count(*) AS n FROM audit_log WHERE action = 'inquiry.made'`))[0].n);
+    const seals = await sealer.verify();
     const chain = await new AuditLogRepository().verify(db);
     const ok = (f: Figures) => f.requests - f.non2xx - f.errors;
     const answered = [warmups[1], ...reads].reduce((sum, f) => sum + ok(f), 0);
@@ -182,14 +182,14 @@ async function main(): Promise<void> {
         line(readMedian),
         '',
         `bankRating / ping throughput (medians): ${((readMedian.rps / pingMedian.rps) * 100).toFixed(1)} % (aim >= 50 %); bankRating p99 (median) ${readMedian.p99} ms (aim < 50 ms)`,
-        `inquiries written: ${inquiriesAfter - inquiriesBefore} for ${answered} successful reads counted (+1 probe, +${inquiriesAfter - inquiriesBefore - answered - 1} answered after autocannon stopped counting); unsealed after the final pass: ${unsealed}; audit entries 'inquiry.made': ${sealedEntries}; audit chain ${chain.ok ? 'verifies' : `BROKEN at ${chain.firstBrokenSeq}`} (${chain.checked} entries)`,
+        `inquiries written: ${inquiriesAfter - inquiriesBefore} for ${answered} successful reads counted (+1 probe, +${inquiriesAfter - inquiriesBefore - answered - 1} answered after autocannon stopped counting); unsealed after the final pass: ${unsealed}; seals ${seals.ok ? 'verify' : `BROKEN at ${seals.firstBrokenSeq}`} (${seals.checked} inquiries); audit chain ${chain.ok ? 'verifies' : `BROKEN at ${chain.firstBrokenSeq}`} (${chain.checked} entries)`,
         `load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (${cpus().length} CPUs)`,
         '',
       ].join('\n'),
     );
     // each run may end with up to CONNECTIONS reads answered after autocannon stopped counting
     const uncounted = inquiriesAfter - inquiriesBefore - (answered + 1);
-    if (uncounted < 0 || uncounted > (ROUNDS + 1) * CONNECTIONS || unsealed !== 0 || sealedEntries !== inquiriesAfter || !chain.ok) {
+    if (uncounted < 0 || uncounted > (ROUNDS + 1) * CONNECTIONS || unsealed !== 0 || !seals.ok || seals.checked !== inquiriesAfter || !chain.ok) {
       throw new Error('the inquiry log does not match the reads');
     }
   } finally {

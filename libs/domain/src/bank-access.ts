@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Actor } from './actor';
+import { canonicalJson } from './canonical-json';
 import { BadInputError } from './errors';
 import type { BackedRating, RatingFactor, RatingReason } from './scoring';
 
@@ -187,4 +189,33 @@ export function parseFutureInstant(field: string, value: unknown, now: Date): Da
 export function readerOf(actor: Actor): BankReader {
   if (actor.role !== 'BANK' || !actor.bankId) throw new Error('only a bank reads as a bank');
   return { bankId: actor.bankId, userId: actor.kind === 'user' ? actor.id : null, apiKeyId: actor.kind === 'apiKey' ? actor.id : null };
+}
+
+/**
+ * The digest that seals a batch of inquiries into the audit log: SHA-256 over the canonical
+ * JSON of each inquiry (every field but its seal), one per line, in id order. Changing,
+ * removing or adding an inquiry of the batch changes it.
+ */
+export function inquiryDigest(inquiries: readonly Inquiry[]): string {
+  const hash = createHash('sha256');
+  for (const i of [...inquiries].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))) {
+    hash.update(
+      canonicalJson({
+        id: i.id,
+        companyId: i.companyId,
+        consortiumId: i.consortiumId,
+        bankId: i.bankId,
+        consentId: i.consentId,
+        userId: i.userId,
+        apiKeyId: i.apiKeyId,
+        purpose: i.purpose,
+        scope: i.scope,
+        channel: i.channel,
+        eventId: i.eventId,
+        at: i.at.toISOString(),
+      }),
+    );
+    hash.update('\n');
+  }
+  return hash.digest('hex');
 }

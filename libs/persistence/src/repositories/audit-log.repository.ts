@@ -7,7 +7,7 @@ const AUDIT_APPEND_LOCK = 7_312_004_002;
 const GENESIS: Buffer = Buffer.alloc(32);
 
 export interface AuditEntry {
-  /** what happened, e.g. `record.filed`, `record.disputed`, `inquiry.made` */
+  /** what happened, e.g. `record.filed`, `record.disputed`, `inquiries.sealed` */
   readonly action: string;
   readonly actorId: string | null;
   readonly consortiumId?: string | null;

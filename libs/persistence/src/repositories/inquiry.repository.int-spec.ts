@@ -94,7 +94,7 @@ describe('bank reads: consent check, inquiry and data in one statement (real Pos
     const id = read?.inquiryId as string;
     await expect(ds.query(`UPDATE inquiries SET purpose = 'MONITORING' WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
     await expect(ds.query('DELETE FROM inquiries WHERE id = $1', [id])).rejects.toThrow(/append-only/);
-    await inquiries.markSealed(ds.manager, [{ inquiryId: id, auditSeq: 1 }]);
+    await inquiries.markSealed(ds.manager, [id], 1);
     await expect(ds.query('UPDATE inquiries SET audit_seq = 2 WHERE id = $1', [id])).rejects.toThrow(/append-only/);
   });
 });

@@ -230,12 +230,24 @@ export class InquiryRepository {
     return rows.map(toInquiry);
   }
 
-  async markSealed(db: Db, sealed: readonly { inquiryId: string; auditSeq: number }[]): Promise<void> {
-    if (sealed.length === 0) return;
-    await db.query(
-      `UPDATE inquiries i SET audit_seq = s.seq FROM unnest($1::bigint[], $2::bigint[]) AS s(id, seq) WHERE i.id = s.id AND i.audit_seq IS NULL`,
-      [sealed.map((s) => s.inquiryId), sealed.map((s) => s.auditSeq)],
+  /** Marks inquiries as sealed by the audit-log entry `auditSeq` (once: a sealed one is never re-sealed). */
+  async markSealed(db: Db, inquiryIds: readonly string[], auditSeq: number): Promise<void> {
+    if (inquiryIds.length === 0) return;
+    await db.query('UPDATE inquiries SET audit_seq = $2 WHERE id = ANY($1::bigint[]) AND audit_seq IS NULL', [inquiryIds, auditSeq]);
+  }
+
+  /** The inquiries one audit-log entry sealed, in id order. */
+  async sealedBy(db: Db, auditSeq: number): Promise<Inquiry[]> {
+    const rows: InquiryRow[] = await db.query(`SELECT ${COLUMNS} FROM inquiries WHERE audit_seq = $1 ORDER BY id`, [auditSeq]);
+    return rows.map(toInquiry);
+  }
+
+  /** Every seal in the audit log, with what it says it sealed. */
+  async seals(db: Db): Promise<{ seq: number; count: number; digest: string }[]> {
+    const rows: { seq: string; details: { count: number; digest: string } }[] = await db.query(
+      `SELECT seq, content::jsonb -> 'details' AS details FROM audit_log WHERE action = 'inquiries.sealed' ORDER BY seq`,
     );
+    return rows.map((r) => ({ seq: Number(r.seq), count: r.details.count, digest: r.details.digest }));
   }
 
   async countUnsealed(db: Db): Promise<number> {
