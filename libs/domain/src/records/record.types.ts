@@ -221,8 +221,10 @@ export interface RecordVersionHeader {
   readonly endedOn: string | null;
   readonly expiresOn: string | null;
   readonly evidence: Evidence | null;
-  /** SHA-256 (hex) of the version's content, as the ledger computed it */
-  readonly contentHash: string;
+  /** SHA-256 (hex) of everything immutable in the version, as the ledger computed it at filing */
+  readonly rowHash: string;
+  /** bumped on every change of the record: what a rating was computed from */
+  readonly changeSeq: string;
   readonly importId: string | null;
   readonly filedBy: string | null;
   readonly createdAt: Date;
