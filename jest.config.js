@@ -27,7 +27,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleFileExtensions: ['ts', 'js', 'json', 'mjs'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@apollo|@as-integrations|graphql-ws|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@apollo|@as-integrations|graphql-ws)/)'],
   moduleNameMapper: aliases,
   globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',

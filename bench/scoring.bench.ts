@@ -13,8 +13,15 @@ import { soundStatement } from '@app/scoring/testing/company.fixture';
 const AS_OF = '2026-06-30';
 
 function company(seed: number): ScoringInput {
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  let s = seed >>> 0;
+  const rand = (): number => {
+    // mulberry32
+    s = (s + 0x6d2b79f5) >>> 0;
+    let x = s;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
   const trades: TradeExperience[] = [];
   for (let i = 0; i < 1400; i += 1) {
     const due = addDays(AS_OF, -Math.floor(rand() * 740) + 20);

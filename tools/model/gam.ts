@@ -146,7 +146,7 @@ export function fitGam(
         for (let b = 0; b < ordered.length; b += 1) ordered[b] = -ordered[b];
         isotonicIncreasing(ordered, new Float64Array(w));
         for (let b = 0; b < ordered.length; b += 1) ordered[b] = -ordered[b];
-      } else if (directions[f] === -1) {
+      } else {
         isotonicIncreasing(ordered, new Float64Array(w));
       }
       for (const i of trainRows) score[i] += next[bi[i]] - old[bi[i]];

@@ -18,7 +18,8 @@ export interface PolishRows {
   readonly n: number;
 }
 
-export function readPolishCsv(path: string, extraColumns: readonly string[] = []): PolishRows {
+/** `only`: the features to read (default: every ratio of RATIO_DEFINITIONS). */
+export function readPolishCsv(path: string, only?: readonly string[]): PolishRows {
   const text = readFileSync(path, 'utf8');
   const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
   const header = lines[0].split(',');
@@ -27,7 +28,7 @@ export function readPolishCsv(path: string, extraColumns: readonly string[] = []
   if (classCol === undefined) throw new Error(`${path}: no class column`);
   const rows = lines.slice(1);
   const n = rows.length;
-  const featureNames = [...RATIO_DEFINITIONS.map((d) => d.name), ...extraColumns];
+  const featureNames = only ? [...only] : RATIO_DEFINITIONS.map((d) => d.name);
   const features = featureNames.map(() => new Float64Array(n));
   const label = new Uint8Array(n);
   const cell = (cells: string[], name: string): RatioValue => {

@@ -20,10 +20,12 @@ import { APP_CONFIG } from './common/config.provider';
 import { createFormatError } from './common/error-format';
 import { queryLimitsPlugin } from './common/limits.plugin';
 import { LoaderFactory } from './common/loaders';
+import { EventBus, PUB_SUB } from './common/pubsub.provider';
 import type { RequestContext } from './common/request-context';
 import { ConsortiaResolver } from './consortia/consortia.resolver';
 import { ConsortiaService } from './consortia/consortia.service';
 import { HealthController } from './health/health.controller';
+import { PingResolver } from './health/ping.resolver';
 import { createRedis, REDIS } from './health/redis.provider';
 import { MetricsModule } from './metrics/metrics.module';
 import { MetricsService } from './metrics/metrics.service';
@@ -35,12 +37,35 @@ import { UsersService } from './users/users.service';
 
 const LOGGER = Symbol('LOGGER');
 
+/** What graphql-ws hands the context function (its `Context`), as far as we read it. */
+interface WsContext {
+  readonly connectionParams?: Readonly<Record<string, unknown>>;
+  readonly extra?: { readonly request?: { readonly socket?: { readonly remoteAddress?: string } } };
+}
+
+function isWsContext(arg: FastifyRequest | WsContext): arg is WsContext {
+  return 'connectionParams' in arg || !('headers' in arg);
+}
+
+function wsHeaders(ctx: WsContext): Record<string, string | undefined> {
+  const params = ctx.connectionParams ?? {};
+  const pick = (...names: string[]): string | undefined => {
+    for (const name of names) if (typeof params[name] === 'string') return params[name] as string;
+    return undefined;
+  };
+  return { authorization: pick('authorization', 'Authorization'), 'x-api-key': pick('x-api-key', 'apiKey') };
+}
+
 /** Global providers of the API; closes its Redis connection when the app stops. */
 @Module({})
 export class CoreModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: IORedis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: IORedis,
+    @Inject(PUB_SUB) private readonly events: EventBus,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.events.close().catch(() => undefined);
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
@@ -56,9 +81,10 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: REDIS, useFactory: () => createRedis(config, 'credit-alliance-api') },
+        { provide: PUB_SUB, useFactory: () => new EventBus(config) },
         LoaderFactory,
       ],
-      exports: [APP_CONFIG, LOGGER, REDIS, LoaderFactory],
+      exports: [APP_CONFIG, LOGGER, REDIS, PUB_SUB, LoaderFactory],
     };
 
     return {
@@ -68,12 +94,8 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             logger,
-            genReqId: (req, res) => {
-              const given = req.headers['x-request-id'];
-              const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : crypto.randomUUID();
-              res.setHeader('x-request-id', id);
-              return id;
-            },
+            // set by the first Fastify hook (bootstrap.ts)
+            genReqId: (req) => String(req.headers['x-request-id'] ?? ''),
             autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
             quietReqLogger: true,
           },
@@ -106,9 +128,24 @@ export class AppModule {
               metrics.graphqlPlugin(),
               ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
             ] as unknown as ApolloDriverConfig['plugins'],
-            context: async (req: FastifyRequest): Promise<RequestContext> => {
-              const { actor, error } = await authentication.authenticate(req.headers);
-              return { req, actor, authError: error, loaders: loaders.create(), ip: req.ip };
+            context: async (arg: FastifyRequest | WsContext): Promise<RequestContext> => {
+              if (isWsContext(arg)) {
+                // a subscription: credentials come in the connection_init payload
+                const { actor, error } = await authentication.authenticate(wsHeaders(arg));
+                return { req: null, actor, authError: error, loaders: loaders.create(), ip: arg.extra?.request?.socket?.remoteAddress ?? '' };
+              }
+              const { actor, error } = await authentication.authenticate(arg.headers);
+              return { req: arg, actor, authError: error, loaders: loaders.create(), ip: arg.ip };
+            },
+            subscriptions: {
+              'graphql-ws': {
+                path: '/graphql',
+                // refuse a socket without valid credentials before any subscription starts
+                onConnect: async (ctx: { connectionParams?: Readonly<Record<string, unknown>> }) => {
+                  const { actor } = await authentication.authenticate(wsHeaders(ctx));
+                  return actor !== null;
+                },
+              },
             },
           }),
         }),
@@ -124,6 +161,7 @@ export class AppModule {
         ConsortiaResolver,
         ConsortiaService,
         ConsortiumStandingResolver,
+        PingResolver,
         UsersResolver,
         UsersService,
       ],

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
@@ -13,11 +14,17 @@ import { createLogger } from './logger';
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger(config, 'api');
   if (config.jwt.generated) logger.warn('JWT_SECRET is not set: tokens are signed with a random secret that dies with this process');
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, logger),
-    new FastifyAdapter({ bodyLimit: 2 * 1024 * 1024, trustProxy: false }),
-    { bufferLogs: true },
-  );
+  const adapter = new FastifyAdapter({ bodyLimit: 2 * 1024 * 1024, trustProxy: false });
+  // first hook of all: every request carries an id, the caller's own when it sent a sane one,
+  // into the logs (pino-http reads the header) and back in the answer
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    const given = request.headers['x-request-id'];
+    const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    request.raw.headers['x-request-id'] = id;
+    void reply.header('x-request-id', id);
+    done();
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
   return app;

@@ -20,6 +20,8 @@ export const JobName = {
   IMPORT_RECORDS: 'import-records.v1',
   DISPUTE_DEADLINE: 'dispute-deadline.v1',
   DAILY_MAINTENANCE: 'daily-maintenance.v1',
+  /** fans a RatingChanged event out to subscriptions and bank monitoring */
+  RATING_CHANGED: 'rating-changed.v1',
   DELIVER_WEBHOOK: 'deliver-webhook.v1',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
@@ -32,6 +34,7 @@ export interface JobPayloads {
   [JobName.IMPORT_RECORDS]: { readonly importId: string };
   [JobName.DISPUTE_DEADLINE]: { readonly recordId: string; readonly stage: 'alert' | 'escalate' };
   [JobName.DAILY_MAINTENANCE]: { readonly day: string };
+  [JobName.RATING_CHANGED]: { readonly eventId: string };
   [JobName.DELIVER_WEBHOOK]: { readonly deliveryId: string };
 }
 
@@ -64,6 +67,7 @@ export const JOBS: { readonly [N in JobName]: JobSpec & { readonly dedupId?: (pa
   [JobName.IMPORT_RECORDS]: { queue: QueueName.RECORDS, attempts: 5, backoffMs: 2_000, dedupId: (p) => `import-${p.importId}` },
   [JobName.DISPUTE_DEADLINE]: { queue: QueueName.RECORDS, attempts: 10, backoffMs: 5_000 },
   [JobName.DAILY_MAINTENANCE]: { queue: QueueName.RECORDS, attempts: 10, backoffMs: 60_000, dedupId: (p) => `daily-${p.day}` },
+  [JobName.RATING_CHANGED]: { queue: QueueName.DELIVERIES, attempts: 10, backoffMs: 2_000, dedupId: (p) => `event-${p.eventId}` },
   // retried with exponential backoff for about 24 hours: 30 s * 2^11 is about 17 h, the sum about 34 h
   [JobName.DELIVER_WEBHOOK]: { queue: QueueName.DELIVERIES, attempts: 12, backoffMs: 30_000 },
 };

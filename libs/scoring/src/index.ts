@@ -14,7 +14,14 @@ export { networkFactor } from './factors/network.factor';
 export { altmanZ2, altmanZone, type AltmanZone } from './financial/altman-z';
 export { financialRatios, RATIO_DEFINITIONS, type RatioValue, type RatioDefinition } from './financial/financial-ratios';
 export { financialLogit, financialPd, type FinancialModel, type ShapeFunction, type PairTerm } from './financial/financial-model';
-export { SHIPPED_FINANCIAL_MODEL } from './financial/shipped-financial-model';
+export {
+  SHIPPED_FINANCIAL_MODEL,
+  SHIPPED_CORE_FINANCIAL_MODEL,
+  SHIPPED_FINANCIAL_MODELS,
+  chooseFinancialModel,
+  optionalFieldsRead,
+  type FinancialModels,
+} from './financial/shipped-financial-model';
 
 export { rateCompany, scoreFactors, combineFactors, combinedPd, isInDefault } from './rating/stand-alone-rating';
 export { simulate, applyChanges, type WhatIfChange, type WhatIfResult } from './rating/simulate';

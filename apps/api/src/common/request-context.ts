@@ -4,7 +4,8 @@ import type { Loaders } from './loaders';
 
 /** What every resolver gets for one GraphQL request. */
 export interface RequestContext {
-  readonly req: FastifyRequest;
+  /** the HTTP request; null for a subscription over graphql-ws */
+  readonly req: FastifyRequest | null;
   /** null when the request carried no credentials, or bad ones (see authError) */
   readonly actor: Actor | null;
   readonly authError: DomainError | null;

@@ -22,7 +22,8 @@ export class ConsortiaResolver {
     return found && toConsortiumModel(found);
   }
 
-  @ResolveField(() => [CompanyModel], { complexity: 20 })
+  // a list of unknown length: priced as 50 members, each costing what is asked of it
+  @ResolveField(() => [CompanyModel], { complexity: ({ childComplexity }) => 10 + 50 * childComplexity })
   async members(@Parent() parent: ConsortiumModel, @CurrentActor() actor: Actor, @Ctx() ctx: RequestContext): Promise<CompanyModel[]> {
     return (await this.consortia.members(actor, parent.id, ctx.loaders)).map(toCompanyModel);
   }

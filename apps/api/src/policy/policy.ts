@@ -121,6 +121,7 @@ export function isAllowed(actor: Actor, operation: Operation, target: PolicyTarg
  * missing here: nothing ships unchecked.
  */
 export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
+  'Query.ping': 'public',
   'Query.me': 'me.read',
   'Query.consortium': 'consortium.read',
   'Query.company': 'company.read',

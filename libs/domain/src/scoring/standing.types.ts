@@ -65,6 +65,8 @@ export interface SystemicRisk {
   readonly companyId: string;
   /** 0..1: the share of the cluster's economic value that this member's default would put under stress */
   readonly debtRank: number;
+  /** true: the full cascade; false: the two-round lower bound (large clusters, below the top; docs/scoring.md) */
+  readonly exact: boolean;
 }
 
 /** Contract `ConsortiumStanding` (without `computedAt`, which the app adds), plus its figures. */

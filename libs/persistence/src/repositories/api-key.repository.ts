@@ -1,4 +1,5 @@
 import type { Db } from '../database';
+import { returnedRows } from './query-result';
 
 export interface ApiKey {
   readonly id: string;
@@ -63,9 +64,8 @@ export class ApiKeyRepository {
   }
 
   async revoke(db: Db, id: string): Promise<ApiKey | null> {
-    const rows: ApiKeyRow[] = await db.query(
-      `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id],
+    const rows = returnedRows<ApiKeyRow>(
+      await db.query(`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`, [id]),
     );
     return rows[0] ? toApiKey(rows[0]) : null;
   }

@@ -4,7 +4,7 @@ import type { FinancialStatement } from '@app/domain/scoring';
 import { readPolishCsv } from '../../../../tools/model/polish-data';
 import { financialPd } from '../financial/financial-model';
 import type { RatioValue } from '../financial/financial-ratios';
-import { SHIPPED_FINANCIAL_MODEL } from '../financial/shipped-financial-model';
+import { SHIPPED_CORE_FINANCIAL_MODEL, SHIPPED_FINANCIAL_MODEL } from '../financial/shipped-financial-model';
 import { discriminationMetrics } from '../governance/discrimination-metrics';
 import { soundStatement, weakStatement } from '../testing/company.fixture';
 import { financialStrengthFactor, latestUsableStatement } from './financial-strength.factor';
@@ -46,7 +46,8 @@ describe('financial strength', () => {
         revenueTurnover: fc.double({ min: 0, max: 4, noNaN: true }),
         margin: fc.double({ min: -0.5, max: 0.5, noNaN: true }),
         retainedShare: fc.double({ min: -1, max: 0.8, noNaN: true }),
-        withOptional: fc.boolean(),
+        optional: fc.constantFrom('NONE', 'SOME', 'ALL'),
+        shares: fc.array(fc.double({ min: 0.01, max: 0.5, noNaN: true }), { minLength: 8, maxLength: 8 }),
       })
       .map((x): FinancialStatement => {
         const ta = x.totalAssets;
@@ -65,8 +66,20 @@ describe('financial strength', () => {
           currentLiabilities: Math.round(tl * x.currentLiabilityShare),
           retainedEarnings: Math.round(ta * x.retainedShare),
           equity: ta - tl,
-          ...(x.withOptional
+          ...(x.optional !== 'NONE'
             ? { interestExpense: Math.round(tl * 0.05), operatingProfit: ebit, depreciation: Math.round(ta * 0.05), inventory: Math.round(ta * 0.1) }
+            : {}),
+          ...(x.optional === 'ALL'
+            ? {
+                cash: Math.round(ta * x.shares[0]),
+                receivables: Math.round(ta * x.shares[1]),
+                operatingExpenses: Math.round(revenue * (1 - x.shares[2])),
+                costOfSales: Math.round(revenue * (1 - 2 * x.shares[3])),
+                fixedAssets: Math.round(ta * x.shares[4]),
+                shareCapital: Math.round(ta * x.shares[5]),
+                longTermLiabilities: Math.round(tl * x.shares[6]),
+                priorYearRevenue: Math.round(revenue * (0.5 + 2 * x.shares[7])),
+              }
             : {}),
         };
       });
@@ -90,8 +103,33 @@ describe('financial strength', () => {
           expect(after.subScore).toBeGreaterThanOrEqual(before.subScore - 1e-9);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
+  });
+
+  it('uses the full model only when the statement files every optional field it reads', () => {
+    const complete = {
+      ...soundStatement(),
+      cash: 80_000_000,
+      receivables: 200_000_000,
+      inventory: 150_000_000,
+      fixedAssets: 450_000_000,
+      longTermLiabilities: 150_000_000,
+      shareCapital: 100_000_000,
+      operatingProfit: 125_000_000,
+      depreciation: 40_000_000,
+      interestExpense: 12_000_000,
+      costOfSales: 900_000_000,
+      operatingExpenses: 1_080_000_000,
+      priorYearRevenue: 1_100_000_000,
+    };
+    const full = financialStrengthFactor([complete], AS_OF);
+    const core = financialStrengthFactor([soundStatement()], AS_OF);
+    expect(full.status === 'SCORED' && full.figures.fullModel).toBe(1);
+    expect(core.status === 'SCORED' && core.figures.fullModel).toBe(0);
+    const { priorYearRevenue: _dropped, ...withoutPrior } = complete;
+    const withPriorStatement = financialStrengthFactor([withoutPrior, { ...soundStatement(2024), revenue: 1_100_000_000 }], AS_OF);
+    expect(withPriorStatement.status === 'SCORED' && withPriorStatement.figures.fullModel).toBe(1);
   });
 });
 
@@ -99,15 +137,18 @@ describe('the shipped financial model on its training files', () => {
   // in-sample figures (cross-validated ones are in docs/scoring.md): a regression guard that
   // the JSON shipped is the model fitted, and that it ranks risk the right way round
   it.each([
-    ['polish_1year.train.csv', 0.94],
-    ['polish_5year.train.csv', 0.95],
-  ])('%s: AUC above %d', (file, floor) => {
+    ['full', 'polish_1year.train.csv', 0.94],
+    ['full', 'polish_5year.train.csv', 0.95],
+    ['core', 'polish_1year.train.csv', 0.7],
+    ['core', 'polish_5year.train.csv', 0.8],
+  ])('%s model, %s: AUC above %d', (which, file, floor) => {
+    const model = which === 'full' ? SHIPPED_FINANCIAL_MODEL : SHIPPED_CORE_FINANCIAL_MODEL;
     const rows = readPolishCsv(`${__dirname}/../../../../data/bankruptcy/${file}`);
     const pds: number[] = [];
     for (let i = 0; i < rows.n; i += 1) {
       const ratios: Record<string, RatioValue> = {};
       rows.featureNames.forEach((name, f) => (ratios[name] = Number.isNaN(rows.features[f][i]) ? null : rows.features[f][i]));
-      pds.push(financialPd(SHIPPED_FINANCIAL_MODEL, ratios));
+      pds.push(financialPd(model, ratios));
     }
     const m = discriminationMetrics(pds, Array.from(rows.label, (v) => v === 1));
     expect(m.auc).toBeGreaterThan(floor);

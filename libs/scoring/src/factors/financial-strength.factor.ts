@@ -3,9 +3,9 @@ import { yearOf } from '../common/calendar-date';
 import { pdToSubScore } from '../common/sub-score-scale';
 import { sigmoid } from '../common/math';
 import { altmanZone } from '../financial/altman-z';
-import { financialLogit, type FinancialModel } from '../financial/financial-model';
-import { financialRatios } from '../financial/financial-ratios';
-import { SHIPPED_FINANCIAL_MODEL } from '../financial/shipped-financial-model';
+import { financialLogit } from '../financial/financial-model';
+import { financialRatios, type RatioValue } from '../financial/financial-ratios';
+import { SHIPPED_FINANCIAL_MODELS, chooseFinancialModel, type FinancialModels } from '../financial/shipped-financial-model';
 
 /** A statement speaks from the year after its fiscal year for two years (then it is stale). */
 export const STATEMENT_MAX_AGE_YEARS = 2;
@@ -29,14 +29,15 @@ export function latestUsableStatement(
 
 /**
  * Financial strength: the ratios of the latest verified statement through the fitted model
- * (financial/financial-model-v1.json, docs/scoring.md), whose one-year PD becomes a sub-score
+ * (financial/financial-model-v1.json when the statement files the optional fields it reads,
+ * else the core model financial-model-core-v1.json; docs/scoring.md), whose one-year PD becomes a sub-score
  * on the common scale. The reason is the group of ratios that adds the most risk, or
  * FINANCIAL_DISTRESS when Altman's Z'' is in its distress zone (below 1.10).
  */
 export function financialStrengthFactor(
   statements: readonly FinancialStatement[],
   asOf: IsoDate,
-  model: FinancialModel = SHIPPED_FINANCIAL_MODEL,
+  models: FinancialModels = SHIPPED_FINANCIAL_MODELS,
 ): FactorResult {
   const s = latestUsableStatement(statements, asOf);
   if (s === null || s.totalAssets <= 0)
@@ -52,7 +53,13 @@ export function financialStrengthFactor(
     };
   const prior = statements.find((p) => p.fiscalYear === s.fiscalYear - 1);
   const ratios = financialRatios(s, prior?.revenue);
-  const { logit, contributions } = financialLogit(model, ratios);
+  const { model, which } = chooseFinancialModel(models, s, prior !== undefined);
+  // The models' missing bins learned the data set's gaps (a figure the source did not have,
+  // common among failing firms); on the platform an undefined ratio is a verified zero
+  // denominator (no current liabilities, no inventory), so it takes the average, like a field not filed.
+  const platformRatios: Record<string, RatioValue> = {};
+  for (const [k, v] of Object.entries(ratios)) platformRatios[k] = v === null ? undefined : v;
+  const { logit, contributions } = financialLogit(model, platformRatios);
   const pd = sigmoid(model.calibration.a + model.calibration.b * logit);
   const subScore = pdToSubScore(pd);
 
@@ -75,6 +82,8 @@ export function financialStrengthFactor(
     reasonCode,
     figures: {
       fiscalYear: s.fiscalYear,
+      // 1: the full model (optional fields filed); 0: the core model of the nine fields
+      fullModel: which === 'FULL' ? 1 : 0,
       financialPd: pd,
       modelLogit: logit,
       altmanZ2: typeof z === 'number' ? Math.round(z * 1000) / 1000 : null,

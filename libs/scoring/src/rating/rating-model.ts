@@ -1,6 +1,6 @@
 import type { RatingModelSpec } from '@app/domain/scoring';
 import { SUB_SCORE_SCALE } from '../common/sub-score-scale';
-import { SHIPPED_FINANCIAL_MODEL } from '../financial/shipped-financial-model';
+import { SHIPPED_CORE_FINANCIAL_MODEL, SHIPPED_FINANCIAL_MODEL } from '../financial/shipped-financial-model';
 
 /**
  * The default combination (docs/scoring.md, "From factors to a PD"): expert weights, payment
@@ -9,7 +9,7 @@ import { SHIPPED_FINANCIAL_MODEL } from '../financial/shipped-financial-model';
  * others (governance/refit.ts); a coordinator activates them.
  */
 export const DEFAULT_RATING_MODEL: RatingModelSpec = {
-  version: `rating-1.0.0+${SHIPPED_FINANCIAL_MODEL.version}`,
+  version: `rating-1.0.0+${SHIPPED_FINANCIAL_MODEL.version}+${SHIPPED_CORE_FINANCIAL_MODEL.version}`,
   intercept: SUB_SCORE_SCALE.intercept,
   slope: SUB_SCORE_SCALE.slope,
   weights: {

@@ -8,8 +8,7 @@ import type {
   TradeExperience,
 } from '@app/domain/scoring';
 import { addDays, dayNumber } from '../common/calendar-date';
-import type { FinancialModel } from '../financial/financial-model';
-import { SHIPPED_FINANCIAL_MODEL } from '../financial/shipped-financial-model';
+import { SHIPPED_FINANCIAL_MODELS, type FinancialModels } from '../financial/shipped-financial-model';
 import { DEFAULT_RATING_MODEL } from './rating-model';
 import { rateCompany } from './stand-alone-rating';
 
@@ -106,10 +105,10 @@ export function simulate(
   changes: readonly WhatIfChange[],
   asOf: IsoDate,
   spec: RatingModelSpec = DEFAULT_RATING_MODEL,
-  financialModel: FinancialModel = SHIPPED_FINANCIAL_MODEL,
+  financialModels: FinancialModels = SHIPPED_FINANCIAL_MODELS,
 ): WhatIfResult {
-  const before = rateCompany(input, asOf, spec, financialModel);
-  const after = rateCompany(applyChanges(input, changes, asOf), asOf, spec, financialModel);
+  const before = rateCompany(input, asOf, spec, financialModels);
+  const after = rateCompany(applyChanges(input, changes, asOf), asOf, spec, financialModels);
   const order = ['AAA', 'AA', 'A', 'BBB', 'BB', 'B', 'CCC', 'CC', 'C', 'D'];
   return {
     before,

@@ -19,8 +19,7 @@ import { obligationsFactor } from '../factors/obligations.factor';
 import { paymentBehaviourFactor } from '../factors/payment-behaviour.factor';
 import { publicRecordFactor } from '../factors/public-record.factor';
 import { softInformationFactor } from '../factors/soft-information.factor';
-import type { FinancialModel } from '../financial/financial-model';
-import { SHIPPED_FINANCIAL_MODEL } from '../financial/shipped-financial-model';
+import { SHIPPED_FINANCIAL_MODELS, type FinancialModels } from '../financial/shipped-financial-model';
 import { pdToGrade } from './master-scale';
 import { REASON_TEXT } from './reason-codes';
 import { CORE_FACTORS, DEFAULT_RATING_MODEL, NEUTRAL_SUB_SCORE } from './rating-model';
@@ -39,10 +38,10 @@ export function isInDefault(loans: readonly LoanRecord[], asOf: IsoDate): boolea
 }
 
 /** Every factor of one company at `asOf`, in FACTOR_NAMES order. */
-export function scoreFactors(input: ScoringInput, asOf: IsoDate, financialModel: FinancialModel = SHIPPED_FINANCIAL_MODEL): FactorResult[] {
+export function scoreFactors(input: ScoringInput, asOf: IsoDate, financialModels: FinancialModels = SHIPPED_FINANCIAL_MODELS): FactorResult[] {
   return [
     paymentBehaviourFactor(input.tradeExperiences, input.loans, asOf),
-    financialStrengthFactor(input.financialStatements, asOf, financialModel),
+    financialStrengthFactor(input.financialStatements, asOf, financialModels),
     obligationsFactor(input.obligationPayments, input.taxCreditGrades, asOf),
     publicRecordFactor(input.publicRecords, asOf),
     softInformationFactor(input.softSignals, asOf),
@@ -120,10 +119,10 @@ export function rateCompany(
   input: ScoringInput,
   asOf: IsoDate,
   spec: RatingModelSpec = DEFAULT_RATING_MODEL,
-  financialModel: FinancialModel = SHIPPED_FINANCIAL_MODEL,
+  financialModels: FinancialModels = SHIPPED_FINANCIAL_MODELS,
 ): CreditRating {
   dayNumber(asOf); // rejects a malformed date early
-  const factorResults = scoreFactors(input, asOf, financialModel);
+  const factorResults = scoreFactors(input, asOf, financialModels);
   const combination = combineFactors(factorResults, spec);
   const inDefault = isInDefault(input.loans, asOf);
   const pd = inDefault ? 1 : combinedPd(combination.combined, spec);

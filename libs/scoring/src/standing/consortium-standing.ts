@@ -79,9 +79,9 @@ export function consortiumStanding(input: StandingInput, tolerance = DEFAULT_DEB
   const gradeDistribution: GradeCount[] = GRADES.map((grade) => ({ grade, count: counts.get(grade) ?? 0 }));
 
   const net = buildContagionNetwork(members, input.edges);
-  const ranks = debtRankPerMember(net, tolerance);
+  const { debtRank: ranks, exact } = debtRankPerMember(net, tolerance);
   const systemicRisk: SystemicRisk[] = members
-    .map((m, i) => ({ companyId: m.companyId, debtRank: ranks[i] }))
+    .map((m, i) => ({ companyId: m.companyId, debtRank: ranks[i], exact: exact[i] === 1 }))
     .sort((a, b) => b.debtRank - a.debtRank || (a.companyId < b.companyId ? -1 : a.companyId > b.companyId ? 1 : 0));
   const maxDebtRank = systemicRisk.length > 0 ? systemicRisk[0].debtRank : 0;
   const meanDebtRank = members.length > 0 ? ranks.reduce((s, r) => s + r, 0) / members.length : 0;

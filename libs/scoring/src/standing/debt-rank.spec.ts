@@ -22,7 +22,8 @@ describe('DebtRank on three members', () => {
   });
 
   it('ranks every member by its own default', () => {
-    const r = debtRankPerMember(net);
+    const { debtRank: r, exact } = debtRankPerMember(net);
+    expect(Array.from(exact)).toEqual([1, 1, 1]);
     expect(r[0]).toBeCloseTo(0.35, 12);
     expect(r[1]).toBeCloseTo(0.25, 12);
     expect(r[2]).toBe(0);
@@ -59,7 +60,7 @@ describe('DebtRank properties', () => {
   it('stays in [0, 1]', () => {
     fc.assert(
       fc.property(network, (x) => {
-        for (const r of debtRankPerMember(build(x))) {
+        for (const r of debtRankPerMember(build(x)).debtRank) {
           expect(r).toBeGreaterThanOrEqual(0);
           expect(r).toBeLessThanOrEqual(1);
         }
@@ -70,8 +71,28 @@ describe('DebtRank properties', () => {
   it('is 0 for every member without edges', () => {
     fc.assert(
       fc.property(network, (x) => {
-        expect(Array.from(debtRankPerMember(build({ ...x, edges: [] })))).toEqual(x.members.map(() => 0));
+        expect(Array.from(debtRankPerMember(build({ ...x, edges: [] })).debtRank)).toEqual(x.members.map(() => 0));
       }),
     );
+  });
+});
+
+describe('DebtRank of a large cluster: two-round bounds, full cascades at the top', () => {
+  it('gives the top members their full value, at least their bound, and ranks them first', () => {
+    // a chain m0 -> m1 -> ... -> m9 with W = 0.5 (equity 2, exposure 1 each), sizes equal
+    const members = Array.from({ length: 10 }, (_, i) => member(`m${i}`, 2, 1));
+    const edges = Array.from({ length: 9 }, (_, i) => ({ from: `m${i}`, to: `m${i + 1}`, amount: 1, kind: 'GUARANTEE' as const }));
+    const net = buildContagionNetwork(members, edges);
+    const full = debtRankPerMember(net, 1e-12, 10);
+    const bounded = debtRankPerMember(net, 1e-12, 1);
+    // m0's full cascade: v = 0.1; stress 0.5, 0.25, ..., 0.5^9 -> 0.1 x (1 - 0.5^9) = 0.0998047
+    expect(full.debtRank[0]).toBeCloseTo(0.1 * (1 - 0.5 ** 9), 12);
+    // two rounds only: 0.1 x (0.5 + 0.25) = 0.075 for everyone with two successors
+    expect(bounded.debtRank[5]).toBeCloseTo(0.075, 12);
+    expect(bounded.exact[5]).toBe(0);
+    // the single exact one is the top by bound (ties by order: m0), with its full value
+    expect(bounded.exact[0]).toBe(1);
+    expect(bounded.debtRank[0]).toBeCloseTo(full.debtRank[0], 12);
+    for (let i = 0; i < 10; i += 1) expect(bounded.debtRank[i]).toBeLessThanOrEqual(full.debtRank[i] + 1e-15);
   });
 });

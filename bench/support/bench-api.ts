@@ -1,0 +1,81 @@
+import { type ChildProcess, execSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { loadConfig } from '@app/config';
+import { createDataSource, migrate } from '@app/persistence';
+import autocannon from 'autocannon';
+import type { DataSource } from 'typeorm';
+
+export const ROOT = join(__dirname, '..', '..');
+
+export interface BenchApi {
+  readonly url: string;
+  readonly dataSource: DataSource;
+  stop(): Promise<void>;
+}
+
+/**
+ * The built API in its own process (production mode, as deployed) against a bench
+ * database, so that the load generator in this process does not share its event loop.
+ */
+export async function startBenchApi(database = 'ca_bench', port = 3900): Promise<BenchApi> {
+  if (!process.argv.includes('--no-build')) execSync('npm run --silent build', { cwd: ROOT, stdio: 'inherit' });
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-000',
+    QUEUE_PREFIX: `bench_${database}`,
+    LOG_LEVEL: 'warn',
+    PORT: String(port),
+    LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
+  };
+  const config = loadConfig(env);
+  await migrate(config);
+  const dataSource = createDataSource(config, 'bench');
+  await dataSource.initialize();
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i += 1) {
+    try {
+      if ((await fetch(`${url}/health/live`)).ok) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return {
+    url,
+    dataSource,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await dataSource.destroy();
+    },
+  };
+}
+
+export interface LoadResult {
+  readonly name: string;
+  readonly requestsPerSecond: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+  readonly non2xx: number;
+}
+
+/** autocannon against POST /graphql with one body (variables, so parse caches hit). */
+export async function load(name: string, url: string, body: unknown, headers: Record<string, string> = {}, seconds = 10, connections = 50): Promise<LoadResult> {
+  const result = await autocannon({
+    url: `${url}/graphql`,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { name, requestsPerSecond: Math.round(result.requests.average), p99Ms: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+}
+
+export function printTable(results: readonly LoadResult[]): void {
+  for (const r of results) {
+    process.stdout.write(`${r.name.padEnd(28)} ${String(r.requestsPerSecond).padStart(7)} req/s   p99 ${String(r.p99Ms).padStart(4)} ms   errors ${r.errors}  non-2xx ${r.non2xx}\n`);
+  }
+}

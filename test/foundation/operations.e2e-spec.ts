@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type RunningApi, startApi } from '../support/api';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..', '..');
+
+describe('operations', () => {
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(async () => api.close());
+
+  it('reports liveness and readiness of PostgreSQL and Redis', async () => {
+    expect((await fetch(`${api.url}/health/live`)).status).toBe(200);
+    const ready = await fetch(`${api.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', details: { database: { status: 'up' }, redis: { status: 'up' } } });
+  });
+
+  it('names Redis when it is the one that is down', async () => {
+    const lonely = await startApi({ REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const ready = await fetch(`${lonely.url}/health/ready`);
+      expect(ready.status).toBe(503);
+      const body = (await ready.json()) as { error: Record<string, { status: string }> };
+      expect(Object.keys(body.error)).toEqual(['redis']);
+      // reads from PostgreSQL keep working without Redis
+      expect((await lonely.client.request('{ ping }')).data).toEqual({ ping: 'pong' });
+    } finally {
+      await lonely.close();
+    }
+  });
+
+  it('exposes Prometheus metrics with GraphQL operations by name', async () => {
+    await api.client.request('query Pinging { ping }');
+    const text = await (await fetch(`${api.url}/metrics`)).text();
+    expect(text).toMatch(/ca_graphql_operation_duration_seconds_count\{operation="Pinging",type="query",outcome="ok"\} \d+/);
+    expect(text).toMatch(/ca_api_process_cpu_user_seconds_total/);
+  });
+
+  it('gives each request an id in the x-request-id header', async () => {
+    const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'trace-123' }, body: '{"query":"{ ping }"}' });
+    expect(response.headers.get('x-request-id')).toBe('trace-123');
+  });
+
+  it('stops at start on a bad variable, naming it on one line', async () => {
+    const failure = await run(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/api/src/main.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '99999', NODE_ENV: 'production', JWT_SECRET: '' },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    const lines = (failure as { stderr: string }).stderr.trim().split('\n');
+    expect(lines).toEqual(['configuration error: PORT: must be between 1 and 65535, got 99999', 'configuration error: JWT_SECRET: required when NODE_ENV=production']);
+  });
+});

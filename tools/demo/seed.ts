@@ -1,0 +1,57 @@
+import type { Company } from '@app/domain';
+import { BankRepository, CompanyRepository, ConsortiumRepository, type Db, UserRepository } from '@app/persistence';
+import * as argon2 from 'argon2';
+import type { DataSource } from 'typeorm';
+import { DEMO_BANK, DEMO_CONSORTIUM, DEMO_LOGINS, DEMO_MEMBERS, DEMO_PASSWORD, demoCreditCode } from './demo-cluster';
+
+const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export interface SeedReport {
+  readonly consortiumId: string;
+  readonly companies: readonly Company[];
+  readonly created: number;
+}
+
+/** Seeds the demo cluster; finds what an earlier run made instead of making it twice. */
+export async function seedDemo(dataSource: DataSource): Promise<SeedReport> {
+  const consortia = new ConsortiumRepository();
+  const companies = new CompanyRepository();
+  const banks = new BankRepository();
+  const users = new UserRepository();
+  const passwordHash = await argon2.hash(DEMO_PASSWORD, ARGON2);
+  let created = 0;
+
+  return dataSource.transaction(async (tx: Db) => {
+    await tx.query('SELECT pg_advisory_xact_lock(7312004099)');
+    let consortium = await consortia.findByName(tx, DEMO_CONSORTIUM.name);
+    if (!consortium) {
+      consortium = await consortia.insert(tx, DEMO_CONSORTIUM);
+      created += 1;
+    }
+    let bank = await banks.findByName(tx, DEMO_BANK.name);
+    if (!bank) {
+      bank = await banks.insert(tx, DEMO_BANK);
+      created += 1;
+    }
+    const members: Company[] = [];
+    for (const [index, [name, region]] of DEMO_MEMBERS.entries()) {
+      const code = demoCreditCode(index, region);
+      let company = await companies.findByCreditCode(tx, code);
+      if (!company) {
+        company = await companies.insert(tx, consortium.id, { creditCode: code, name });
+        created += 1;
+      }
+      members.push(company);
+    }
+    const ensureUser = async (email: string, role: 'ADMIN' | 'COORDINATOR' | 'MEMBER' | 'BANK', tenant: { companyId?: string; consortiumId?: string; bankId?: string }) => {
+      if (await users.findCredentials(tx, email)) return;
+      await users.insert(tx, { email, passwordHash, role, companyId: tenant.companyId ?? null, consortiumId: tenant.consortiumId ?? null, bankId: tenant.bankId ?? null });
+      created += 1;
+    };
+    await ensureUser(DEMO_LOGINS.admin, 'ADMIN', {});
+    await ensureUser(DEMO_LOGINS.coordinator, 'COORDINATOR', { consortiumId: consortium.id });
+    await ensureUser(DEMO_LOGINS.bank, 'BANK', { bankId: bank.id });
+    for (const [index, company] of members.slice(0, 4).entries()) await ensureUser(DEMO_LOGINS.member(index), 'MEMBER', { companyId: company.id });
+    return { consortiumId: consortium.id, companies: members, created };
+  });
+}
