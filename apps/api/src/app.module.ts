@@ -22,6 +22,7 @@ import { queryLimitsPlugin } from './common/limits.plugin';
 import { LoaderFactory } from './common/loaders';
 import { EventBus, PUB_SUB } from './common/pubsub.provider';
 import type { RequestContext } from './common/request-context';
+import { ClockModule } from './common/clock.module';
 import { ConsortiaResolver } from './consortia/consortia.resolver';
 import { ConsortiaService } from './consortia/consortia.service';
 import { HealthController } from './health/health.controller';
@@ -31,6 +32,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { MetricsService } from './metrics/metrics.service';
 import { PolicyModule } from './policy/policy.module';
 import { CompanyRatingResolver } from './ratings/ratings.resolver';
+import { RecordsModule } from './records/records.module';
 import { ConsortiumStandingResolver } from './standing/standing.resolver';
 import { UsersResolver } from './users/users.resolver';
 import { UsersService } from './users/users.service';
@@ -104,7 +106,9 @@ export class AppModule {
         TerminusModule,
         MetricsModule,
         PolicyModule,
+        ClockModule,
         AuthModule,
+        RecordsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],

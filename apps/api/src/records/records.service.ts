@@ -47,8 +47,11 @@ import {
   DisputeRepository,
   IdempotencyRepository,
   NoticeRepository,
+  type AuditVerification,
+  type LedgerVerification,
   OutboxRepository,
   OwnerConsentRepository,
+  RecordLedgerRepository,
   TradeMatchRepository,
 } from '@app/persistence';
 import { DataSource } from 'typeorm';
@@ -116,13 +119,25 @@ export class RecordsService {
     private readonly idempotency: IdempotencyRepository,
     private readonly audit: AuditLogRepository,
     private readonly outbox: OutboxRepository,
+    private readonly ledger: RecordLedgerRepository,
     private readonly policy: PolicyService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  now(): Date {
+    return this.clock.now();
+  }
+
   today(): string {
     return toCalendarDate(this.clock.now());
+  }
+
+  /** ADMIN: the audit chain, then every record version against it. */
+  async verifyLedger(actor: Actor): Promise<{ chain: AuditVerification; ledger: LedgerVerification }> {
+    this.policy.assert(actor, 'record.ledger.verify');
+    const db = this.dataSource.manager;
+    return { chain: await this.audit.verify(db), ledger: await this.ledger.verify(db) };
   }
 
   // ---- filing ----------------------------------------------------------------------
