@@ -28,8 +28,10 @@ import { ConsortiaService } from './consortia/consortia.service';
 import { HealthController } from './health/health.controller';
 import { PingResolver } from './health/ping.resolver';
 import { createRedis, REDIS } from './health/redis.provider';
+import { ImportsModule } from './imports/imports.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MetricsService } from './metrics/metrics.service';
+import { NoticesModule } from './notices/notices.module';
 import { PolicyModule } from './policy/policy.module';
 import { CompanyRatingResolver } from './ratings/ratings.resolver';
 import { RecordsModule } from './records/records.module';
@@ -109,6 +111,8 @@ export class AppModule {
         ClockModule,
         AuthModule,
         RecordsModule,
+        NoticesModule,
+        ImportsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],

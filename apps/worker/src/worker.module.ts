@@ -1,8 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
+import { Clock, SystemClock } from '@app/domain';
 import { PersistenceModule } from '@app/persistence';
+import { ImportsModule } from './imports/imports.module';
 import { QueueRunner } from './queues/queue-runner.service';
+import { RecordsModule } from './records/records.module';
 import { WORKER_CONFIG } from './worker.tokens';
 
 @Module({})
@@ -11,9 +14,9 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
-      imports: [DiscoveryModule, PersistenceModule.forRoot(config, 'credit-alliance-worker')],
-      providers: [{ provide: WORKER_CONFIG, useValue: config }, QueueRunner],
-      exports: [WORKER_CONFIG, QueueRunner],
+      imports: [DiscoveryModule, PersistenceModule.forRoot(config, 'credit-alliance-worker'), ImportsModule, RecordsModule],
+      providers: [{ provide: WORKER_CONFIG, useValue: config }, { provide: Clock, useClass: SystemClock }, QueueRunner],
+      exports: [WORKER_CONFIG, Clock, QueueRunner],
     };
   }
 }

@@ -135,6 +135,7 @@ export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
   'Mutation.registerCompany': 'company.register',
   'Mutation.createUser': 'user.create.member',
   'Query.records': 'record.read',
+  'Query.record': 'record.read',
   'Query.disputes': 'dispute.list',
   'Query.notices': 'notice.read',
   'Query.importJob': 'import.read',

@@ -35,6 +35,7 @@ import {
   toCalendarDate,
   type TradeExperiencePayload,
   type VerificationStatus,
+  negativeCountsFrom,
   nextStatus,
 } from '@app/domain';
 import { JobName } from '@app/jobs';
@@ -514,7 +515,7 @@ export class RecordsService {
     }
     const now = this.clock.now();
     const negative = assessNegative(f.kind, f.payload, toCalendarDate(now));
-    const countsFrom = negative.negative ? new Date(now.getTime() + this.config.records.noticePeriodDays * DAY_MS) : now;
+    const countsFrom = negative.negative ? negativeCountsFrom(now, this.config.records.noticePeriodDays) : now;
     const notice = negative.negative
       ? await this.notices.insert(tx, {
           kind: 'NEGATIVE_INFORMATION',

@@ -77,3 +77,14 @@ export function assessNegative<K extends RecordKind>(kind: K, payload: RecordPay
       return NOT_NEGATIVE;
   }
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * When negative information filed at `at` starts to count: the start (00:00 UTC) of the day
+ * after its waiting period ends, so that a rating "as of" a date never counts it early.
+ */
+export function negativeCountsFrom(at: Date, noticePeriodDays: number): Date {
+  const end = at.getTime() + noticePeriodDays * DAY_MS;
+  return new Date((Math.floor(end / DAY_MS) + 1) * DAY_MS);
+}

@@ -1,6 +1,8 @@
+import type { Writable } from 'node:stream';
 import type { ImportKind, ImportStatus, RecordKind } from '@app/domain';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../database';
-import { headerColumnsOf, KIND_SPECS, type KindSpec, recordIdSql, rowHashSql, samePayloadSql, sqlType } from './record-kinds';
+import { headerColumnsOf, type KindSpec, recordIdSql, rowHashSql, samePayloadSql, sqlType } from './record-kinds';
 import { importDigestsSql } from './record-ledger.repository';
 
 export interface ImportJob {
@@ -225,6 +227,16 @@ export class ImportRepository {
     const columns = stageColumns(spec);
     await db.query(`CREATE TEMP TABLE import_stage (${columns.map((c) => `${c.column} ${c.type}`).join(', ')}) ON COMMIT DROP`);
     return `COPY import_stage (${columns.map((c) => c.column).join(', ')}) FROM STDIN`;
+  }
+
+  /**
+   * The COPY stream into the stage, on the transaction's own connection: write lines in
+   * PostgreSQL's text format (tab-separated, \\N for null), end it, and wait for 'finish'.
+   */
+  async openStageCopy(db: Db, copySql: string): Promise<Writable> {
+    if (!db.queryRunner) throw new Error('the stage is written inside the import transaction (a query runner)');
+    const client = (await db.queryRunner.connect()) as { query(stream: Writable): Writable };
+    return client.query(copyFrom(copySql));
   }
 
   /**
