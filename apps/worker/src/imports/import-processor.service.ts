@@ -143,7 +143,7 @@ export class ImportProcessor {
         tx,
         result.companies.map((companyId) => ({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId, reason: 'import' } })),
       );
-      const rejectedRows = counts.rejected + result.rejected;
+      const rejectedRows = result.rejected;
       await this.audit.append(
         tx,
         [

@@ -112,7 +112,7 @@ export interface MergeContext {
 export interface MergeResult {
   readonly accepted: number;
   readonly unchanged: number;
-  /** repeated within the file, or the record is disputed */
+  /** every refused line: invalid ones (staged as such), repeats within the file, disputed records */
   readonly rejected: number;
   readonly negativeNotices: number;
   readonly matched: number;
@@ -273,11 +273,11 @@ export class ImportRepository {
     const rejected: { n: number }[] = await db.query(
       `WITH ins AS (
          INSERT INTO import_rejections (import_id, line, field, reason)
-         SELECT $1, line, field, reason FROM import_stage WHERE NOT ok
+         SELECT $1::uuid, line, field, reason FROM import_stage WHERE NOT ok
          UNION ALL
-         SELECT $1, p.line, '${keyColumn}', 'repeats the record of line ' || p.first_line || ' in this file' FROM import_plan p WHERE p.nth > 1
+         SELECT $1::uuid, p.line, '${keyColumn}', 'repeats the record of line ' || p.first_line || ' in this file' FROM import_plan p WHERE p.nth > 1
          UNION ALL
-         SELECT $1, p.line, '${keyColumn}', 'the record is disputed: it takes no new version until the coordinator settles the dispute'
+         SELECT $1::uuid, p.line, '${keyColumn}', 'the record is disputed: it takes no new version until the coordinator settles the dispute'
          FROM import_plan p WHERE p.nth = 1 AND NOT p.unchanged AND p.cur_status = 'DISPUTED'
          ON CONFLICT DO NOTHING RETURNING 1
        ) SELECT count(*)::int AS n FROM ins`,
@@ -291,10 +291,10 @@ export class ImportRepository {
     const notices: { n: number }[] = await db.query(
       `WITH ins AS (
          INSERT INTO notices (id, kind, consortium_id, company_id, import_id, record_count, message, created_at, waiting_until)
-         SELECT notice_id, 'NEGATIVE_INFORMATION', $1, subject_id, $2, n,
-                n || ' ' || $3 || ' filed about your company by an import are negative information. They count in ratings from '
+         SELECT notice_id, 'NEGATIVE_INFORMATION', $1::uuid, subject_id, $2::uuid, n,
+                n || ' ' || $3::text || ' filed about your company by an import are negative information. They count in ratings from '
                   || to_char($5::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD') || '; dispute any that is wrong before then.',
-                $4, $5
+                $4::timestamptz, $5::timestamptz
          FROM import_notices RETURNING 1
        ) SELECT count(*)::int AS n FROM ins`,
       [ctx.consortiumId, ctx.importId, `${spec.kind.toLowerCase().replace(/_/g, ' ')}(s)`, ctx.now, ctx.negativeCountsFrom],
@@ -384,7 +384,7 @@ export class ImportRepository {
     await db.query(
       `INSERT INTO trade_matches (supplier_record_id, supplier_version, buyer_record_id, buyer_version, outcome, differences, at)
        SELECT supplier_record_id, supplier_version, buyer_record_id, buyer_version,
-              CASE WHEN cardinality(differences) = 0 THEN 'MATCHED' ELSE 'MISMATCHED' END, differences, $1
+              CASE WHEN cardinality(differences) = 0 THEN 'MATCHED' ELSE 'MISMATCHED' END, differences, $1::timestamptz
        FROM import_matches`,
       [ctx.now],
     );
@@ -393,7 +393,7 @@ export class ImportRepository {
                    UNION ALL SELECT buyer_record_id, buyer_version FROM import_matches WHERE cardinality(differences) = 0 AND buyer_status = 'PENDING'`;
     await db.query(
       `INSERT INTO record_status_changes (kind, record_id, version, from_status, to_status, action, actor_id, import_id, at)
-       SELECT 'TRADE_EXPERIENCE', m.record_id, m.version, 'PENDING', 'VERIFIED', 'MATCH', $2, $1, $3 FROM (${moves}) m ORDER BY m.record_id`,
+       SELECT 'TRADE_EXPERIENCE', m.record_id, m.version, 'PENDING', 'VERIFIED', 'MATCH', $2::uuid, $1::uuid, $3::timestamptz FROM (${moves}) m ORDER BY m.record_id`,
       [ctx.importId, ctx.filedBy, ctx.now],
     );
     await db.query(
@@ -406,7 +406,7 @@ export class ImportRepository {
     if (counts[0].mismatched > 0) {
       await db.query(
         `INSERT INTO notices (kind, consortium_id, company_id, import_id, record_count, message, created_at)
-         VALUES ('TRADE_MISMATCH', $1, NULL, $2, $3, $3 || ' invoice(s) of an import differ from the buyers'' own filings: verify the right side of each', $4)`,
+         VALUES ('TRADE_MISMATCH', $1::uuid, NULL, $2::uuid, $3::int, $3::int || ' invoice(s) of an import differ from the buyers'' own filings: verify the right side of each', $4::timestamptz)`,
         [ctx.consortiumId, ctx.importId, counts[0].mismatched, ctx.now],
       );
     }
