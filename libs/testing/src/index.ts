@@ -3,3 +3,4 @@ export * from './database';
 export * from './factories';
 export * from './graphql-client';
 export * from './test-config';
+export * from './generator';

@@ -197,6 +197,64 @@ export class CreditRecordRepository {
   }
 
   /**
+   * Files many first versions at once (seed and benchmark data): one statement per batch,
+   * record ids and hashes computed by PostgreSQL as for every filing. Every version carries
+   * `batchId` in import_id, so that one audit entry (see `seedDigest`) covers them all.
+   */
+  async appendBulk<K extends RecordKind>(db: Db, kind: K, batchId: string, versions: readonly Omit<NewVersion<K>, 'kind'>[]): Promise<number> {
+    if (versions.length === 0) return 0;
+    const spec = KIND_SPECS[kind];
+    const header = headerColumnsOf(spec);
+    const headerValue = (v: Omit<NewVersion<K>, 'kind'>, column: string): unknown => {
+      switch (column) {
+        case 'version':
+          return 1;
+        case 'status':
+        case 'filed_status':
+          return v.filedStatus;
+        case 'is_current':
+          return true;
+        case 'evidence_sha256':
+          return v.evidence ? Buffer.from(v.evidence.sha256, 'hex') : null;
+        case 'evidence_name':
+          return v.evidence?.name ?? null;
+        case 'import_id':
+          return batchId;
+        default: {
+          const prop = column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()) as keyof typeof v;
+          const value = v[prop];
+          return value instanceof Date ? value.toISOString() : (value ?? null);
+        }
+      }
+    };
+    const headerColumns = header.filter((h) => h.column !== 'record_id');
+    const arrays = [
+      ...headerColumns.map((h) => versions.map((v) => headerValue(v, h.column))),
+      ...spec.payload.map((p) =>
+        versions.map((v) => {
+          const value = (v.payload as Record<string, unknown>)[p.prop];
+          return p.type === 'jsonb' ? JSON.stringify(value) : (value ?? null);
+        }),
+      ),
+    ];
+    const given = [...headerColumns.map((h) => ({ column: h.column, type: h.type })), ...spec.payload];
+    const names = given.map((c) => c.column);
+    const unnest = given.map((c, i) => `$${i + 1}::${c.type === 'jsonb' ? 'text' : sqlType(c.type)}[]`).join(', ');
+    const select = given.map((c) => (c.type === 'jsonb' ? `u.${c.column}::jsonb AS ${c.column}` : `u.${c.column}`)).join(', ');
+    const rows: { n: number }[] = await db.query(
+      `WITH ins AS (
+         INSERT INTO ${spec.table} (record_id, ${names.join(', ')}, row_hash)
+         SELECT v.*, ${rowHashSql(spec, 'v')} FROM (
+           SELECT ${recordIdSql(spec, 'w')} AS record_id, w.* FROM (SELECT ${select} FROM unnest(${unnest}) AS u(${names.join(', ')})) w
+         ) v
+         RETURNING 1
+       ) SELECT count(*)::int AS n FROM ins`,
+      arrays,
+    );
+    return rows[0].n;
+  }
+
+  /**
    * Moves a version's status (the caller checked the move) and logs it. A rejected current
    * version hands "current" back to the latest version not rejected, if there is one.
    */

@@ -3,7 +3,7 @@ import type { ImportKind, ImportStatus, RecordKind } from '@app/domain';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../database';
 import { headerColumnsOf, type KindSpec, recordIdSql, rowHashSql, samePayloadSql, sqlType } from './record-kinds';
-import { importDigestsSql } from './record-ledger.repository';
+import { RecordLedgerRepository } from './record-ledger.repository';
 
 export interface ImportJob {
   readonly id: string;
@@ -349,9 +349,7 @@ export class ImportRepository {
     const companies: { id: string }[] = await db.query(
       `SELECT DISTINCT id FROM import_plan p CROSS JOIN LATERAL (VALUES ${companyColumns.map((c) => `(${c})`).join(', ')}) c(id) WHERE ${NEW}`,
     );
-    const digests = importDigestsSql('$1::uuid');
-    const versionsDigest: { digest: string | null }[] = await db.query(digests.versions, [ctx.importId]);
-    const changesDigest: { digest: string | null }[] = await db.query(digests.changes, [ctx.importId]);
+    const { versionsDigest, changesDigest } = await new RecordLedgerRepository().batchDigests(db, ctx.importId);
     return {
       accepted: inserted[0].n,
       unchanged: unchanged[0].n,
@@ -360,8 +358,8 @@ export class ImportRepository {
       matched: matching.matched,
       mismatched: matching.mismatched,
       companies: companies.map((c) => c.id),
-      versionsDigest: versionsDigest[0].digest,
-      changesDigest: changesDigest[0].digest,
+      versionsDigest,
+      changesDigest,
     };
   }
 

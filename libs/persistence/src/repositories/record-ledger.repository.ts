@@ -26,7 +26,7 @@ const AUDITED = `
     FROM (SELECT content::jsonb->'details' AS d FROM audit_log WHERE action = 'record.status') a
   ), merged AS (
     SELECT (d->>'importId')::uuid AS import_id, d->>'versionsDigest' AS versions_digest, d->>'changesDigest' AS changes_digest
-    FROM (SELECT content::jsonb->'details' AS d FROM audit_log WHERE action = 'import.merged') a
+    FROM (SELECT content::jsonb->'details' AS d FROM audit_log WHERE action IN ('import.merged', 'records.seeded')) a
   )`;
 
 /**
@@ -36,7 +36,9 @@ const AUDITED = `
  * lead to. Together with the audit chain's own check, a row altered in SQL is caught.
  */
 export class RecordLedgerRepository {
-  async verify(db: Db, limit = 100): Promise<LedgerVerification> {
+  async verify(db: Db, options: { readonly limit?: number; readonly consortiumId?: string | null } = {}): Promise<LedgerVerification> {
+    const limit = options.limit ?? 100;
+    const scope = options.consortiumId ?? null;
     const problems: LedgerProblem[] = [];
     let versionsChecked = 0;
     const add = (rows: { record_id: string | null; version: number | null; problem: string }[], kind: RecordKind | null): void => {
@@ -44,7 +46,7 @@ export class RecordLedgerRepository {
     };
 
     for (const spec of Object.values(KIND_SPECS)) {
-      const counted: { n: string }[] = await db.query(`SELECT count(*) AS n FROM ${spec.table}`);
+      const counted: { n: string }[] = await db.query(`SELECT count(*) AS n FROM ${spec.table} WHERE $1::uuid IS NULL OR consortium_id = $1`, [scope]);
       versionsChecked += Number(counted[0].n);
       const rows: { record_id: string; version: number; problem: string }[] = await db.query(
         `${AUDITED}
@@ -57,11 +59,12 @@ export class RecordLedgerRepository {
          FROM ${spec.table} t
          LEFT JOIN filed f ON f.record_id = t.record_id AND f.version = t.version
          LEFT JOIN LATERAL (SELECT c.to_status FROM record_status_changes c WHERE c.record_id = t.record_id AND c.version = t.version ORDER BY c.id DESC LIMIT 1) last ON true
-         WHERE t.row_hash <> ${rowHashSql(spec, 't')}
+         WHERE ($2::uuid IS NULL OR t.consortium_id = $2)
+           AND (t.row_hash <> ${rowHashSql(spec, 't')}
             OR (t.import_id IS NULL AND (f.record_id IS NULL OR f.row_hash <> encode(t.row_hash, 'hex')))
-            OR t.status <> coalesce(last.to_status, t.filed_status)
+            OR t.status <> coalesce(last.to_status, t.filed_status))
          ORDER BY t.created_at, t.record_id, t.version LIMIT $1`,
-        [limit],
+        [limit, scope],
       );
       add(rows, spec.kind);
     }
@@ -72,18 +75,23 @@ export class RecordLedgerRepository {
        SELECT c.record_id, c.version, 'a status change is missing from the audit log or differs from it' AS problem
        FROM record_status_changes c LEFT JOIN changed a ON a.change_id = c.id
        WHERE c.import_id IS NULL AND (a.change_id IS NULL OR a.from_status <> c.from_status OR a.to_status <> c.to_status)
+         AND ($2::uuid IS NULL OR c.record_id IN (SELECT record_id FROM credit_record_versions WHERE consortium_id = $2))
        ORDER BY c.id LIMIT $1`,
-      [limit],
+      [limit, scope],
     );
     add(changes, null);
 
     // an import's versions and status changes are covered by the digests of its audit entry
     const digests = Object.values(KIND_SPECS)
-      .map((s) => `SELECT import_id, record_id, version, row_hash FROM ${s.table} WHERE import_id IS NOT NULL`)
+      .map((s) => `SELECT import_id, record_id, version, row_hash, consortium_id FROM ${s.table} WHERE import_id IS NOT NULL`)
       .join(' UNION ALL ');
     const imports: { record_id: null; version: null; problem: string }[] = await db.query(
       `${AUDITED},
-       versions AS (SELECT import_id, encode(sha256(string_agg(row_hash, ''::bytea ORDER BY record_id, version)), 'hex') AS digest FROM (${digests}) v GROUP BY import_id),
+       versions AS (
+         SELECT import_id, min(consortium_id::text)::uuid AS consortium_id,
+                encode(sha256(string_agg(row_hash, ''::bytea ORDER BY record_id, version)), 'hex') AS digest
+         FROM (${digests}) v GROUP BY import_id
+       ),
        changes AS (
          SELECT import_id, encode(sha256(convert_to(string_agg(record_id::text || ':' || version || ':' || from_status || '>' || to_status, ',' ORDER BY id), 'UTF8')), 'hex') AS digest
          FROM record_status_changes WHERE import_id IS NOT NULL GROUP BY import_id
@@ -95,13 +103,25 @@ export class RecordLedgerRepository {
                    ELSE 'its status changes differ from the digest in the audit log' END AS problem
        FROM versions v FULL JOIN merged m ON m.import_id = v.import_id
        LEFT JOIN changes c ON c.import_id = coalesce(v.import_id, m.import_id)
-       WHERE m.import_id IS NULL OR (v.import_id IS NULL AND m.versions_digest IS NOT NULL) OR v.digest <> m.versions_digest
-          OR coalesce(c.digest, '') <> coalesce(m.changes_digest, '')
+       WHERE (m.import_id IS NULL OR (v.import_id IS NULL AND m.versions_digest IS NOT NULL) OR v.digest <> m.versions_digest
+          OR coalesce(c.digest, '') <> coalesce(m.changes_digest, ''))
+         AND ($2::uuid IS NULL OR v.consortium_id = $2 OR m.import_id IN (SELECT id FROM imports WHERE consortium_id = $2))
        LIMIT $1`,
-      [limit],
+      [limit, scope],
     );
     add(imports, null);
     return { ok: problems.length === 0, versionsChecked, problems };
+  }
+
+  /**
+   * The digests an audit entry records for a batch of versions filed together (an import, or
+   * seed data): of their hashes, and of the status changes made with them.
+   */
+  async batchDigests(db: Db, batchId: string): Promise<{ versionsDigest: string | null; changesDigest: string | null }> {
+    const sql = importDigestsSql('$1::uuid');
+    const versions: { digest: string | null }[] = await db.query(sql.versions, [batchId]);
+    const changes: { digest: string | null }[] = await db.query(sql.changes, [batchId]);
+    return { versionsDigest: versions[0].digest, changesDigest: changes[0].digest };
   }
 }
 
