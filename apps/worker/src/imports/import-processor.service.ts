@@ -13,6 +13,7 @@ import {
   csvRowValues,
   CsvParser,
   type CsvRow,
+  headerProps,
   type ImportHeader,
   type ImportKind,
   type InputContext,
@@ -201,6 +202,7 @@ export class ImportProcessor {
     const decoder = new StringDecoder('utf8');
     const parser = new CsvParser();
     let header: ImportHeader | null = null;
+    let props: readonly (readonly [string, number])[] = [];
     let width = 0;
     let first = true;
     let rows = 0;
@@ -220,13 +222,14 @@ export class ImportProcessor {
             throw new ImportFileError(error instanceof Error ? error.message : String(error));
           }
           width = row.fields.length;
+          props = headerProps(header);
           continue;
         }
         rows += 1;
         let staged: Staged;
         if (row.error) staged = { field: null, reason: `malformed line: ${row.error}` };
         else if (row.fields.length !== width) staged = { field: null, reason: `malformed line: ${row.fields.length} fields where the header has ${width}` };
-        else staged = this.stageLine(read, csvRowValues(header, row.fields));
+        else staged = this.stageLine(read, csvRowValues(props, row.fields));
         if ('reason' in staged) {
           rejected += 1;
           out += `${row.line}\tf\t${copyField(staged.field)}\t${copyField(staged.reason.slice(0, 500))}${'\t\\N'.repeat(columns.length - 4)}\n`;

@@ -42,6 +42,17 @@ export const IMPORT_COLUMNS: Readonly<Record<ImportKind, { readonly required: re
 /** Where each known column is in the file. */
 export type ImportHeader = ReadonlyMap<string, number>;
 
+const snakeCache = new Map<string, string>();
+const snake = (name: string): string => {
+  let s = snakeCache.get(name);
+  if (s === undefined) {
+    s = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    if (snakeCache.size < 10_000) snakeCache.set(name, s);
+  }
+  return s;
+};
+const camel = (name: string): string => name.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+
 /** Reads the header row; BAD_USER_INPUT naming `header` when a required column is missing or doubled. */
 export function parseImportHeader(kind: ImportKind, fields: readonly string[]): ImportHeader {
   const spec = IMPORT_COLUMNS[kind];
@@ -60,20 +71,24 @@ export function parseImportHeader(kind: ImportKind, fields: readonly string[]): 
   return header;
 }
 
-const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const camel = (name: string): string => name.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 
 /** Validation context of a CSV row: fields are named by their column. */
 export function csvInput(today: string): InputContext {
   return { today, field: snake };
 }
 
+/** The validators' name of each column of a header, in a form that reads a row fast. */
+export function headerProps(header: ImportHeader): readonly (readonly [string, number])[] {
+  return [...header].map(([column, index]) => [camel(column), index] as const);
+}
+
 /** One data row as the validators' raw input (camelCase names; empty cells are absent). */
-export function csvRowValues(header: ImportHeader, fields: readonly string[]): Record<string, string> {
+export function csvRowValues(header: ImportHeader | readonly (readonly [string, number])[], fields: readonly string[]): Record<string, string> {
+  const props = header instanceof Map ? headerProps(header) : (header as readonly (readonly [string, number])[]);
   const values: Record<string, string> = {};
-  for (const [column, index] of header) {
+  for (const [prop, index] of props) {
     const cell = fields[index];
-    if (cell !== undefined && cell !== '') values[camel(column)] = cell.trim();
+    if (cell !== undefined && cell !== '') values[prop] = cell.trim();
   }
   return values;
 }

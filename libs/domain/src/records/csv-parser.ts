@@ -36,13 +36,15 @@ export class CsvParser {
     const rows: CsvRow[] = [];
     const buffer = this.buffer;
     let pos = 0;
+    // the next quote at or after pos (-1: none left): searched again only once passed
+    let quote = buffer.indexOf('"');
     while (pos < buffer.length) {
       let nl = buffer.indexOf('\n', pos);
       if (nl < 0) {
         if (!final) break;
         nl = buffer.length;
       }
-      const quote = buffer.indexOf('"', pos);
+      if (quote >= 0 && quote < pos) quote = buffer.indexOf('"', pos);
       if (quote < 0 || quote > nl) {
         let end = nl;
         if (end > pos && buffer.charCodeAt(end - 1) === 13) end -= 1;

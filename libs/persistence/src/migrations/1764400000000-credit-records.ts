@@ -4,14 +4,17 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Columns every record version has, whatever its kind (docs/records.md). A row is one
  * version; the record's id is derived from its natural key, so the primary key is also the
  * natural key's uniqueness. Only `status`, `is_current` and `change_seq` ever change.
+ * No foreign keys on the company and bank ids: their per-row checks cost more than the rest
+ * of a bulk import's insert together (docs/benchmarks.md); every id written is resolved
+ * from the registry in the writing transaction, and companies and banks are never deleted.
  */
 const VERSION_COLUMNS = `
   record_id           uuid NOT NULL,
   version             integer NOT NULL CHECK (version >= 1),
   consortium_id       uuid NOT NULL,
-  subject_id          uuid NOT NULL REFERENCES companies (id),
-  reporter_company_id uuid REFERENCES companies (id),
-  reporter_bank_id    uuid REFERENCES banks (id),
+  subject_id          uuid NOT NULL,
+  reporter_company_id uuid,
+  reporter_bank_id    uuid,
   reporter_role       text NOT NULL CHECK (reporter_role IN ('MEMBER', 'COORDINATOR', 'BANK')),
   status              text NOT NULL CHECK (status IN ('PENDING', 'VERIFIED', 'DISPUTED', 'REJECTED')),
   filed_status        text NOT NULL CHECK (filed_status IN ('PENDING', 'VERIFIED')),
@@ -105,7 +108,7 @@ export class CreditRecords1764400000000 implements MigrationInterface {
 
       CREATE TABLE trade_experiences (${VERSION_COLUMNS},
         side             text NOT NULL CHECK (side IN ('SUPPLIER', 'BUYER')),
-        counterparty_id  uuid NOT NULL REFERENCES companies (id),
+        counterparty_id  uuid NOT NULL,
         invoice_no       text NOT NULL,
         amount           numeric(18, 2) NOT NULL CHECK (amount > 0),
         invoice_date     date NOT NULL,
@@ -211,7 +214,6 @@ export class CreditRecords1764400000000 implements MigrationInterface {
       await q.query(`
         CREATE INDEX ${table}_subject_idx ON ${table} (subject_id, change_seq) WHERE is_current;
         ${reporterIndex}
-        CREATE INDEX ${table}_import_idx ON ${table} (import_id) WHERE import_id IS NOT NULL;
         CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table}
           FOR EACH ROW EXECUTE FUNCTION record_version_is_append_only();
         CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}

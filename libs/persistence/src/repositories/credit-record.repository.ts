@@ -10,6 +10,7 @@ import {
 } from '@app/domain';
 import type { Db } from '../database';
 import { headerColumnsOf, KIND_SPECS, type KindSpec, recordIdSql, rowHashSql, selectListSql, sqlType } from './record-kinds';
+import { VERSIONS_DIGEST } from './record-ledger.repository';
 
 type Row = Record<string, unknown>;
 
@@ -197,12 +198,17 @@ export class CreditRecordRepository {
   }
 
   /**
-   * Files many first versions at once (seed and benchmark data): one statement per batch,
-   * record ids and hashes computed by PostgreSQL as for every filing. Every version carries
-   * `batchId` in import_id, so that one audit entry (see `seedDigest`) covers them all.
+   * Files many first versions at once (seed and benchmark data): one statement, record ids
+   * and hashes computed by PostgreSQL as for every filing. Every version carries `batchId` in
+   * import_id; the answer's digest is what one audit entry records for them all.
    */
-  async appendBulk<K extends RecordKind>(db: Db, kind: K, batchId: string, versions: readonly Omit<NewVersion<K>, 'kind'>[]): Promise<number> {
-    if (versions.length === 0) return 0;
+  async appendBulk<K extends RecordKind>(
+    db: Db,
+    kind: K,
+    batchId: string,
+    versions: readonly Omit<NewVersion<K>, 'kind'>[],
+  ): Promise<{ count: number; digest: string | null }> {
+    if (versions.length === 0) return { count: 0, digest: null };
     const spec = KIND_SPECS[kind];
     const header = headerColumnsOf(spec);
     const headerValue = (v: Omit<NewVersion<K>, 'kind'>, column: string): unknown => {
@@ -241,17 +247,17 @@ export class CreditRecordRepository {
     const names = given.map((c) => c.column);
     const unnest = given.map((c, i) => `$${i + 1}::${c.type === 'jsonb' ? 'text' : sqlType(c.type)}[]`).join(', ');
     const select = given.map((c) => (c.type === 'jsonb' ? `u.${c.column}::jsonb AS ${c.column}` : `u.${c.column}`)).join(', ');
-    const rows: { n: number }[] = await db.query(
+    const rows: { n: number; digest: string | null }[] = await db.query(
       `WITH ins AS (
          INSERT INTO ${spec.table} (record_id, ${names.join(', ')}, row_hash)
          SELECT v.*, ${rowHashSql(spec, 'v')} FROM (
            SELECT ${recordIdSql(spec, 'w')} AS record_id, w.* FROM (SELECT ${select} FROM unnest(${unnest}) AS u(${names.join(', ')})) w
          ) v
-         RETURNING 1
-       ) SELECT count(*)::int AS n FROM ins`,
+         RETURNING record_id, version, row_hash
+       ) SELECT count(*)::int AS n, ${VERSIONS_DIGEST} AS digest FROM ins`,
       arrays,
     );
-    return rows[0].n;
+    return { count: rows[0].n, digest: rows[0].digest };
   }
 
   /**

@@ -3,7 +3,7 @@ import type { ImportKind, ImportStatus, RecordKind } from '@app/domain';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../database';
 import { headerColumnsOf, type KindSpec, recordIdSql, rowHashSql, samePayloadSql, sqlType } from './record-kinds';
-import { RecordLedgerRepository } from './record-ledger.repository';
+import { CHANGES_DIGEST, VERSIONS_DIGEST } from './record-ledger.repository';
 
 export interface ImportJob {
   readonly id: string;
@@ -249,6 +249,10 @@ export class ImportRepository {
   async mergeStaged(db: Db, spec: KindSpec, keyColumn: string, ctx: MergeContext): Promise<MergeResult> {
     await db.query('ANALYZE import_stage');
     const t = spec.table;
+    // Existing records are looked up among those of the file's creditors (trade) or subjects,
+    // through their index: a first import of a million lines finds nothing without a million
+    // primary-key probes.
+    const owner = spec.kind === 'TRADE_EXPERIENCE' ? 'counterparty_id' : 'subject_id';
     await db.query(
       `CREATE TEMP TABLE import_plan ON COMMIT DROP AS
        WITH s AS (
@@ -259,13 +263,13 @@ export class ImportRepository {
          SELECT s.*, ${recordIdSql(spec, 's')} AS record_id FROM s
        ), ranked AS (
          SELECT k.*, row_number() OVER w AS nth, min(k.line) OVER w AS first_line FROM k WINDOW w AS (PARTITION BY k.record_id ORDER BY k.line)
+       ), existing AS (
+         SELECT * FROM ${t} WHERE is_current AND ${owner} IN (SELECT DISTINCT ${owner} FROM import_stage WHERE ok)
        )
        SELECT r.*, cur.version AS cur_version, cur.status AS cur_status,
               (cur.record_id IS NOT NULL AND ${samePayloadSql(spec, 'r', 'cur')}) AS unchanged,
-              coalesce(latest.version, 0) + 1 AS new_version
-       FROM ranked r
-       LEFT JOIN ${t} cur ON cur.record_id = r.record_id AND cur.is_current
-       LEFT JOIN LATERAL (SELECT max(l.version) AS version FROM ${t} l WHERE cur.record_id IS NOT NULL AND l.record_id = r.record_id) latest ON true`,
+              CASE WHEN cur.record_id IS NULL THEN 1 ELSE (SELECT max(l.version) + 1 FROM ${t} l WHERE l.record_id = r.record_id) END AS new_version
+       FROM ranked r LEFT JOIN existing cur ON cur.record_id = r.record_id`,
       [ctx.consortiumId, ctx.reporterRole, ctx.reporterCompanyId, ctx.filedStatus],
     );
     const NEW = `p.nth = 1 AND NOT p.unchanged AND p.cur_status IS DISTINCT FROM 'DISPUTED'`;
@@ -330,26 +334,26 @@ export class ImportRepository {
     };
     const columns = [...header.map((h) => h.column), ...spec.payload.map((p) => p.column)];
     const select = columns.map((c) => `${values[c] ?? `p.${c}`} AS ${c}`).join(', ');
-    const inserted: { n: number }[] = await db.query(
+    // the digest the audit entry records is taken from what was inserted (see RecordLedgerRepository)
+    const inserted: { n: number; digest: string | null }[] = await db.query(
       `WITH ins AS (
          INSERT INTO ${t} (${columns.join(', ')}, row_hash)
          SELECT v.*, ${rowHashSql(spec, 'v')} FROM (
            SELECT ${select} FROM import_plan p LEFT JOIN import_notices n ON p.negative AND n.subject_id = p.subject_id
            WHERE ${NEW} ORDER BY p.record_id
          ) v
-         RETURNING 1
-       ) SELECT count(*)::int AS n FROM ins`,
+         RETURNING record_id, version, row_hash
+       ) SELECT count(*)::int AS n, ${VERSIONS_DIGEST} AS digest FROM ins`,
       [ctx.importId, ctx.now, ctx.negativeCountsFrom, ctx.filedBy],
     );
     const unchanged: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM import_plan p WHERE p.nth = 1 AND p.unchanged`);
 
-    const matching = spec.kind === 'TRADE_EXPERIENCE' ? await this.matchInvoices(db, ctx, NEW) : { matched: 0, mismatched: 0 };
+    const matching = spec.kind === 'TRADE_EXPERIENCE' ? await this.matchInvoices(db, ctx, NEW) : { matched: 0, mismatched: 0, changesDigest: null };
 
     const companyColumns = spec.kind === 'TRADE_EXPERIENCE' ? ['p.subject_id', 'p.counterparty_id'] : ['p.subject_id'];
     const companies: { id: string }[] = await db.query(
       `SELECT DISTINCT id FROM import_plan p CROSS JOIN LATERAL (VALUES ${companyColumns.map((c) => `(${c})`).join(', ')}) c(id) WHERE ${NEW}`,
     );
-    const { versionsDigest, changesDigest } = await new RecordLedgerRepository().batchDigests(db, ctx.importId);
     return {
       accepted: inserted[0].n,
       unchanged: unchanged[0].n,
@@ -358,13 +362,13 @@ export class ImportRepository {
       matched: matching.matched,
       mismatched: matching.mismatched,
       companies: companies.map((c) => c.id),
-      versionsDigest,
-      changesDigest,
+      versionsDigest: inserted[0].digest,
+      changesDigest: matching.changesDigest,
     };
   }
 
   /** The new receivables against the buyers' payables of the same invoices: equal ones verify each other, others are flagged. */
-  private async matchInvoices(db: Db, ctx: MergeContext, NEW: string): Promise<{ matched: number; mismatched: number }> {
+  private async matchInvoices(db: Db, ctx: MergeContext, NEW: string): Promise<{ matched: number; mismatched: number; changesDigest: string | null }> {
     await db.query(
       `CREATE TEMP TABLE import_matches ON COMMIT DROP AS
        SELECT p.record_id AS supplier_record_id, p.new_version AS supplier_version, p.filed_status AS supplier_status,
@@ -389,9 +393,12 @@ export class ImportRepository {
     // both sides of a matched invoice: each pending one becomes VERIFIED, logged as a MATCH of this import
     const moves = `SELECT supplier_record_id AS record_id, supplier_version AS version FROM import_matches WHERE cardinality(differences) = 0 AND supplier_status = 'PENDING'
                    UNION ALL SELECT buyer_record_id, buyer_version FROM import_matches WHERE cardinality(differences) = 0 AND buyer_status = 'PENDING'`;
-    await db.query(
-      `INSERT INTO record_status_changes (kind, record_id, version, from_status, to_status, action, actor_id, import_id, at)
-       SELECT 'TRADE_EXPERIENCE', m.record_id, m.version, 'PENDING', 'VERIFIED', 'MATCH', $2::uuid, $1::uuid, $3::timestamptz FROM (${moves}) m ORDER BY m.record_id`,
+    const changes: { digest: string | null }[] = await db.query(
+      `WITH ins AS (
+         INSERT INTO record_status_changes (kind, record_id, version, from_status, to_status, action, actor_id, import_id, at)
+         SELECT 'TRADE_EXPERIENCE', m.record_id, m.version, 'PENDING', 'VERIFIED', 'MATCH', $2::uuid, $1::uuid, $3::timestamptz FROM (${moves}) m ORDER BY m.record_id
+         RETURNING id, record_id, version, from_status, to_status
+       ) SELECT ${CHANGES_DIGEST} AS digest FROM ins`,
       [ctx.importId, ctx.filedBy, ctx.now],
     );
     await db.query(
@@ -408,6 +415,6 @@ export class ImportRepository {
         [ctx.consortiumId, ctx.importId, counts[0].mismatched, ctx.now],
       );
     }
-    return counts[0];
+    return { ...counts[0], changesDigest: changes[0].digest };
   }
 }

@@ -16,6 +16,11 @@ export interface LedgerVerification {
   readonly problems: readonly LedgerProblem[];
 }
 
+/** The digest of a batch of versions (an import, seed data), over rows with record_id, version, row_hash. */
+export const VERSIONS_DIGEST = `encode(sha256(string_agg(row_hash, ''::bytea ORDER BY record_id, version)), 'hex')`;
+/** The digest of a batch's status changes, over rows of record_status_changes. */
+export const CHANGES_DIGEST = `encode(sha256(convert_to(string_agg(record_id::text || ':' || version || ':' || from_status || '>' || to_status, ',' ORDER BY id), 'UTF8')), 'hex')`;
+
 /** The audit entries of filings and status changes, parsed once per check. */
 const AUDITED = `
   WITH filed AS (
@@ -88,13 +93,11 @@ export class RecordLedgerRepository {
     const imports: { record_id: null; version: null; problem: string }[] = await db.query(
       `${AUDITED},
        versions AS (
-         SELECT import_id, min(consortium_id::text)::uuid AS consortium_id,
-                encode(sha256(string_agg(row_hash, ''::bytea ORDER BY record_id, version)), 'hex') AS digest
+         SELECT import_id, min(consortium_id::text)::uuid AS consortium_id, ${VERSIONS_DIGEST} AS digest
          FROM (${digests}) v GROUP BY import_id
        ),
        changes AS (
-         SELECT import_id, encode(sha256(convert_to(string_agg(record_id::text || ':' || version || ':' || from_status || '>' || to_status, ',' ORDER BY id), 'UTF8')), 'hex') AS digest
-         FROM record_status_changes WHERE import_id IS NOT NULL GROUP BY import_id
+         SELECT import_id, ${CHANGES_DIGEST} AS digest FROM record_status_changes WHERE import_id IS NOT NULL GROUP BY import_id
        )
        SELECT NULL AS record_id, NULL AS version, 'import ' || coalesce(v.import_id, m.import_id) || ': ' ||
               CASE WHEN m.import_id IS NULL THEN 'its versions have no audit entry'
@@ -112,27 +115,4 @@ export class RecordLedgerRepository {
     add(imports, null);
     return { ok: problems.length === 0, versionsChecked, problems };
   }
-
-  /**
-   * The digests an audit entry records for a batch of versions filed together (an import, or
-   * seed data): of their hashes, and of the status changes made with them.
-   */
-  async batchDigests(db: Db, batchId: string): Promise<{ versionsDigest: string | null; changesDigest: string | null }> {
-    const sql = importDigestsSql('$1::uuid');
-    const versions: { digest: string | null }[] = await db.query(sql.versions, [batchId]);
-    const changes: { digest: string | null }[] = await db.query(sql.changes, [batchId]);
-    return { versionsDigest: versions[0].digest, changesDigest: changes[0].digest };
-  }
-}
-
-/** The digest an import's audit entry records of its versions (see RecordLedgerRepository.verify). */
-export function importDigestsSql(importIdParam: string): { versions: string; changes: string } {
-  const digests = Object.values(KIND_SPECS)
-    .map((s) => `SELECT record_id, version, row_hash FROM ${s.table} WHERE import_id = ${importIdParam}`)
-    .join(' UNION ALL ');
-  return {
-    versions: `SELECT encode(sha256(string_agg(row_hash, ''::bytea ORDER BY record_id, version)), 'hex') AS digest FROM (${digests}) v`,
-    changes: `SELECT encode(sha256(convert_to(string_agg(record_id::text || ':' || version || ':' || from_status || '>' || to_status, ',' ORDER BY id), 'UTF8')), 'hex') AS digest
-              FROM record_status_changes WHERE import_id = ${importIdParam}`,
-  };
 }

@@ -15,7 +15,6 @@ class CollectingSink implements ClusterSink {
     this.rows.push(...versions.map((v) => ({ kind, v })));
     return versions.length;
   }
-  async seal(): Promise<void> {}
 }
 
 describe('the demo cluster generator', () => {

@@ -25,7 +25,6 @@ import {
   type Db,
   DisputeRepository,
   type NewVersion,
-  RecordLedgerRepository,
 } from '@app/persistence';
 import type { DataSource } from 'typeorm';
 import { Random } from './random';
@@ -121,16 +120,14 @@ type Version<K extends RecordKind> = Omit<NewVersion<K>, 'kind'>;
 /** Where generated rows go: PostgreSQL (the default), or a collector (to compare two runs). */
 export interface ClusterSink {
   companies(consortiumId: string, companies: readonly GeneratedCompany[], joinedOn: string): Promise<void>;
+  /** files one batch of versions, sealed by one audit entry */
   versions<K extends RecordKind>(kind: K, batchId: string, versions: readonly Version<K>[]): Promise<number>;
-  /** seals a batch of versions (one audit entry) */
-  seal(batchId: string, versions: number): Promise<void>;
 }
 
-/** Writes set-based: companies and versions by unnest, one 'records.seeded' audit entry per batch. */
+/** Writes set-based: companies and versions by unnest, each batch with its 'records.seeded' audit entry. */
 export class DatabaseSink implements ClusterSink {
   private readonly records = new CreditRecordRepository();
   private readonly audit = new AuditLogRepository();
-  private readonly ledger = new RecordLedgerRepository();
   private readonly companyRows = new CompanyRepository();
 
   constructor(private readonly dataSource: DataSource) {}
@@ -143,13 +140,10 @@ export class DatabaseSink implements ClusterSink {
   }
 
   versions<K extends RecordKind>(kind: K, batchId: string, versions: readonly Version<K>[]): Promise<number> {
-    return this.records.appendBulk(this.dataSource.manager, kind, batchId, versions);
-  }
-
-  async seal(batchId: string, versions: number): Promise<void> {
-    await this.dataSource.transaction(async (tx: Db) => {
-      const digests = await this.ledger.batchDigests(tx, batchId);
-      await this.audit.append(tx, [{ action: 'records.seeded', actorId: null, details: { importId: batchId, versions, ...digests } }]);
+    return this.dataSource.transaction(async (tx: Db) => {
+      const { count, digest } = await this.records.appendBulk(tx, kind, batchId, versions);
+      await this.audit.append(tx, [{ action: 'records.seeded', actorId: null, details: { importId: batchId, kind, versions: count, versionsDigest: digest, changesDigest: null } }]);
+      return count;
     });
   }
 }
@@ -172,8 +166,6 @@ export class ClusterGenerator {
   /** what the trade history left for disputes: each struggling buyer's latest verified invoice */
   private readonly lastInvoice = new Map<string, { creditorId: string; invoiceNo: string }>();
   private readonly batchRand: Random;
-  private batchId = '';
-  private batchVersions = 0;
 
   constructor(
     private readonly dataSource: DataSource | null,
@@ -203,7 +195,6 @@ export class ClusterGenerator {
     if (o.records === false) return { consortiumId, bankId: null, companies, counts: {}, disputes: 0 };
 
     const bankId = o.bankId ?? (db ? (await new BankRepository().insert(db, { name: `瓯江农村商业银行 ${rand.uuid().slice(0, 8)}` })).id : rand.uuid());
-    this.batchId = this.batchRand.uuid();
     const ctx = { rand, asOf, consortiumId, bankId, years: o.years ?? 2 };
     const suppliersOf = this.tradeNetwork(rand, companies);
     for (const buyer of companies) {
@@ -217,7 +208,6 @@ export class ClusterGenerator {
       await this.flush(false);
     }
     await this.flush(true);
-    await this.sealBatch();
     const disputes = o.disputes === false || !this.dataSource ? 0 : await this.disputes(ctx, companies);
     return { consortiumId, bankId, companies, counts: { ...this.counts }, disputes };
   }
@@ -572,20 +562,10 @@ export class ClusterGenerator {
       if (list.length === 0 || (!all && list.length < size)) continue;
       this.pending.set(kind, []);
       for (let i = 0; i < list.length; i += size) {
-        const written = await this.sink.versions(kind, this.batchId, list.slice(i, i + size));
+        const written = await this.sink.versions(kind, this.batchRand.uuid(), list.slice(i, i + size));
         this.counts[kind] = (this.counts[kind] ?? 0) + written;
-        this.batchVersions += written;
       }
-      if (this.batchVersions >= 500_000) await this.sealBatch();
     }
-  }
-
-  /** One audit entry per batch of generated versions: the digest the ledger check recomputes. */
-  private async sealBatch(): Promise<void> {
-    if (this.batchVersions === 0) return;
-    await this.sink.seal(this.batchId, this.batchVersions);
-    this.batchId = this.batchRand.uuid();
-    this.batchVersions = 0;
   }
 
   /** A few struggling buyers dispute a recent invoice: some disputes are near or past their 20-day deadline. */
