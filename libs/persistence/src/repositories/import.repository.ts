@@ -221,6 +221,14 @@ export class ImportRepository {
    * statement timeout (a large file takes longer than a request may) and memory to sort in.
    */
   async createStage(db: Db, spec: KindSpec): Promise<string> {
+    // room for the staging table in memory; settable only before a session's first temporary table
+    await db.query('SAVEPOINT stage_buffers');
+    try {
+      await db.query(`SET LOCAL temp_buffers = '256MB'`);
+      await db.query('RELEASE SAVEPOINT stage_buffers');
+    } catch {
+      await db.query('ROLLBACK TO SAVEPOINT stage_buffers');
+    }
     await db.query(`SET LOCAL statement_timeout = 0`);
     await db.query(`SET LOCAL work_mem = '256MB'`);
     await db.query(`SET LOCAL jit = off`);

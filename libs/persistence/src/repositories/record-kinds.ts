@@ -183,13 +183,25 @@ export function sqlType(type: ColumnType | 'timestamptz' | 'bytea'): string {
   return SQL_TYPE[type];
 }
 
-/** A value's fixed text for hashing: dates and instants do not depend on session settings. */
+/**
+ * A value's bytes for hashing, in PostgreSQL's binary send format (fixed, whatever the
+ * session's settings, and cheaper than text); text is length-prefixed and every nullable
+ * value is marked present (1) or null (0), so that no two rows give the same bytes.
+ */
 function hashed(alias: string, column: string, type: ColumnType | 'timestamptz' | 'bytea'): string {
   const ref = `${alias}.${column}`;
-  if (type === 'date') return `to_char(${ref}, 'YYYY-MM-DD')`;
-  if (type === 'timestamptz') return `to_char(${ref} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
-  if (type === 'money') return `(${ref})::numeric(18, 2)`;
-  return ref;
+  const bytes: Readonly<Record<ColumnType | 'timestamptz' | 'bytea', string>> = {
+    text: `int4send(octet_length(${ref})) || convert_to(${ref}, 'UTF8')`,
+    date: `date_send(${ref})`,
+    timestamptz: `timestamptz_send(${ref})`,
+    money: `numeric_send((${ref})::numeric(18, 2))`,
+    int: `int4send(${ref})`,
+    bool: `boolsend(${ref})`,
+    uuid: `uuid_send(${ref})`,
+    jsonb: `jsonb_send(${ref})`,
+    bytea: `int4send(octet_length(${ref})) || ${ref}`,
+  };
+  return `coalesce('\\x01'::bytea || ${bytes[type]}, '\\x00'::bytea)`;
 }
 
 /**
@@ -204,7 +216,7 @@ export function rowHashSql(spec: KindSpec, alias: string): string {
       .map((h) => hashed(alias, h.column, h.type)),
     ...spec.payload.map((p) => hashed(alias, p.column, p.type)),
   ];
-  return `sha256(convert_to(ROW(${parts.join(', ')})::text, 'UTF8'))`;
+  return `sha256(${parts.join(' || ')})`;
 }
 
 /** The record id of a row `alias`: an MD5 name-based UUID of the kind and its natural key. */
