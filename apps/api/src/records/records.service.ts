@@ -720,16 +720,15 @@ export class RecordsService {
     return code === undefined || code === null || code === '' ? null : parseCounterpartyCode(ctx, 'subjectCreditCode', code);
   }
 
+  /**
+   * The subject a payment, grade or public record is filed about: named by its code (a
+   * MEMBER may leave it out for its own company). A code naming nothing is bad input; a
+   * company the caller may not file about is FORBIDDEN, by the policy.
+   */
   private async subjectFor(tx: Db, actor: Actor, operation: Operation, code: string | null): Promise<Company> {
-    if (actor.role === 'MEMBER') {
-      const own = await this.ownCompany(tx, actor, operation);
-      if (code !== null && code !== own.creditCode) throw new BadInputError('input.subjectCreditCode', 'input.subjectCreditCode must be your own company: a member files its own payments');
-      return own;
-    }
+    if (code === null && actor.role === 'MEMBER') return this.ownCompany(tx, actor, operation);
     const subject = code ? await this.companies.findByCreditCode(tx, code) : null;
-    if (!subject || subject.consortiumId !== actor.consortiumId) {
-      throw new BadInputError('input.subjectCreditCode', `input.subjectCreditCode ${code} is not a member of your consortium`);
-    }
+    if (!subject) throw new BadInputError('input.subjectCreditCode', `input.subjectCreditCode ${code} names no company on the platform`);
     this.policy.assert(actor, operation, { companyId: subject.id, consortiumId: subject.consortiumId });
     return subject;
   }
