@@ -41,7 +41,7 @@ describe('CSV imports (REST upload, worker processing, GraphQL progress)', () =>
     const response = await fetch(`${api.url}/imports/${path}`, {
       method: 'POST',
       headers: { 'content-type': contentType, ...(as ? { authorization: `Bearer ${as.token}` } : {}) },
-      body,
+      body: typeof body === 'string' ? body : new Uint8Array(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }

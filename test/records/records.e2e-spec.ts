@@ -96,7 +96,7 @@ describe('verified credit records over GraphQL', () => {
 
       const other = tradeInput(home.companyB.creditCode);
       await reportTrade(home.memberA.client, home.companyB.creditCode, other);
-      const { debtorCreditCode: _e, ...different } = { ...other, amount: '1.00' };
+      const { debtorCreditCode: _e, ...different }: Record<string, unknown> = { ...other, amount: '1.00' };
       const flagged = await one(home.memberB.client, REPORT_PAYABLE, { input: { ...different, creditorCreditCode: home.companyA.creditCode } });
       expect(flagged).toMatchObject({ status: 'PENDING', matchStatus: 'MISMATCHED' });
       const notices = await data<{ notices: { kind: string; message: string }[] }>(home.coordinator.client, `query($c: ID) { notices(consortiumId: $c) { kind message } }`, {
