@@ -1,5 +1,6 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import type { AppConfig } from '@app/config';
@@ -18,6 +19,7 @@ import { CompaniesResolver } from './companies/companies.resolver';
 import { CompaniesService } from './companies/companies.service';
 import { APP_CONFIG } from './common/config.provider';
 import { createFormatError } from './common/error-format';
+import { GraphqlExceptionFilter } from './common/graphql-exception.filter';
 import { queryLimitsPlugin } from './common/limits.plugin';
 import { LoaderFactory } from './common/loaders';
 import { EventBus, PUB_SUB } from './common/pubsub.provider';
@@ -87,6 +89,7 @@ export class AppModule {
         { provide: REDIS, useFactory: () => createRedis(config, 'credit-alliance-api') },
         { provide: PUB_SUB, useFactory: () => new EventBus(config) },
         LoaderFactory,
+        { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
       ],
       exports: [APP_CONFIG, LOGGER, REDIS, PUB_SUB, LoaderFactory],
     };

@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { AppConfig } from '@app/config';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { createLogger } from './logger';
+import { createLogger } from '@app/config';
 
 /**
  * Builds the API application. Fastify, not Express: on this machine NestJS on Fastify
@@ -14,7 +14,10 @@ import { createLogger } from './logger';
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger(config, 'api');
   if (config.jwt.generated) logger.warn('JWT_SECRET is not set: tokens are signed with a random secret that dies with this process');
-  const adapter = new FastifyAdapter({ bodyLimit: 2 * 1024 * 1024, trustProxy: false });
+  // TRUST_PROXY: behind the web console (or a load balancer), the client's address comes from
+  // X-Forwarded-For, so the per-address sign-in limit counts browsers, not the console
+  const trustProxy = config.trustProxy === false ? false : [...config.trustProxy];
+  const adapter = new FastifyAdapter({ bodyLimit: 2 * 1024 * 1024, trustProxy, forceCloseConnections: 'idle' });
   // first hook of all: every request carries an id, the caller's own when it sent a sane one,
   // into the logs (pino-http reads the header) and back in the answer
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
@@ -26,6 +29,5 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(PinoNestLogger));
-  app.enableShutdownHooks();
   return app;
 }

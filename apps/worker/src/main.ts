@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfigOrExit } from '@app/config';
+import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { startHealthServer } from './health/health-server';
 import { QueueRunner } from './queues/queue-runner.service';
@@ -8,7 +9,8 @@ import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   const health = await startHealthServer(config, app.get(DataSource), app.get(QueueRunner));
   process.once('SIGTERM', () => health.close());

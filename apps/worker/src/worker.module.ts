@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import type { AppConfig } from '@app/config';
+import { LoggerModule } from 'nestjs-pino';
+import { type AppConfig, createLogger } from '@app/config';
 import { Clock, SystemClock } from '@app/domain';
 import { PersistenceModule } from '@app/persistence';
 import { ImportsModule } from './imports/imports.module';
@@ -14,7 +15,13 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
-      imports: [DiscoveryModule, PersistenceModule.forRoot(config, 'credit-alliance-worker'), ImportsModule, RecordsModule],
+      imports: [
+        DiscoveryModule,
+        LoggerModule.forRoot({ pinoHttp: { logger: createLogger(config, 'worker') } }),
+        PersistenceModule.forRoot(config, 'credit-alliance-worker'),
+        ImportsModule,
+        RecordsModule,
+      ],
       providers: [{ provide: WORKER_CONFIG, useValue: config }, { provide: Clock, useClass: SystemClock }, QueueRunner],
       exports: [WORKER_CONFIG, Clock, QueueRunner],
     };

@@ -38,6 +38,24 @@ export interface AppConfig {
     readonly stuckAfterSeconds: number;
     readonly healthPort: number;
   };
+  /** the web console's server (apps/web) */
+  readonly web: {
+    readonly port: number;
+    /** where the console forwards `/graphql`: the API's base URL, without a path */
+    readonly apiUrl: string;
+    /**
+     * WEB_TRUST_PROXY: the proxies in front of the console (a TLS terminator) that may name
+     * the browser's address; apart from TRUST_PROXY, which the API uses to trust the console
+     */
+    readonly trustProxy: false | readonly string[];
+  };
+  /**
+   * Which proxies in front of this process may name the client's address in
+   * X-Forwarded-For (Fastify's `trustProxy`): false for none, or addresses, CIDR ranges and
+   * the names `loopback`, `linklocal`, `uniquelocal`. The API needs it behind the console,
+   * or every browser shares the console's address for the sign-in limits.
+   */
+  readonly trustProxy: false | readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -95,8 +113,50 @@ function oneOf<T extends string>(r: Reader, name: string, fallback: T, allowed: 
   return raw as T;
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+function proxyList(r: Reader, name: string): false | readonly string[] {
+  const raw = read(r, name);
+  if (raw === undefined || raw === 'false') return false;
+  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const v4 = IPV4.test(address);
+    const v6 = !v4 && /^[0-9a-fA-F:]+$/.test(address) && address.includes(':');
+    const maxBits = v4 ? 32 : 128;
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (!PROXY_NAMES.includes(entry) && (!(v4 || v6) || !bitsOk || extra !== undefined)) {
+      r.problems.push(`${name}: "${entry}" is not an IP address, a CIDR range or one of ${PROXY_NAMES.join(', ')}`);
+    }
+  }
+  if (entries.length === 0) r.problems.push(`${name}: give addresses or ranges separated by commas, or false`);
+  return entries;
+}
+
+function baseUrl(r: Reader, name: string, fallback: string): string {
+  const value = url(r, name, fallback, ['http:', 'https:']);
+  try {
+    const parsed = new URL(value);
+    if (parsed.pathname !== '/' || parsed.search || parsed.hash || parsed.username || parsed.password) {
+      r.problems.push(`${name}: give the base URL only (scheme, host and port), got "${value}"`);
+    }
+    return parsed.origin;
+  } catch {
+    return value;
+  }
+}
+
+export interface LoadOptions {
+  /**
+   * false for a process that neither signs nor verifies tokens (the web console): it then
+   * starts in production without JWT_SECRET, so the secret need not be handed to it
+   */
+  readonly requireJwtSecret?: boolean;
+}
+
 /** Reads and checks the whole configuration; throws ConfigError listing every problem. */
-export function loadConfig(env: Env): AppConfig {
+export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
   const r: Reader = { problems: [], env };
   const nodeEnv = oneOf(r, 'NODE_ENV', 'development', ['development', 'production', 'test'] as const);
 
@@ -115,7 +175,7 @@ export function loadConfig(env: Env): AppConfig {
   if (givenSecret !== undefined && Buffer.byteLength(givenSecret) < 32) {
     r.problems.push('JWT_SECRET: too short; use at least 32 characters (256 bits) of random text');
   }
-  if (givenSecret === undefined && nodeEnv === 'production') {
+  if (givenSecret === undefined && nodeEnv === 'production' && options.requireJwtSecret !== false) {
     r.problems.push('JWT_SECRET: required when NODE_ENV=production');
   }
 
@@ -168,6 +228,12 @@ export function loadConfig(env: Env): AppConfig {
       stuckAfterSeconds: int(r, 'WORKER_STUCK_AFTER_SECONDS', 60, 5, 3600),
       healthPort: int(r, 'WORKER_HEALTH_PORT', 3001, 0, 65535),
     },
+    web: {
+      port: int(r, 'WEB_PORT', 3002, 0, 65535),
+      apiUrl: baseUrl(r, 'API_URL', 'http://127.0.0.1:3000'),
+      trustProxy: proxyList(r, 'WEB_TRUST_PROXY'),
+    },
+    trustProxy: proxyList(r, 'TRUST_PROXY'),
   };
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
@@ -178,9 +244,9 @@ export function loadConfig(env: Env): AppConfig {
  * For a process's start: the configuration, or one line per bad variable on stderr and
  * exit code 1. Nothing starts on a half-valid configuration.
  */
-export function loadConfigOrExit(env: Env = process.env): AppConfig {
+export function loadConfigOrExit(env: Env = process.env, options: LoadOptions = {}): AppConfig {
   try {
-    return loadConfig(env);
+    return loadConfig(env, options);
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const line of error.problems) process.stderr.write(`configuration error: ${line}\n`);

@@ -1,4 +1,4 @@
-import type { AppConfig } from '@app/config';
+import type { AppConfig } from './config';
 import pino, { type Logger } from 'pino';
 
 /**
