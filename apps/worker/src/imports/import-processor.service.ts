@@ -291,7 +291,8 @@ export class ImportProcessor {
   private member(read: ReadContext, name: string, code: unknown, nameColumn?: string, givenName?: string): Company {
     const field = read.ctx.field(name);
     if (code === undefined) throw new BadInputError(field, `${field} is required`);
-    const parsed = parseCounterpartyCode(read.ctx, name, code);
+    // a member's code as registered needs no checking again
+    const parsed = typeof code === 'string' && read.members.has(code) ? code : parseCounterpartyCode(read.ctx, name, code);
     const company = read.members.get(parsed);
     if (!company) throw new BadInputError(field, `${field} ${parsed} is not a member of this consortium`);
     if (nameColumn && givenName !== undefined && givenName.normalize('NFC') !== company.name) {

@@ -342,14 +342,17 @@ export class ImportRepository {
     };
     const columns = [...header.map((h) => h.column), ...spec.payload.map((p) => p.column)];
     const select = columns.map((c) => `${values[c] ?? `p.${c}`} AS ${c}`).join(', ');
-    // the digest the audit entry records is taken from what was inserted (see RecordLedgerRepository)
+    // the plan is in record id order already (its window sorted it), which keeps the primary
+    // key's inserts local; one change number marks the whole import (a company's data version
+    // only needs to move); the audit entry's digest is taken from what was inserted
     const inserted: { n: number; digest: string | null }[] = await db.query(
-      `WITH ins AS (
-         INSERT INTO ${t} (${columns.join(', ')}, row_hash)
-         SELECT v.*, ${rowHashSql(spec, 'v')} FROM (
+      `WITH seq AS (SELECT nextval('record_change_seq') AS change_seq),
+       ins AS (
+         INSERT INTO ${t} (${columns.join(', ')}, change_seq, row_hash)
+         SELECT v.*, seq.change_seq, ${rowHashSql(spec, 'v')} FROM (
            SELECT ${select} FROM import_plan p LEFT JOIN import_notices n ON p.negative AND n.subject_id = p.subject_id
-           WHERE ${NEW} ORDER BY p.record_id
-         ) v
+           WHERE ${NEW}
+         ) v CROSS JOIN seq
          RETURNING record_id, version, row_hash
        ) SELECT count(*)::int AS n, ${VERSIONS_DIGEST} AS digest FROM ins`,
       [ctx.importId, ctx.now, ctx.negativeCountsFrom, ctx.filedBy],
@@ -359,9 +362,7 @@ export class ImportRepository {
     const matching = spec.kind === 'TRADE_EXPERIENCE' ? await this.matchInvoices(db, ctx, NEW) : { matched: 0, mismatched: 0, changesDigest: null };
 
     const companyColumns = spec.kind === 'TRADE_EXPERIENCE' ? ['p.subject_id', 'p.counterparty_id'] : ['p.subject_id'];
-    const companies: { id: string }[] = await db.query(
-      `SELECT DISTINCT id FROM import_plan p CROSS JOIN LATERAL (VALUES ${companyColumns.map((c) => `(${c})`).join(', ')}) c(id) WHERE ${NEW}`,
-    );
+    const companies: { id: string }[] = await db.query(companyColumns.map((c) => `SELECT ${c} AS id FROM import_plan p WHERE ${NEW}`).join(' UNION '));
     return {
       accepted: inserted[0].n,
       unchanged: unchanged[0].n,
