@@ -260,12 +260,21 @@ export class ClusterGenerator {
   /** Each member buys from a few members one tier up (logistics serves everyone), the large more often. */
   private tradeNetwork(rand: Random, companies: readonly GeneratedCompany[]): Map<string, GeneratedCompany[]> {
     const byTier = new Map<number, GeneratedCompany[]>();
-    for (const c of companies) byTier.set(c.tier, [...(byTier.get(c.tier) ?? []), c]);
+    for (const c of companies) {
+      const tier = byTier.get(c.tier);
+      if (tier) tier.push(c);
+      else byTier.set(c.tier, [c]);
+    }
+    // each tier's suppliers, built once (a cluster of 100,000 members has tiers of tens of thousands)
+    const pools = new Map<number, readonly GeneratedCompany[]>();
+    for (let tier = 0; tier <= 4; tier += 1) {
+      const upstream = tier === 4 ? [] : [...(byTier.get(tier - 1) ?? []), ...(byTier.get(4) ?? [])];
+      pools.set(tier, upstream.length > 0 ? upstream : companies.filter((c) => c.tier <= tier));
+    }
     const network = new Map<string, GeneratedCompany[]>();
     for (const buyer of companies) {
-      const upstream = buyer.tier === 4 ? [] : [...(byTier.get(buyer.tier - 1) ?? []), ...(byTier.get(4) ?? [])];
-      const pool = upstream.length > 0 ? upstream : companies.filter((c) => c.id !== buyer.id && c.tier <= Math.max(0, buyer.tier));
-      const wanted = Math.min(pool.length, rand.int(2, 6));
+      const pool = pools.get(buyer.tier) ?? companies;
+      const wanted = Math.min(pool.length - 1, rand.int(2, 6));
       const chosen = new Map<string, GeneratedCompany>();
       for (let tries = 0; chosen.size < wanted && tries < wanted * 10; tries += 1) {
         // size-biased choice: the larger of two draws
