@@ -8,7 +8,6 @@ export const ImportKind = {
   PUBLIC_RECORDS: 'PUBLIC_RECORDS',
 } as const;
 export type ImportKind = (typeof ImportKind)[keyof typeof ImportKind];
-export const IMPORT_KINDS: readonly ImportKind[] = Object.values(ImportKind);
 
 export const ImportStatus = {
   RECEIVING: 'RECEIVING',

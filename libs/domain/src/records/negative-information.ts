@@ -8,8 +8,6 @@ export const NEGATIVE_INFORMATION_YEARS = 5;
 /** A dispute is settled within 20 days (Art. 25); the coordinator is alerted at 15. */
 export const DISPUTE_DEADLINE_DAYS = 20;
 export const DISPUTE_ALERT_DAYS = 15;
-/** The default waiting period between the notice of negative information and its counting. */
-export const DEFAULT_NOTICE_PERIOD_DAYS = 7;
 
 export interface NegativeAssessment {
   readonly negative: boolean;

@@ -58,10 +58,6 @@ export interface VersionRef {
   readonly version: number;
 }
 
-export function specOf(kind: RecordKind): KindSpec {
-  return KIND_SPECS[kind];
-}
-
 /** The payload values of a version, in the order of its spec's columns. */
 function payloadValues(spec: KindSpec, payload: Readonly<Record<string, unknown>>): unknown[] {
   return spec.payload.map((p) => {

@@ -135,8 +135,6 @@ export const KIND_SPECS: Readonly<Record<RecordKind, KindSpec>> = {
   },
 };
 
-export const KIND_OF_TABLE: ReadonlyMap<string, RecordKind> = new Map(Object.values(KIND_SPECS).map((s) => [s.table, s.kind]));
-
 /** Header columns every kind table has (besides the payload), in insertion order. */
 export const HEADER_COLUMNS: readonly { readonly column: string; readonly type: ColumnType | 'timestamptz' | 'bytea' }[] = [
   { column: 'record_id', type: 'uuid' },
