@@ -4,7 +4,6 @@ import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import type { AppConfig } from '@app/config';
-import { Clock, SystemClock } from '@app/domain';
 import { PersistenceModule } from '@app/persistence';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { FastifyRequest } from 'fastify';
@@ -28,16 +27,20 @@ import { EventBus, PUB_SUB } from './common/pubsub.provider';
 import type { RequestContext } from './common/request-context';
 import { ConsentsModule } from './consents/consents.module';
 import { CoordinatorModule } from './coordinator/coordinator.module';
+import { ClockModule } from './common/clock.module';
 import { ConsortiaResolver } from './consortia/consortia.resolver';
 import { ConsortiaService } from './consortia/consortia.service';
 import { HealthController } from './health/health.controller';
 import { PingResolver } from './health/ping.resolver';
 import { createRedis, REDIS } from './health/redis.provider';
+import { ImportsModule } from './imports/imports.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { MetricsService } from './metrics/metrics.service';
+import { NoticesModule } from './notices/notices.module';
 import { PolicyModule } from './policy/policy.module';
 import { CompanyRatingResolver } from './ratings/ratings.resolver';
+import { RecordsModule } from './records/records.module';
 import { ConsortiumStandingResolver } from './standing/standing.resolver';
 import { ReportsModule } from './reports/reports.module';
 import { RestModule } from './rest/rest.module';
@@ -92,10 +95,9 @@ export class AppModule {
         { provide: REDIS, useFactory: () => createRedis(config, 'credit-alliance-api') },
         { provide: PUB_SUB, useFactory: () => new EventBus(config) },
         LoaderFactory,
-        { provide: Clock, useClass: SystemClock },
         { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
       ],
-      exports: [APP_CONFIG, LOGGER, REDIS, PUB_SUB, LoaderFactory, Clock],
+      exports: [APP_CONFIG, LOGGER, REDIS, PUB_SUB, LoaderFactory],
     };
 
     return {
@@ -115,7 +117,11 @@ export class AppModule {
         TerminusModule,
         MetricsModule,
         PolicyModule,
+        ClockModule,
         AuthModule,
+        RecordsModule,
+        NoticesModule,
+        ImportsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],

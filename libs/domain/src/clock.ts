@@ -1,6 +1,6 @@
 /**
- * The time, injectable: services ask a Clock rather than `new Date()`, so that tests can
- * move time (a consent expiring, a dispute deadline) without waiting for it.
+ * Where time comes from. Services ask the clock, never `new Date()`, so tests can move it
+ * (the 20-day dispute deadline, the 5-year expiry). Used as a Nest injection token too.
  */
 export abstract class Clock {
   abstract now(): Date;
@@ -12,21 +12,25 @@ export class SystemClock extends Clock {
   }
 }
 
-/** A clock that stands still until moved: for tests. */
-export class ManualClock extends Clock {
-  constructor(private current: Date = new Date()) {
+/** A clock that stands still until told to move: for tests and replays. */
+export class FixedClock extends Clock {
+  constructor(private at: Date) {
     super();
   }
 
   now(): Date {
-    return new Date(this.current.getTime());
+    return new Date(this.at.getTime());
   }
 
   set(at: Date): void {
-    this.current = new Date(at.getTime());
+    this.at = new Date(at.getTime());
   }
 
   advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
+    this.at = new Date(this.at.getTime() + ms);
+  }
+
+  advanceDays(days: number): void {
+    this.at = new Date(this.at.getTime() + days * 86_400_000);
   }
 }

@@ -11,4 +11,5 @@ export * from './money';
 export * from './ratings';
 export * from './roles';
 export * from './text';
+export * from './records';
 export * from './webhook-signature';

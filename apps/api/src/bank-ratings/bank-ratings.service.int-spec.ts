@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Global, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { type Actor, Clock, type Company, ForbiddenError, ManualClock } from '@app/domain';
+import { type Actor, Clock, type Company, ForbiddenError, FixedClock } from '@app/domain';
 import { InquiryRepository, PersistenceModule } from '@app/persistence';
 import { Factories, RatingFixtures, testConfig } from '@app/testing';
 import { DataSource } from 'typeorm';
@@ -14,7 +14,7 @@ import { BankRatingsModule } from './bank-ratings.module';
 import { BankRatingsService } from './bank-ratings.service';
 
 const T = new Date('2026-03-01T09:00:00Z');
-const clock = new ManualClock(T);
+const clock = new FixedClock(T);
 const config = testConfig({ BANK_READ_STATEMENTS: '2' });
 
 @Global()
