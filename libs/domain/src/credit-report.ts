@@ -92,7 +92,10 @@ export interface ReportFinancialYear {
   readonly netIncome: string;
   readonly ebit: string;
   readonly totalAssets: string;
+  readonly currentAssets: string;
   readonly totalLiabilities: string;
+  readonly currentLiabilities: string;
+  readonly retainedEarnings: string;
   readonly equity: string;
   readonly ratios: readonly { readonly name: string; readonly value: number | null }[];
 }

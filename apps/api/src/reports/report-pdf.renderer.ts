@@ -248,6 +248,8 @@ class ReportWriter {
   }
 
   private subsection(title: string): void {
+    // keep a heading with the first lines of what it heads
+    if (this.doc.y > this.doc.page.height - this.doc.page.margins.bottom - 70) this.doc.addPage();
     this.doc.moveDown(0.4).fontSize(10.5).fillColor('#333').text(title).fillColor('#000').fontSize(9.5).moveDown(0.2);
   }
 
@@ -316,6 +318,8 @@ class ReportWriter {
       doc.y = y + h;
     };
     doc.fontSize(8.5);
+    // a header never ends a page alone
+    if (doc.y + 40 > doc.page.height - doc.page.margins.bottom) doc.addPage();
     line(header, true);
     for (const row of rows) line(row, false);
     doc.fillColor('#000').fontSize(9.5).moveDown(0.3);

@@ -5,13 +5,23 @@ import {
   Clock,
   type ConsentScope,
   type CreditReport,
+  type ReportFinancialYear,
   type InquiryChannel,
   parseInquiryPurpose,
   readerOf,
   scopesAllowing,
   toCalendarDate,
 } from '@app/domain';
-import { BankRepository, type ConsentRefusal, ConsentRepository, CreditReportRepository, InquiryRepository, RatingRepository } from '@app/persistence';
+import {
+  BankRepository,
+  type ConsentRefusal,
+  ConsentRepository,
+  CreditReportRepository,
+  InquiryRepository,
+  RatingRepository,
+  ScoringInputRepository,
+} from '@app/persistence';
+import { altmanZ2, paymentIndex } from '@app/scoring';
 import { DataSource } from 'typeorm';
 import { refusalError } from '@api/bank-ratings/bank-ratings.service';
 import { parseCreditCode } from '@api/companies/companies.service';
@@ -34,6 +44,7 @@ export class ReportsService {
     private readonly reports: CreditReportRepository,
     private readonly ratings: RatingRepository,
     private readonly banks: BankRepository,
+    private readonly scoringInputs: ScoringInputRepository,
     private readonly policy: PolicyService,
     private readonly clock: Clock,
   ) {}
@@ -53,7 +64,11 @@ export class ReportsService {
       const current = (await this.ratings.current(tx, [read.companyId])).get(read.companyId) ?? null;
       const ratingHistory = await this.reports.ratingHistory(tx, read.companyId, new Date(now.getTime() - 24 * MONTH_MS));
       const standing = await this.reports.standing(tx, read.consortiumId);
-      const sections = await this.reports.recordSections(tx, read.companyId, toCalendarDate(now));
+      const asOf = toCalendarDate(now);
+      const sections = await this.reports.recordSections(tx, read.companyId, asOf);
+      // the index of the rating engine, on exactly what counts (VERIFIED, not disputed)
+      const counted = (await this.scoringInputs.loadScoringInputs(tx, [read.companyId], asOf)).get(read.companyId);
+      const index = counted ? paymentIndex(counted.tradeExperiences, asOf) : null;
       const inquiries = await this.reports.inquiries(tx, read.companyId, new Date(now.getTime() - 12 * MONTH_MS));
       return {
         inquiryId: read.inquiryId,
@@ -65,6 +80,8 @@ export class ReportsService {
         ratingHistory,
         standing,
         ...sections,
+        paymentBehaviour: { ...sections.paymentBehaviour, paymentIndex: index },
+        financialYears: sections.financialYears.map((y) => ({ ...y, ratios: statementRatios(y) })),
         inquiries,
       } satisfies CreditReport;
     });
@@ -74,4 +91,21 @@ export class ReportsService {
     }
     return report;
   }
+}
+
+/** The ratios a lender reads first, and Altman's Z'' for private non-manufacturing firms (Altman 2000). */
+export function statementRatios(y: ReportFinancialYear): ReportFinancialYear['ratios'] {
+  const n = (d: string): number => Number(d);
+  const div = (a: number, b: number): number | null => (b === 0 ? null : Math.round((a / b) * 10_000) / 10_000);
+  const ta = n(y.totalAssets);
+  const tl = n(y.totalLiabilities);
+  const x4 = div(n(y.equity), tl);
+  const z = ta === 0 || x4 === null ? null : altmanZ2((n(y.currentAssets) - n(y.currentLiabilities)) / ta, n(y.retainedEarnings) / ta, n(y.ebit) / ta, n(y.equity) / tl);
+  return [
+    { name: 'Net margin', value: div(n(y.netIncome), n(y.revenue)) },
+    { name: 'Return on assets', value: div(n(y.netIncome), ta) },
+    { name: 'Debt ratio', value: div(tl, ta) },
+    { name: 'Current ratio', value: div(n(y.currentAssets), n(y.currentLiabilities)) },
+    { name: "Altman Z''", value: z === null ? null : Math.round(z * 1000) / 1000 },
+  ];
 }

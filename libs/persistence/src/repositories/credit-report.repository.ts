@@ -1,4 +1,19 @@
-import type { CreditReport, ReportIdentification, ReportInquiry, ReportRatingPoint, ReportStanding } from '@app/domain';
+import type {
+  CreditReport,
+  PaymentGroup,
+  ReportDispute,
+  ReportFinancialYear,
+  ReportGuarantee,
+  ReportIdentification,
+  ReportInquiry,
+  ReportLoan,
+  ReportObligationKind,
+  ReportPaymentBehaviour,
+  ReportPublicRecord,
+  ReportRatingPoint,
+  ReportSoftSignal,
+  ReportStanding,
+} from '@app/domain';
 import type { Db } from '../database';
 
 /**
@@ -51,22 +66,236 @@ export class CreditReportRepository {
   }
 
   /**
-   * The sections made of credit records. The records ledger is another feature's (branch
-   * `records`); until it is merged there are no records to show.
+   * The sections made of credit records, as they stand on `asOf`. A record shows when its
+   * current version is VERIFIED, or DISPUTED (marked, and left out of every figure), has
+   * passed its notice period and has not expired; PENDING and REJECTED versions, superseded
+   * versions and negative information past its 5-year expiry never show. Figures over time
+   * cover 24 months. Ratios and the payment index are the caller's (scoring's) to work out.
    */
-  async recordSections(_db: Db, _companyId: string, _asOf: string): Promise<RecordSections> {
+  async recordSections(db: Db, companyId: string, asOf: string): Promise<Omit<RecordSections, 'paymentBehaviour'> & { paymentBehaviour: Omit<ReportPaymentBehaviour, 'paymentIndex'> }> {
+    const p = [companyId, asOf];
+    const trades: (PaymentGroupRow & { grouping: 'MONTH' | 'AMOUNT' | 'TOTAL'; disputed: string })[] = await db.query(
+      `WITH shown AS (
+         SELECT DISTINCT ON (counterparty_id, invoice_no) amount, due_date, status,
+                CASE WHEN paid_date IS NOT NULL THEN greatest(paid_date - due_date, 0)
+                     WHEN due_date < $2::date THEN $2::date - due_date END AS dbt
+         FROM trade_experiences t
+         WHERE t.subject_id = $1 AND ${shown('t')} AND t.due_date > $2::date - interval '24 months' AND t.due_date <= $2::date
+         ORDER BY counterparty_id, invoice_no, (side = 'SUPPLIER') DESC, record_id
+       ),
+       counted AS (
+         SELECT *, to_char(due_date, 'YYYY-MM') AS month,
+                CASE WHEN amount < 10000 THEN 1 WHEN amount < 50000 THEN 2 WHEN amount < 200000 THEN 3 WHEN amount < 1000000 THEN 4 ELSE 5 END AS bucket
+         FROM shown WHERE status = 'VERIFIED'
+       ),
+       grouped AS (
+         SELECT 'MONTH' AS grouping, month AS label, 0 AS ord, count(*) AS experiences, sum(amount) AS amount,
+                sum(amount * dbt) / nullif(sum(amount) FILTER (WHERE dbt IS NOT NULL), 0) AS dbt,
+                sum(amount) FILTER (WHERE dbt > 30) / nullif(sum(amount), 0) AS severe
+         FROM counted GROUP BY month
+         UNION ALL
+         SELECT 'AMOUNT', bucket::text, bucket, count(*), sum(amount),
+                sum(amount * dbt) / nullif(sum(amount) FILTER (WHERE dbt IS NOT NULL), 0),
+                sum(amount) FILTER (WHERE dbt > 30) / nullif(sum(amount), 0)
+         FROM counted GROUP BY bucket
+         UNION ALL
+         SELECT 'TOTAL', '', 0, count(*), coalesce(sum(amount), 0), NULL, NULL FROM counted
+       )
+       SELECT g.*, (SELECT count(*) FROM shown WHERE status = 'DISPUTED') AS disputed FROM grouped g ORDER BY grouping, ord, label DESC`,
+      p,
+    );
+    const group = (r: PaymentGroupRow): PaymentGroup => ({
+      label: r.label,
+      experiences: Number(r.experiences),
+      amount: money(r.amount),
+      daysBeyondTerms: r.dbt === null ? 0 : Math.round(Number(r.dbt) * 10) / 10,
+      severelyLateShare: r.severe === null ? 0 : Math.round(Number(r.severe) * 1000) / 1000,
+    });
+    const total = trades.find((t) => t.grouping === 'TOTAL');
+    const paymentBehaviour = {
+      experiences: total ? Number(total.experiences) : 0,
+      totalAmount: total ? money(total.amount) : '0.00',
+      byMonth: trades.filter((t) => t.grouping === 'MONTH').map(group),
+      byAmount: trades.filter((t) => t.grouping === 'AMOUNT').map((t) => ({ ...group(t), label: AMOUNT_BUCKETS[Number(t.label) - 1] })),
+      disputed: total ? Number(total.disputed) : 0,
+    };
+
+    const years: Record<string, string | number | boolean>[] = await db.query(
+      `SELECT DISTINCT ON (fiscal_year) fiscal_year, audited, status = 'DISPUTED' AS disputed, revenue::text, net_income::text, ebit::text, total_assets::text,
+              current_assets::text, total_liabilities::text, current_liabilities::text, retained_earnings::text, equity::text
+       FROM financial_statements s WHERE s.subject_id = $1 AND ${shown('s')}
+       ORDER BY fiscal_year DESC, (status = 'VERIFIED') DESC, created_at DESC`,
+      p,
+    );
+    const financialYears: ReportFinancialYear[] = years.map((y) => ({
+      fiscalYear: Number(y.fiscal_year),
+      audited: Boolean(y.audited),
+      disputed: Boolean(y.disputed),
+      revenue: String(y.revenue),
+      netIncome: String(y.net_income),
+      ebit: String(y.ebit),
+      totalAssets: String(y.total_assets),
+      currentAssets: String(y.current_assets),
+      totalLiabilities: String(y.total_liabilities),
+      currentLiabilities: String(y.current_liabilities),
+      retainedEarnings: String(y.retained_earnings),
+      equity: String(y.equity),
+      ratios: [],
+    }));
+
+    const kinds: { kind: ReportObligationKind['kind']; payments: string; on_time: string; late: string; unpaid: string; amount: string; disputed: string }[] = await db.query(
+      `WITH shown AS (
+         SELECT DISTINCT ON (payment_kind, reference) payment_kind, amount, due_date, paid_date, status
+         FROM payment_records r WHERE r.subject_id = $1 AND ${shown('r')} AND r.due_date > $2::date - interval '24 months'
+         ORDER BY payment_kind, reference, (reporter_role = 'COORDINATOR') DESC, record_id
+       )
+       SELECT payment_kind AS kind,
+              count(*) FILTER (WHERE status = 'VERIFIED') AS payments,
+              count(*) FILTER (WHERE status = 'VERIFIED' AND paid_date <= due_date) AS on_time,
+              count(*) FILTER (WHERE status = 'VERIFIED' AND paid_date > due_date) AS late,
+              count(*) FILTER (WHERE status = 'VERIFIED' AND paid_date IS NULL AND due_date < $2::date) AS unpaid,
+              coalesce(sum(amount) FILTER (WHERE status = 'VERIFIED'), 0)::numeric(18, 2)::text AS amount,
+              count(*) FILTER (WHERE status = 'DISPUTED') AS disputed
+       FROM shown GROUP BY payment_kind ORDER BY payment_kind`,
+      p,
+    );
+    const grade: { grade: string; tax_year: number; disputed: boolean }[] = await db.query(
+      `SELECT grade, tax_year, status = 'DISPUTED' AS disputed FROM tax_credit_grades g WHERE g.subject_id = $1 AND ${shown('g')}
+       ORDER BY tax_year DESC, (reporter_role = 'COORDINATOR') DESC, (status = 'VERIFIED') DESC LIMIT 1`,
+      p,
+    );
+    const obligations = {
+      byKind: kinds.map((k) => ({
+        kind: k.kind,
+        payments: Number(k.payments),
+        onTime: Number(k.on_time),
+        late: Number(k.late),
+        unpaid: Number(k.unpaid),
+        amount: k.amount,
+        disputed: Number(k.disputed),
+      })),
+      taxCreditGrade: grade[0] ? { grade: grade[0].grade, taxYear: grade[0].tax_year, disputed: grade[0].disputed } : null,
+    };
+
+    const loans: ReportLoan[] = (
+      await db.query(
+        `SELECT coalesce(b.name, 'unknown') AS lender, l.principal::text AS principal, l.outstanding::text AS outstanding,
+                to_char(l.start_date, 'YYYY-MM-DD') AS start_date, to_char(l.maturity_date, 'YYYY-MM-DD') AS maturity_date, l.days_past_due,
+                to_char(l.defaulted_on, 'YYYY-MM-DD') AS defaulted_on, to_char(l.cured_on, 'YYYY-MM-DD') AS cured_on, l.status = 'DISPUTED' AS disputed
+         FROM loan_records l LEFT JOIN banks b ON b.id = l.reporter_bank_id
+         WHERE l.subject_id = $1 AND ${shown('l')} ORDER BY l.start_date DESC, l.record_id`,
+        p,
+      )
+    ).map((l: Record<string, string | number | boolean | null>) => ({
+      lender: String(l.lender),
+      principal: String(l.principal),
+      outstanding: String(l.outstanding),
+      startDate: String(l.start_date),
+      maturityDate: l.maturity_date as string | null,
+      daysPastDue: Number(l.days_past_due),
+      defaultedOn: l.defaulted_on as string | null,
+      curedOn: l.cured_on as string | null,
+      disputed: Boolean(l.disputed),
+    }));
+
+    const publicRecords: ReportPublicRecord[] = (
+      await db.query(
+        `SELECT public_kind AS kind, case_no, authority, to_char(event_date, 'YYYY-MM-DD') AS event_date, to_char(ended_on, 'YYYY-MM-DD') AS ended_on,
+                amount::text AS amount, status = 'DISPUTED' AS disputed
+         FROM public_records r WHERE r.subject_id = $1 AND ${shown('r')} ORDER BY event_date DESC, record_id`,
+        p,
+      )
+    ).map((r: Record<string, string | boolean | null>) => ({
+      kind: r.kind as ReportPublicRecord['kind'],
+      caseNo: String(r.case_no),
+      authority: String(r.authority),
+      eventDate: String(r.event_date),
+      endedOn: r.ended_on as string | null,
+      amount: r.amount as string | null,
+      disputed: Boolean(r.disputed),
+    }));
+
+    // reporter_company_id is the guarantor, subject_id the borrower
+    const guarantees: { direction: 'GIVEN' | 'RECEIVED'; counterparty: string; amount: string; start_date: string; end_date: string | null; disputed: boolean }[] =
+      await db.query(
+        `SELECT CASE WHEN g.reporter_company_id = $1 THEN 'GIVEN' ELSE 'RECEIVED' END AS direction, c.name AS counterparty, g.amount::text AS amount,
+                to_char(g.start_date, 'YYYY-MM-DD') AS start_date, to_char(g.end_date, 'YYYY-MM-DD') AS end_date, g.status = 'DISPUTED' AS disputed
+         FROM guarantees g
+         JOIN companies c ON c.id = CASE WHEN g.reporter_company_id = $1 THEN g.subject_id ELSE g.reporter_company_id END
+         WHERE (g.reporter_company_id = $1 OR g.subject_id = $1) AND ${shown('g')}
+         ORDER BY g.start_date DESC, g.record_id`,
+        p,
+      );
+    const guarantee = (g: (typeof guarantees)[number]): ReportGuarantee => ({
+      counterparty: g.counterparty,
+      amount: g.amount,
+      startDate: g.start_date,
+      endDate: g.end_date,
+      disputed: g.disputed,
+    });
+
+    // the owner's personal credit band is the owner's data, used in scoring with the owner's
+    // written consent (Art. 13-14); it is not passed on to banks
+    const softInformation: ReportSoftSignal[] = (
+      await db.query(
+        `SELECT signal_kind AS kind, reference, value, to_char(recorded_on, 'YYYY-MM-DD') AS recorded_on, to_char(valid_until, 'YYYY-MM-DD') AS valid_until,
+                status = 'DISPUTED' AS disputed
+         FROM soft_signals s WHERE s.subject_id = $1 AND ${shown('s')} AND s.signal_kind <> 'OWNER_CREDIT_BAND'
+         ORDER BY recorded_on DESC, record_id`,
+        p,
+      )
+    ).map((s: Record<string, string | number | boolean | null>) => ({
+      kind: s.kind as ReportSoftSignal['kind'],
+      reference: String(s.reference),
+      value: Number(s.value),
+      recordedOn: String(s.recorded_on),
+      validUntil: s.valid_until as string | null,
+      disputed: Boolean(s.disputed),
+    }));
+
+    const openDisputes: ReportDispute[] = (
+      await db.query(
+        `SELECT kind, opened_at, to_char(deadline_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS deadline FROM disputes
+         WHERE subject_id = $1 AND resolved_at IS NULL ORDER BY deadline_at`,
+        [companyId],
+      )
+    ).map((d: { kind: string; opened_at: Date; deadline: string }) => ({ recordKind: d.kind, openedAt: d.opened_at, deadline: d.deadline }));
+
     return {
-      paymentBehaviour: { paymentIndex: null, experiences: 0, totalAmount: '0.00', byMonth: [], byAmount: [], disputed: 0 },
-      financialYears: [],
-      obligations: { byKind: [], taxCreditGrade: null },
-      loans: [],
-      publicRecords: [],
-      guaranteesGiven: [],
-      guaranteesReceived: [],
-      softInformation: [],
-      openDisputes: [],
+      paymentBehaviour,
+      financialYears,
+      obligations,
+      loans,
+      publicRecords,
+      guaranteesGiven: guarantees.filter((g) => g.direction === 'GIVEN').map(guarantee),
+      guaranteesReceived: guarantees.filter((g) => g.direction === 'RECEIVED').map(guarantee),
+      softInformation,
+      openDisputes,
     };
   }
+}
+
+interface PaymentGroupRow {
+  label: string;
+  experiences: string;
+  amount: string;
+  dbt: string | null;
+  severe: string | null;
+}
+
+const AMOUNT_BUCKETS = ['< ¥10,000', '¥10,000 - 50,000', '¥50,000 - 200,000', '¥200,000 - 1,000,000', '≥ ¥1,000,000'];
+
+/** A numeric sum as a Decimal string with two decimals. */
+const money = (value: string | number): string => Number(value).toFixed(2);
+
+/**
+ * What a report shows at `asOf` ($2): the current version, VERIFIED or DISPUTED, past its
+ * notice period (it counts from then) and not expired.
+ */
+function shown(alias: string): string {
+  return `${alias}.is_current AND ${alias}.status IN ('VERIFIED', 'DISPUTED')
+    AND ${alias}.counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC')
+    AND (${alias}.expires_on IS NULL OR ${alias}.expires_on > $2::date)`;
 }
 
 export type RecordSections = Pick<

@@ -71,7 +71,10 @@ export class ReportFinancialYearModel {
   @Field(() => DecimalScalar) netIncome: string;
   @Field(() => DecimalScalar) ebit: string;
   @Field(() => DecimalScalar) totalAssets: string;
+  @Field(() => DecimalScalar) currentAssets: string;
   @Field(() => DecimalScalar) totalLiabilities: string;
+  @Field(() => DecimalScalar) currentLiabilities: string;
+  @Field(() => DecimalScalar) retainedEarnings: string;
   @Field(() => DecimalScalar) equity: string;
   @Field(() => [ReportRatioModel]) ratios: ReportRatioModel[];
 }
