@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Clock } from '@app/domain';
 import { onlyError } from '@app/testing';
+import { CONFIRM, DISPUTE, reportTrade } from '../records/records-support';
 import { type RunningApi, startApi } from '../support/api';
 import { createWorld, type SignedIn, type World } from '../support/world';
 import { fixtures } from './bank-support';
@@ -26,10 +28,12 @@ describe("the coordinator's view of its cluster", () => {
   let coordinator: SignedIn;
   let consortiumId: string;
   const ids: Record<'falling' | 'latePayer' | 'steady' | 'unrated', string> = { falling: '', latePayer: '', steady: '', unrated: '' };
+  let now = new Date();
 
   beforeAll(async () => {
     api = await startApi();
     world = await createWorld(api);
+    jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => new Date(now.getTime()));
     const consortium = await world.factories.consortium();
     consortiumId = consortium.id;
     coordinator = await world.signIn(await world.factories.user('COORDINATOR', { consortiumId }));
@@ -43,16 +47,32 @@ describe("the coordinator's view of its cluster", () => {
 
     // falling: BBB five months ago, BB last month, then B: a two-notch fall within 90 days
     const old = await f.rating(falling, { grade: 'BBB', score: 712 });
-    await api.dataSource.query(`UPDATE ratings SET computed_at = now() - interval '150 days' WHERE id = $1`, [old.id]);
+    // the view's "now" is 2026-05-31 (the clock below): the ratings are dated against it
+    const at = (daysBefore: number) => new Date(Date.parse('2026-05-31T08:00:00Z') - daysBefore * 86_400_000);
+    await api.dataSource.query(`UPDATE ratings SET computed_at = $2 WHERE id = $1`, [old.id, at(150)]);
     const mid = await f.rating(falling, { grade: 'BBB', score: 705 });
-    await api.dataSource.query(`UPDATE ratings SET computed_at = now() - interval '100 days' WHERE id = $1`, [mid.id]);
-    await f.ratingChange(falling, mid, { grade: 'B', score: 610 });
-    // latePayer: its payments got later, the engine says so first
-    await f.rating(latePayer, {
-      grade: 'BB',
-      score: 668,
-      reasons: [{ code: 'PAYMENT_TREND_WORSENING', factor: 'PAYMENT_BEHAVIOUR', description: 'Pays later lately', descriptionZh: '近期付款变慢', pointsLost: 20 }],
-    });
+    await api.dataSource.query(`UPDATE ratings SET computed_at = $2 WHERE id = $1`, [mid.id, at(100)]);
+    const fall = await f.ratingChange(falling, mid, { grade: 'B', score: 610 });
+    await api.dataSource.query(`UPDATE ratings SET computed_at = $2 WHERE id = $1`, [fall.ratingId, at(20)]);
+    await api.dataSource.query(`UPDATE rating_events SET created_at = $2 WHERE id = $1`, [fall.id, at(20)]);
+    // latePayer: paid its supplier (steady) on time for months, 40 days late lately; records verified by it
+    await f.rating(latePayer, { grade: 'BB', score: 668 });
+    const supplier = await world.signIn(await world.factories.user('MEMBER', { companyId: steady.id }));
+    const buyer = await world.signIn(await world.factories.user('MEMBER', { companyId: latePayer.id }));
+    now = new Date('2026-05-01T08:00:00Z');
+    const trade = async (dueDate: string, paidDate: string) => {
+      const r = await reportTrade(supplier.client, latePayer.creditCode, { amount: '50000.00', invoiceDate: '2025-06-01', dueDate, paidDate });
+      await buyer.client.ok(CONFIRM, { id: r.id });
+    };
+    await trade('2025-08-15', '2025-08-15');
+    await trade('2025-10-15', '2025-10-16');
+    await trade('2026-02-20', '2026-04-01');
+    await trade('2026-03-10', '2026-04-19');
+    // a dispute opened 17 days before "now": 3 days left of its 20
+    const contested = await reportTrade(supplier.client, latePayer.creditCode, { amount: '9000.00', invoiceDate: '2026-01-05', dueDate: '2026-02-05', paidDate: '2026-02-05' });
+    now = new Date('2026-05-14T08:00:00Z');
+    await buyer.client.ok(DISPUTE, { id: contested.id, reason: '重复开票' });
+    now = new Date('2026-05-31T08:00:00Z');
     // steady: up a notch (not a warning)
     const before = await f.rating(steady, { grade: 'A', score: 760 });
     await f.ratingChange(steady, before, { grade: 'AA', score: 810 });
@@ -63,27 +83,38 @@ describe("the coordinator's view of its cluster", () => {
       ],
     });
   });
-  afterAll(async () => api.close());
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await api.close();
+  });
 
   it('lists every member with its grade, trend and verified records', async () => {
     const { coordinatorView } = await coordinator.client.ok<{ coordinatorView: View }>(VIEW, { n: consortiumId });
     expect(coordinatorView.consortium.id).toBe(consortiumId);
     expect(coordinatorView.members.map((m) => m.company.name)).toEqual(['温州市丁贸易有限公司', '温州市丙皮革有限公司', '温州市乙鞋材有限公司', '温州市甲鞋业有限公司'].sort());
     const falling = coordinatorView.members.find((m) => m.company.id === ids.falling);
-    expect(falling).toMatchObject({ grade: 'B', score: 610, verifiedRecords: 14, scoreChange3m: 610 - 705 });
+    expect(falling).toMatchObject({ grade: 'B', score: 610, verifiedRecords: 0 });
+    // the four invoices confirmed by the late payer count; the disputed one does not
+    expect(coordinatorView.members.find((m) => m.company.id === ids.latePayer)?.verifiedRecords).toBe(4);
     expect(falling?.scoreTrend.map((p) => p.score)).toEqual([712, 705, 610]);
+    expect(falling?.scoreChange3m).toBe(610 - 705);
     expect(coordinatorView.members.find((m) => m.company.id === ids.unrated)).toMatchObject({ grade: null, score: null, scoreTrend: [], verifiedRecords: 0 });
   });
 
-  it('warns of downgrades and of worsening payment behaviour, the most severe and newest first', async () => {
+  it('warns of downgrades, worsening payment behaviour and disputes near their deadline, the most severe first', async () => {
     const { coordinatorView } = await coordinator.client.ok<{ coordinatorView: View }>(VIEW, { n: consortiumId });
-    // the late payer was rated after the fall, so its warning is the newer of the two
-    expect(coordinatorView.earlyWarnings).toEqual([
-      expect.objectContaining({ kind: 'PAYMENT_WORSENING', severity: 'HIGH', company: { id: ids.latePayer } }),
-      expect.objectContaining({ kind: 'DOWNGRADE', severity: 'HIGH', company: { id: ids.falling }, oldGrade: 'BBB', newGrade: 'B' }),
-    ]);
+    const warnings = coordinatorView.earlyWarnings;
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'DOWNGRADE', severity: 'HIGH', company: { id: ids.falling }, oldGrade: 'BBB', newGrade: 'B' }),
+        expect.objectContaining({ kind: 'PAYMENT_WORSENING', severity: 'HIGH', company: { id: ids.latePayer } }),
+        expect.objectContaining({ kind: 'DISPUTE_DEADLINE', severity: 'MEDIUM', company: { id: ids.latePayer } }),
+      ]),
+    );
+    expect(warnings).toHaveLength(3);
+    expect(warnings.map((w) => w.severity)).toEqual(['HIGH', 'HIGH', 'MEDIUM']);
     // an upgrade is no warning
-    expect(coordinatorView.earlyWarnings.find((w) => w.company.id === ids.steady)).toBeUndefined();
+    expect(warnings.find((w) => w.company.id === ids.steady)).toBeUndefined();
   });
 
   it('shows the contagion network with DebtRank, highest first', async () => {

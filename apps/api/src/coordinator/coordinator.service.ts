@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Actor, BadInputError, Clock, type Company, fenToDecimal, NotFoundError, parseId } from '@app/domain';
+import { type Actor, BadInputError, Clock, type Company, fenToDecimal, NotFoundError, parseId, toCalendarDate } from '@app/domain';
 import type { Grade, StandingInput, StressTestResult } from '@app/domain/scoring';
 import { CoordinatorRepository, StandingRepository } from '@app/persistence';
 import { gradeIndex, stressTest } from '@app/scoring';
@@ -10,6 +10,10 @@ import { PolicyService } from '@api/policy/policy.service';
 const DAY_MS = 86_400_000;
 /** Downgrades of this many days back are early warnings. */
 export const DOWNGRADE_WINDOW_DAYS = 90;
+/** Disputes whose deadline is this close (or past) are early warnings. */
+export const DISPUTE_WARNING_DAYS = 5;
+/** Payment behaviour that worsened by this many days beyond terms (3 months against the 9 before) is an early warning. */
+export const PAYMENT_WORSENING_DAYS = 5;
 /** The most members a stress test may default at once. */
 export const MAX_STRESS_DEFAULTS = 500;
 
@@ -73,10 +77,11 @@ export class CoordinatorService {
   async members(consortiumId: string, loaders: Loaders): Promise<MemberOverview[]> {
     const db = this.dataSource.manager;
     const now = this.clock.now();
-    const [rated, scores, companies] = await Promise.all([
+    const [rated, scores, companies, verified] = await Promise.all([
       this.coordinator.memberRatings(db, consortiumId),
       this.coordinator.monthlyScores(db, consortiumId, new Date(now.getTime() - 365 * DAY_MS)),
       loaders.membersOfConsortium.load(consortiumId),
+      this.coordinator.verifiedRecordCounts(db, consortiumId, toCalendarDate(now)),
     ]);
     const byId = new Map(companies.map((c) => [c.id, c]));
     const trends = new Map<string, { month: string; score: number; grade: string }[]>();
@@ -101,7 +106,7 @@ export class CoordinatorService {
           ratedAt: m.ratedAt,
           scoreTrend: trend,
           scoreChange3m: m.score !== null && before ? m.score - before.score : null,
-          verifiedRecords: m.verifiedRecords ?? 0,
+          verifiedRecords: verified.get(m.companyId) ?? 0,
         },
       ];
     });
@@ -135,20 +140,35 @@ export class CoordinatorService {
       });
     }
 
-    // payment behaviour worsening: the rating engine compares the last 3 months with the 9 before
-    for (const m of await this.coordinator.memberRatings(db, consortiumId)) {
-      if (m.reasonCodes.includes('PAYMENT_TREND_WORSENING') && m.ratedAt) {
-        warnings.push({
-          kind: 'PAYMENT_WORSENING',
-          severity: m.reasonCodes[0] === 'PAYMENT_TREND_WORSENING' ? 'HIGH' : 'MEDIUM',
-          companyId: m.companyId,
-          message: 'Pays later over the last 3 months than over the 9 before',
-          at: m.ratedAt,
-          oldGrade: null,
-          newGrade: m.grade,
-          deadline: null,
-        });
-      }
+    // payment behaviour worsening: days beyond terms of the last 3 months against the 9 before
+    for (const t of await this.coordinator.paymentTrends(db, consortiumId, toCalendarDate(now))) {
+      const worse = t.recent - t.before;
+      if (worse < PAYMENT_WORSENING_DAYS) continue;
+      warnings.push({
+        kind: 'PAYMENT_WORSENING',
+        severity: t.recent >= 30 || worse >= 15 ? 'HIGH' : 'MEDIUM',
+        companyId: t.companyId,
+        message: `Pays ${t.recent.toFixed(1)} days beyond terms over the last 3 months, against ${t.before.toFixed(1)} over the 9 before`,
+        at: now,
+        oldGrade: null,
+        newGrade: null,
+        deadline: null,
+      });
+    }
+
+    // disputes near (or past) their 20-day deadline
+    for (const d of await this.coordinator.disputesDueBefore(db, consortiumId, new Date(now.getTime() + DISPUTE_WARNING_DAYS * DAY_MS))) {
+      const daysLeft = Math.ceil((d.deadline.getTime() - now.getTime()) / DAY_MS);
+      warnings.push({
+        kind: 'DISPUTE_DEADLINE',
+        severity: daysLeft <= 2 ? 'HIGH' : 'MEDIUM',
+        companyId: d.companyId,
+        message: daysLeft < 0 ? `A disputed ${d.kind} is ${-daysLeft} day(s) past its deadline` : `A disputed ${d.kind} must be settled within ${daysLeft} day(s)`,
+        at: d.openedAt,
+        oldGrade: null,
+        newGrade: null,
+        deadline: toCalendarDate(d.deadline),
+      });
     }
 
     const rank = { HIGH: 0, MEDIUM: 1, LOW: 2 };

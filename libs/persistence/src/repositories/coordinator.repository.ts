@@ -100,4 +100,52 @@ export class CoordinatorRepository {
       at: r.created_at,
     }));
   }
+
+  /** VERIFIED records about each member that count on `asOf` (current, past notice, not expired). */
+  async verifiedRecordCounts(db: Db, consortiumId: string, asOf: string): Promise<Map<string, number>> {
+    const rows: { subject_id: string; n: string }[] = await db.query(
+      `SELECT subject_id, count(*) AS n FROM credit_record_versions v
+       WHERE v.consortium_id = $1 AND v.is_current AND v.status = 'VERIFIED'
+         AND v.counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC') AND (v.expires_on IS NULL OR v.expires_on > $2::date)
+       GROUP BY subject_id`,
+      [consortiumId, asOf],
+    );
+    return new Map(rows.map((r) => [r.subject_id, Number(r.n)]));
+  }
+
+  /**
+   * Each member's amount-weighted days beyond terms on invoices due in the last 3 months and
+   * in the 9 months before (counting trade experiences only), where both have some.
+   */
+  async paymentTrends(db: Db, consortiumId: string, asOf: string): Promise<{ companyId: string; recent: number; before: number; recentAmount: string }[]> {
+    const rows: { subject_id: string; recent: string; before: string; recent_amount: string }[] = await db.query(
+      `WITH counted AS (
+         SELECT DISTINCT ON (subject_id, counterparty_id, invoice_no) subject_id, amount, due_date,
+                CASE WHEN paid_date IS NOT NULL THEN greatest(paid_date - due_date, 0) ELSE $2::date - due_date END AS dbt
+         FROM trade_experiences t
+         WHERE t.consortium_id = $1 AND t.is_current AND t.status = 'VERIFIED'
+           AND t.counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC') AND (t.expires_on IS NULL OR t.expires_on > $2::date)
+           AND t.due_date > $2::date - interval '12 months' AND t.due_date <= $2::date
+         ORDER BY subject_id, counterparty_id, invoice_no, (side = 'SUPPLIER') DESC, record_id
+       )
+       SELECT subject_id,
+              sum(amount * dbt) FILTER (WHERE due_date > $2::date - interval '3 months') / sum(amount) FILTER (WHERE due_date > $2::date - interval '3 months') AS recent,
+              sum(amount * dbt) FILTER (WHERE due_date <= $2::date - interval '3 months') / sum(amount) FILTER (WHERE due_date <= $2::date - interval '3 months') AS before,
+              sum(amount) FILTER (WHERE due_date > $2::date - interval '3 months')::numeric(18, 2)::text AS recent_amount
+       FROM counted GROUP BY subject_id
+       HAVING count(*) FILTER (WHERE due_date > $2::date - interval '3 months') > 0 AND count(*) FILTER (WHERE due_date <= $2::date - interval '3 months') > 0`,
+      [consortiumId, asOf],
+    );
+    return rows.map((r) => ({ companyId: r.subject_id, recent: Number(r.recent), before: Number(r.before), recentAmount: r.recent_amount }));
+  }
+
+  /** Open disputes of the consortium whose deadline falls before `horizon` (past ones too), soonest first. */
+  async disputesDueBefore(db: Db, consortiumId: string, horizon: Date): Promise<{ companyId: string; kind: string; openedAt: Date; deadline: Date }[]> {
+    const rows: { subject_id: string; kind: string; opened_at: Date; deadline_at: Date }[] = await db.query(
+      `SELECT subject_id, kind, opened_at, deadline_at FROM disputes
+       WHERE consortium_id = $1 AND resolved_at IS NULL AND deadline_at <= $2 ORDER BY deadline_at`,
+      [consortiumId, horizon],
+    );
+    return rows.map((r) => ({ companyId: r.subject_id, kind: r.kind, openedAt: r.opened_at, deadline: r.deadline_at }));
+  }
 }
