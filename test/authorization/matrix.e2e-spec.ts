@@ -6,6 +6,7 @@ import { type GraphQLSchema, isObjectType } from 'graphql';
 import { type RunningApi, startApi } from '../support/api';
 import { createWorld, type SignedIn, type World } from '../support/world';
 import { FOUNDATION_CASES } from './cases/foundation.cases';
+import { PARTNERS_CASES } from './cases/partners.cases';
 import { type MatrixCase, policyTarget } from './matrix.types';
 
 /**
@@ -14,7 +15,7 @@ import { type MatrixCase, policyTarget } from './matrix.types';
  * run for every role against targets of every relation, over HTTP, and must be allowed
  * exactly when the policy table says so and FORBIDDEN otherwise.
  */
-const CASES: Readonly<Record<string, MatrixCase>> = { ...FOUNDATION_CASES };
+const CASES: Readonly<Record<string, MatrixCase>> = { ...FOUNDATION_CASES, ...PARTNERS_CASES };
 
 function schemaCoordinates(schema: GraphQLSchema): string[] {
   const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter((t) => t !== null && t !== undefined);

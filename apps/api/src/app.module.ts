@@ -32,6 +32,7 @@ import { createRedis, REDIS } from './health/redis.provider';
 import { MetricsModule } from './metrics/metrics.module';
 import { MetricsService } from './metrics/metrics.service';
 import { PolicyModule } from './policy/policy.module';
+import { ProfilesModule } from './profiles/profiles.module';
 import { CompanyRatingResolver } from './ratings/ratings.resolver';
 import { ConsortiumStandingResolver } from './standing/standing.resolver';
 import { UsersResolver } from './users/users.resolver';
@@ -108,6 +109,7 @@ export class AppModule {
         MetricsModule,
         PolicyModule,
         AuthModule,
+        ProfilesModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],

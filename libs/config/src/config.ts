@@ -32,6 +32,25 @@ export interface AppConfig {
     readonly stuckAfterSeconds: number;
     readonly healthPort: number;
   };
+  /** partner checks (give to get): the defaults of a consortium that has not set its own rules */
+  readonly partnerChecks: {
+    /** a member may check partners while it has reported trade experiences in this many months */
+    readonly contributionWindowMonths: number;
+    /** how many trade lines it must have reported in that window */
+    readonly minTradeLines: number;
+    /** checks one member company may make per day (China Standard Time) */
+    readonly dailyLimit: number;
+  };
+  /** the public credit profile pages (/p/<slug>) and badges */
+  readonly publicProfiles: {
+    /** the address the public reaches the API at, for the links in badges and pages */
+    readonly baseUrl: string;
+    /** requests per address per window to /p/..., then 429 */
+    readonly rateLimit: number;
+    readonly rateWindowSeconds: number;
+    /** how long one API process reuses a rendered page; 0 renders every request */
+    readonly cacheMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -87,6 +106,21 @@ function oneOf<T extends string>(r: Reader, name: string, fallback: T, allowed: 
     return fallback;
   }
   return raw as T;
+}
+
+/** PUBLIC_BASE_URL: scheme, host and optional port, no path; the local API by default. */
+function publicBaseUrl(r: Reader, port: number): string {
+  if (read(r, 'PUBLIC_BASE_URL') === undefined) return `http://localhost:${port}`;
+  const value = url(r, 'PUBLIC_BASE_URL', '', ['http:', 'https:']);
+  try {
+    const parsed = new URL(value);
+    if (parsed.pathname !== '/' || parsed.search || parsed.hash || parsed.username || parsed.password) {
+      r.problems.push(`PUBLIC_BASE_URL: give the scheme, host and port only, got "${value}"`);
+    }
+    return parsed.origin;
+  } catch {
+    return value;
+  }
 }
 
 /** Reads and checks the whole configuration; throws ConfigError listing every problem. */
@@ -157,6 +191,17 @@ export function loadConfig(env: Env): AppConfig {
       concurrency: int(r, 'WORKER_CONCURRENCY', 8, 1, 256),
       stuckAfterSeconds: int(r, 'WORKER_STUCK_AFTER_SECONDS', 60, 5, 3600),
       healthPort: int(r, 'WORKER_HEALTH_PORT', 3001, 0, 65535),
+    },
+    partnerChecks: {
+      contributionWindowMonths: int(r, 'PARTNER_CHECK_WINDOW_MONTHS', 12, 1, 60),
+      minTradeLines: int(r, 'PARTNER_CHECK_MIN_TRADE_LINES', 1, 1, 10_000),
+      dailyLimit: int(r, 'PARTNER_CHECK_DAILY_LIMIT', 20, 1, 10_000),
+    },
+    publicProfiles: {
+      baseUrl: publicBaseUrl(r, port),
+      rateLimit: int(r, 'PUBLIC_PAGE_RATE_LIMIT', 120, 1, 1_000_000_000),
+      rateWindowSeconds: int(r, 'PUBLIC_PAGE_RATE_WINDOW_SECONDS', 60, 1, 86_400),
+      cacheMs: int(r, 'PUBLIC_PAGE_CACHE_MS', 2_000, 0, 60_000),
     },
   };
 

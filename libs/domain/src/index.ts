@@ -8,3 +8,5 @@ export * from './money';
 export * from './ratings';
 export * from './roles';
 export * from './text';
+export * from './partner-checks';
+export * from './public-profile';

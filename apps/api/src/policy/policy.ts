@@ -72,6 +72,11 @@ export const POLICY = {
   'user.create.staff': { ADMIN: ALL },
 
   'audit.verify': { ADMIN: ALL },
+
+  /** a company's public profile settings and its preview (the target is the company) */
+  'profile.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY] },
+  /** publishing, choosing what it shows, unpublishing: the company's own decision */
+  'profile.manage': { MEMBER: [OWN_COMPANY] },
 } as const satisfies Record<string, Rule>;
 
 export type Operation = keyof typeof POLICY;
@@ -103,6 +108,11 @@ export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
   'Mutation.revokeApiKey': 'bank.apiKeys.manage',
   'Mutation.registerCompany': 'company.register',
   'Mutation.createUser': 'user.create.member',
+  'Query.publicProfile': 'profile.read',
+  'Query.publicProfilePreview': 'profile.read',
+  'Mutation.publishPublicProfile': 'profile.manage',
+  'Mutation.setPublicProfileFields': 'profile.manage',
+  'Mutation.unpublishPublicProfile': 'profile.manage',
   'Consortium.members': 'consortium.members.read',
   'Consortium.standing': 'consortium.standing.read',
   'Company.rating': 'company.rating.read',
