@@ -18,6 +18,9 @@ const aliases = {
   '^@app/(domain|config|persistence|jobs|scoring|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
   '^@api/(.*)$': '<rootDir>/apps/api/src/$1',
   '^@worker/(.*)$': '<rootDir>/apps/worker/src/$1',
+  '^@web/(.*)$': '<rootDir>/apps/web/src/$1',
+  // the console's browser modules import each other by their .js names (apps/web/client)
+  '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 
 module.exports = {

@@ -48,6 +48,16 @@ describe('operations', () => {
     expect(response.headers.get('x-request-id')).toBe('trace-123');
   });
 
+  it('refuses to start without its database, and says so', async () => {
+    const failure = await run(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/api/src/main.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '39871', LOG_LEVEL: 'silent', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere' },
+      timeout: 60_000,
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toMatch(/the API failed to start/);
+  });
+
   it('stops at start on a bad variable, naming it on one line', async () => {
     const failure = await run(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/api/src/main.ts')], {
       cwd: ROOT,

@@ -1,5 +1,5 @@
-// `npm run demo`: build, migrate, seed a demo cluster, then run api + worker together and
-// print the URL and the logins. Idempotent: a second run finds the demo data in place.
+// `npm run demo`: build, migrate, seed a demo cluster, then run api + worker + web together
+// and print the URLs and the logins. Idempotent: a second run finds the demo data in place.
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfigOrExit } from '@app/config';
@@ -15,7 +15,7 @@ function say(line: string): void {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  say('building api and worker...');
+  say('building api, worker and web...');
   execSync('npm run --silent build', { cwd: ROOT, stdio: 'inherit' });
 
   const report = await migrate(config);
@@ -28,9 +28,12 @@ async function main(): Promise<void> {
   say(seeded.created ? `seeded the demo cluster (${seeded.created} new rows)` : 'demo cluster already seeded');
 
   const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
+  const apiUrl = `http://127.0.0.1:${config.port}`;
   const children: ChildProcess[] = [
-    spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], { cwd: ROOT, env, stdio: 'inherit' }),
+    // the console forwards from loopback: the API takes the browser's address from it
+    spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], { cwd: ROOT, env: { ...env, TRUST_PROXY: process.env.TRUST_PROXY ?? 'loopback' }, stdio: 'inherit' }),
     spawn(process.execPath, [join(ROOT, 'dist/apps/worker/src/main.js')], { cwd: ROOT, env, stdio: 'inherit' }),
+    spawn(process.execPath, [join(ROOT, 'dist/apps/web/src/main.js')], { cwd: ROOT, env: { ...env, API_URL: process.env.API_URL ?? apiUrl }, stdio: 'inherit' }),
   ];
   const stop = (): void => {
     for (const child of children) child.kill('SIGTERM');
@@ -39,15 +42,15 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   for (const child of children) child.once('exit', (code) => code && code !== 0 && say(`a process exited with code ${code}`));
 
-  const url = `http://127.0.0.1:${config.port}/graphql`;
   say('');
-  say(`Credit Alliance demo: ${url}  (health: http://127.0.0.1:${config.port}/health/ready)`);
+  say(`Credit Alliance console: http://127.0.0.1:${config.web.port}/  (open it in a browser)`);
+  say(`GraphQL API: ${apiUrl}/graphql  (health: ${apiUrl}/health/ready)`);
   say(`password for every demo login: ${DEMO_PASSWORD}`);
   say(`  ADMIN        ${DEMO_LOGINS.admin}`);
   say(`  COORDINATOR  ${DEMO_LOGINS.coordinator}`);
   say(`  BANK         ${DEMO_LOGINS.bank}`);
   for (let i = 0; i < 4; i += 1) say(`  MEMBER       ${DEMO_LOGINS.member(i)}  (${DEMO_MEMBERS[i][0]})`);
-  say('Ctrl-C stops both processes.');
+  say('Ctrl-C stops all three processes.');
   await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
 }
 

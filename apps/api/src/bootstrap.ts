@@ -16,7 +16,10 @@ import { createLogger } from '@app/config';
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const logger = createLogger(config, 'api');
   if (config.jwt.generated) logger.warn('JWT_SECRET is not set: tokens are signed with a random secret that dies with this process');
-  const adapter = new FastifyAdapter({ bodyLimit: 2 * 1024 * 1024, trustProxy: false, forceCloseConnections: 'idle' });
+  // TRUST_PROXY: behind the web console (or a load balancer), the client's address comes from
+  // X-Forwarded-For, so the per-address sign-in limit counts browsers, not the console
+  const trustProxy = config.trustProxy === false ? false : [...config.trustProxy];
+  const adapter = new FastifyAdapter({ bodyLimit: 2 * 1024 * 1024, trustProxy, forceCloseConnections: 'idle' });
   // first hook of all: every request carries an id, the caller's own when it sent a sane one,
   // into the logs (pino-http reads the header) and back in the answer
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {

@@ -35,6 +35,10 @@ describe('configuration', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET: required when NODE_ENV=production']);
   });
 
+  it('lets a process that handles no tokens (the web console) start in production without JWT_SECRET', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }, { requireJwtSecret: false }).web.port).toBe(3002);
+  });
+
   it('rejects a malformed URL and a non-numeric port', () => {
     expect(problems({ REDIS_URL: 'not a url', PORT: 'abc' })).toEqual([
       'REDIS_URL: not a valid URL',
@@ -58,8 +62,38 @@ describe('configuration', () => {
     expect(loadConfig({ PUBLIC_BASE_URL: 'https://credit.example.cn/' }).publicProfiles.baseUrl).toBe('https://credit.example.cn');
     expect(problems({ PUBLIC_BASE_URL: 'https://credit.example.cn/profiles', PARTNER_CHECK_DAILY_LIMIT: '0', PUBLIC_PAGE_CACHE_MS: 'x' })).toEqual([
       'PARTNER_CHECK_DAILY_LIMIT: must be between 1 and 10000, got 0',
-      'PUBLIC_BASE_URL: give the scheme, host and port only, got "https://credit.example.cn/profiles"',
+      'PUBLIC_BASE_URL: give the base URL only (scheme, host and port), got "https://credit.example.cn/profiles"',
       'PUBLIC_PAGE_CACHE_MS: must be a whole number between 0 and 60000, got "x"',
     ]);
+  });
+
+  it('gives the web console its port and the API it forwards to', () => {
+    expect(loadConfig({}).web).toEqual({ port: 3002, apiUrl: 'http://127.0.0.1:3000', trustProxy: false });
+    expect(loadConfig({ WEB_PORT: '8080', API_URL: 'https://api.example.cn/', WEB_TRUST_PROXY: '10.0.0.1' }).web).toEqual({
+      port: 8080,
+      apiUrl: 'https://api.example.cn',
+      trustProxy: ['10.0.0.1'],
+    });
+    // the API's TRUST_PROXY (trusting the console) is not the console's own
+    expect(loadConfig({ TRUST_PROXY: 'loopback' }).web.trustProxy).toBe(false);
+    expect(problems({ WEB_PORT: '-1', API_URL: 'ftp://x' })).toEqual([
+      'WEB_PORT: must be a whole number between 0 and 65535, got "-1"',
+      'API_URL: must be a http:// or https:// URL, got protocol "ftp:"',
+    ]);
+    expect(problems({ API_URL: 'http://127.0.0.1:3000/graphql' })).toEqual([
+      'API_URL: give the base URL only (scheme, host and port), got "http://127.0.0.1:3000/graphql"',
+    ]);
+  });
+
+  it('trusts no proxy unless told which, and checks each one named', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,::1,fd00::/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '::1', 'fd00::/8']);
+    expect(problems({ TRUST_PROXY: 'everyone,10.0.0.0/33,300.1.1.1' })).toEqual([
+      'TRUST_PROXY: "everyone" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal',
+      'TRUST_PROXY: "10.0.0.0/33" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal',
+      'TRUST_PROXY: "300.1.1.1" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal',
+    ]);
+    expect(problems({ TRUST_PROXY: ' , ' })).toEqual(['TRUST_PROXY: give addresses or ranges separated by commas, or false']);
   });
 });

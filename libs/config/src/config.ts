@@ -51,6 +51,24 @@ export interface AppConfig {
     /** how long one API process reuses a rendered page; 0 renders every request */
     readonly cacheMs: number;
   };
+  /** the web console's server (apps/web) */
+  readonly web: {
+    readonly port: number;
+    /** where the console forwards `/graphql`: the API's base URL, without a path */
+    readonly apiUrl: string;
+    /**
+     * WEB_TRUST_PROXY: the proxies in front of the console (a TLS terminator) that may name
+     * the browser's address; apart from TRUST_PROXY, which the API uses to trust the console
+     */
+    readonly trustProxy: false | readonly string[];
+  };
+  /**
+   * Which proxies in front of this process may name the client's address in
+   * X-Forwarded-For (Fastify's `trustProxy`): false for none, or addresses, CIDR ranges and
+   * the names `loopback`, `linklocal`, `uniquelocal`. The API needs it behind the console,
+   * or every browser shares the console's address for the sign-in limits.
+   */
+  readonly trustProxy: false | readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -108,14 +126,33 @@ function oneOf<T extends string>(r: Reader, name: string, fallback: T, allowed: 
   return raw as T;
 }
 
-/** PUBLIC_BASE_URL: scheme, host and optional port, no path; the local API by default. */
-function publicBaseUrl(r: Reader, port: number): string {
-  if (read(r, 'PUBLIC_BASE_URL') === undefined) return `http://localhost:${port}`;
-  const value = url(r, 'PUBLIC_BASE_URL', '', ['http:', 'https:']);
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+function proxyList(r: Reader, name: string): false | readonly string[] {
+  const raw = read(r, name);
+  if (raw === undefined || raw === 'false') return false;
+  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const v4 = IPV4.test(address);
+    const v6 = !v4 && /^[0-9a-fA-F:]+$/.test(address) && address.includes(':');
+    const maxBits = v4 ? 32 : 128;
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (!PROXY_NAMES.includes(entry) && (!(v4 || v6) || !bitsOk || extra !== undefined)) {
+      r.problems.push(`${name}: "${entry}" is not an IP address, a CIDR range or one of ${PROXY_NAMES.join(', ')}`);
+    }
+  }
+  if (entries.length === 0) r.problems.push(`${name}: give addresses or ranges separated by commas, or false`);
+  return entries;
+}
+
+function baseUrl(r: Reader, name: string, fallback: string): string {
+  const value = url(r, name, fallback, ['http:', 'https:']);
   try {
     const parsed = new URL(value);
     if (parsed.pathname !== '/' || parsed.search || parsed.hash || parsed.username || parsed.password) {
-      r.problems.push(`PUBLIC_BASE_URL: give the scheme, host and port only, got "${value}"`);
+      r.problems.push(`${name}: give the base URL only (scheme, host and port), got "${value}"`);
     }
     return parsed.origin;
   } catch {
@@ -123,8 +160,16 @@ function publicBaseUrl(r: Reader, port: number): string {
   }
 }
 
+export interface LoadOptions {
+  /**
+   * false for a process that neither signs nor verifies tokens (the web console): it then
+   * starts in production without JWT_SECRET, so the secret need not be handed to it
+   */
+  readonly requireJwtSecret?: boolean;
+}
+
 /** Reads and checks the whole configuration; throws ConfigError listing every problem. */
-export function loadConfig(env: Env): AppConfig {
+export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
   const r: Reader = { problems: [], env };
   const nodeEnv = oneOf(r, 'NODE_ENV', 'development', ['development', 'production', 'test'] as const);
 
@@ -143,7 +188,7 @@ export function loadConfig(env: Env): AppConfig {
   if (givenSecret !== undefined && Buffer.byteLength(givenSecret) < 32) {
     r.problems.push('JWT_SECRET: too short; use at least 32 characters (256 bits) of random text');
   }
-  if (givenSecret === undefined && nodeEnv === 'production') {
+  if (givenSecret === undefined && nodeEnv === 'production' && options.requireJwtSecret !== false) {
     r.problems.push('JWT_SECRET: required when NODE_ENV=production');
   }
 
@@ -198,11 +243,18 @@ export function loadConfig(env: Env): AppConfig {
       dailyLimit: int(r, 'PARTNER_CHECK_DAILY_LIMIT', 20, 1, 10_000),
     },
     publicProfiles: {
-      baseUrl: publicBaseUrl(r, port),
+      // the links in badges and pages; the local API unless PUBLIC_BASE_URL names the public address
+      baseUrl: read(r, 'PUBLIC_BASE_URL') === undefined ? `http://localhost:${port}` : baseUrl(r, 'PUBLIC_BASE_URL', ''),
       rateLimit: int(r, 'PUBLIC_PAGE_RATE_LIMIT', 120, 1, 1_000_000_000),
       rateWindowSeconds: int(r, 'PUBLIC_PAGE_RATE_WINDOW_SECONDS', 60, 1, 86_400),
       cacheMs: int(r, 'PUBLIC_PAGE_CACHE_MS', 2_000, 0, 60_000),
     },
+    web: {
+      port: int(r, 'WEB_PORT', 3002, 0, 65535),
+      apiUrl: baseUrl(r, 'API_URL', 'http://127.0.0.1:3000'),
+      trustProxy: proxyList(r, 'WEB_TRUST_PROXY'),
+    },
+    trustProxy: proxyList(r, 'TRUST_PROXY'),
   };
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
@@ -213,9 +265,9 @@ export function loadConfig(env: Env): AppConfig {
  * For a process's start: the configuration, or one line per bad variable on stderr and
  * exit code 1. Nothing starts on a half-valid configuration.
  */
-export function loadConfigOrExit(env: Env = process.env): AppConfig {
+export function loadConfigOrExit(env: Env = process.env, options: LoadOptions = {}): AppConfig {
   try {
-    return loadConfig(env);
+    return loadConfig(env, options);
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const line of error.problems) process.stderr.write(`configuration error: ${line}\n`);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Bank, Company, Consortium } from '@app/domain';
-import { BankRepository, CompanyRepository, ConsortiumRepository } from '@app/persistence';
+import type { StoredRating, StoredStanding } from '@app/domain/ratings';
+import { BankRepository, CompanyRepository, ConsortiumRepository, RatingRepository, StandingRepository } from '@app/persistence';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 
@@ -10,6 +11,17 @@ export interface Loaders {
   readonly consortium: DataLoader<string, Consortium | null>;
   readonly bank: DataLoader<string, Bank | null>;
   readonly membersOfConsortium: DataLoader<string, Company[]>;
+  /** a company's current rating (its latest row), by company id */
+  readonly currentRating: DataLoader<string, StoredRating | null>;
+  /** a consortium's current standing, by consortium id */
+  readonly currentStanding: DataLoader<string, StoredStanding | null>;
+}
+
+function byKey<T>(load: (keys: readonly string[]) => Promise<Map<string, T>>): DataLoader<string, T | null> {
+  return new DataLoader<string, T | null>(async (keys) => {
+    const found = await load(keys);
+    return keys.map((key) => found.get(key) ?? null);
+  });
 }
 
 function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>): DataLoader<string, T | null> {
@@ -26,6 +38,8 @@ export class LoaderFactory {
     private readonly companies: CompanyRepository,
     private readonly consortia: ConsortiumRepository,
     private readonly banks: BankRepository,
+    private readonly ratings: RatingRepository,
+    private readonly standings: StandingRepository,
   ) {}
 
   create(): Loaders {
@@ -38,6 +52,8 @@ export class LoaderFactory {
         const all = await this.companies.listByConsortia(db, ids);
         return ids.map((id) => all.filter((c) => c.consortiumId === id));
       }),
+      currentRating: byKey((ids) => this.ratings.current(db, ids)),
+      currentStanding: byKey((ids) => this.standings.current(db, ids)),
     };
   }
 }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from '@jest/globals';
+import { cacheControlFor, CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './security-headers';
+
+describe('console security headers', () => {
+  const directives = new Map(
+    CONTENT_SECURITY_POLICY.split(';').map((d) => {
+      const [name, ...values] = d.trim().split(/\s+/);
+      return [name, values] as const;
+    }),
+  );
+
+  it('runs only its own scripts: no inline script, no eval, no other origin', () => {
+    expect(directives.get('default-src')).toEqual(["'none'"]);
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|\*|https?:/);
+  });
+
+  it('may not be framed, and writes no HTML strings into the page', () => {
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(directives.get('require-trusted-types-for')).toEqual(["'script'"]);
+    expect(SECURITY_HEADERS['x-frame-options']).toBe('DENY');
+    expect(SECURITY_HEADERS['x-content-type-options']).toBe('nosniff');
+    expect(SECURITY_HEADERS['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('caches content-addressed assets for a year and revalidates the rest', () => {
+    expect(cacheControlFor('/assets/3f9a0c/js/main.js')).toBe('public, max-age=31536000, immutable');
+    expect(cacheControlFor('/')).toBe('no-cache');
+    expect(cacheControlFor('/index.html')).toBe('no-cache');
+    expect(cacheControlFor('/graphql')).toBe('no-store');
+    expect(cacheControlFor('/health/live')).toBe('no-store');
+  });
+});
