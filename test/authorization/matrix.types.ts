@@ -1,4 +1,5 @@
 import type { Operation, PolicyTarget } from '@api/policy/policy';
+import type { RunningApi } from '../support/api';
 import type { World } from '../support/world';
 
 /** The objects an operation can be pointed at, each standing differently to each caller. */
@@ -21,6 +22,8 @@ export interface MatrixCase {
   readonly parent?: Operation;
   readonly targets: readonly TargetKind[];
   request(world: World, target: TargetKind): MatrixRequest;
+  /** makes the objects the requests name (records, imports, notices), once, before the matrix runs */
+  setup?(world: World, api: RunningApi): Promise<void>;
 }
 
 export function policyTarget(world: World, target: TargetKind): PolicyTarget {

@@ -3,8 +3,9 @@
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfigOrExit } from '@app/config';
-import { createDataSource, migrate } from '@app/persistence';
-import { DEMO_LOGINS, DEMO_MEMBERS, DEMO_PASSWORD } from './demo-cluster';
+import { BankRepository, createDataSource, migrate, ScoringInputRepository } from '@app/persistence';
+import { generateCluster } from '@app/testing';
+import { DEMO_BANK, DEMO_LOGINS, DEMO_MEMBERS, DEMO_PASSWORD } from './demo-cluster';
 import { seedDemo } from './seed';
 
 const ROOT = join(__dirname, '..', '..');
@@ -24,8 +25,23 @@ async function main(): Promise<void> {
   const dataSource = createDataSource(config, 'credit-alliance-demo');
   await dataSource.initialize();
   const seeded = await seedDemo(dataSource);
-  await dataSource.destroy();
   say(seeded.created ? `seeded the demo cluster (${seeded.created} new rows)` : 'demo cluster already seeded');
+  // two years of records for the cluster (libs/testing/src/generator), once
+  const versions = await new ScoringInputRepository().dataVersions(dataSource.manager, seeded.companies.map((c) => c.id), new Date().toISOString().slice(0, 10));
+  if ([...versions.values()].every((v) => v === '0.0.0')) {
+    const bank = await new BankRepository().findByName(dataSource.manager, DEMO_BANK.name);
+    const cluster = await generateCluster(dataSource, {
+      seed: 20260101,
+      consortiumId: seeded.consortiumId,
+      bankId: bank?.id,
+      existing: seeded.companies,
+      members: 48,
+      years: 2,
+    });
+    const records = Object.values(cluster.counts).reduce((a, b) => a + (b ?? 0), 0);
+    say(`generated ${cluster.companies.length} members' records: ${records} records, ${cluster.disputes} open disputes`);
+  }
+  await dataSource.destroy();
 
   const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
   const apiUrl = `http://127.0.0.1:${config.port}`;

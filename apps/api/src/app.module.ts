@@ -24,16 +24,20 @@ import { queryLimitsPlugin } from './common/limits.plugin';
 import { LoaderFactory } from './common/loaders';
 import { EventBus, PUB_SUB } from './common/pubsub.provider';
 import type { RequestContext } from './common/request-context';
+import { ClockModule } from './common/clock.module';
 import { ConsortiaResolver } from './consortia/consortia.resolver';
 import { ConsortiaService } from './consortia/consortia.service';
 import { HealthController } from './health/health.controller';
 import { PingResolver } from './health/ping.resolver';
 import { createRedis, REDIS } from './health/redis.provider';
+import { ImportsModule } from './imports/imports.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MetricsService } from './metrics/metrics.service';
+import { NoticesModule } from './notices/notices.module';
 import { PolicyModule } from './policy/policy.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { CompanyRatingResolver } from './ratings/ratings.resolver';
+import { RecordsModule } from './records/records.module';
 import { ConsortiumStandingResolver } from './standing/standing.resolver';
 import { UsersResolver } from './users/users.resolver';
 import { UsersService } from './users/users.service';
@@ -108,7 +112,11 @@ export class AppModule {
         TerminusModule,
         MetricsModule,
         PolicyModule,
+        ClockModule,
         AuthModule,
+        RecordsModule,
+        NoticesModule,
+        ImportsModule,
         ProfilesModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

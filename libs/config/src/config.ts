@@ -26,6 +26,12 @@ export interface AppConfig {
   readonly login: { readonly maxFailuresPerAccount: number; readonly maxFailuresPerAddress: number; readonly windowSeconds: number };
   readonly graphql: { readonly maxDepth: number; readonly maxComplexity: number; readonly maxAliases: number };
   readonly dbPoolSize: number;
+  readonly records: {
+    /** days between the notice of negative information and its counting (issue 3; default 7) */
+    readonly noticePeriodDays: number;
+    /** the largest CSV an import accepts, in bytes */
+    readonly maxImportBytes: number;
+  };
   readonly worker: {
     readonly concurrency: number;
     /** the worker's readiness fails when jobs have waited this long with none running */
@@ -232,6 +238,10 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
       maxAliases: int(r, 'GRAPHQL_MAX_ALIASES', 30, 1, 1000),
     },
     dbPoolSize: int(r, 'DB_POOL_SIZE', 10, 1, 200),
+    records: {
+      noticePeriodDays: int(r, 'NEGATIVE_NOTICE_DAYS', 7, 0, 90),
+      maxImportBytes: int(r, 'MAX_IMPORT_BYTES', 1024 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
+    },
     worker: {
       concurrency: int(r, 'WORKER_CONCURRENCY', 8, 1, 256),
       stuckAfterSeconds: int(r, 'WORKER_STUCK_AFTER_SECONDS', 60, 5, 3600),

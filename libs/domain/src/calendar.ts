@@ -3,7 +3,19 @@ import { BadInputError } from './errors';
 /** Calendar dates are `YYYY-MM-DD` strings (the contract's `Date`), compared as text. */
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Dates seen recently: an import checks the same few thousand dates a million times. */
+const checked = new Map<string, boolean>();
+
 export function isCalendarDate(value: string): boolean {
+  const known = checked.get(value);
+  if (known !== undefined) return known;
+  const valid = checkCalendarDate(value);
+  if (checked.size >= 50_000) checked.clear();
+  checked.set(value, valid);
+  return valid;
+}
+
+function checkCalendarDate(value: string): boolean {
   const m = DATE.exec(value);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];

@@ -1,3 +1,5 @@
+import { BadInputError } from './errors';
+
 /**
  * The unified social credit code (统一社会信用代码), GB 32100-2015: 18 characters from a
  * 31-character alphabet (digits and capitals without I, O, Z, S, V). The last one is a check
@@ -42,4 +44,19 @@ export function isValidCreditCode(code: string): boolean {
 /** Upper-cases and trims what a person typed; validity is checked separately. */
 export function normalizeCreditCode(input: string): string {
   return input.trim().toUpperCase();
+}
+
+const CODE_PROBLEMS: Readonly<Record<CreditCodeProblem, string>> = {
+  length: 'must be exactly 18 characters',
+  character: 'may contain only digits and the capitals A-Y without I, O, S, V and Z',
+  'check-digit': 'fails its check digit (GB 32100-2015): a character is mistyped',
+};
+
+/** A unified social credit code from input, normalised, or BAD_USER_INPUT naming `field`. */
+export function parseCreditCode(field: string, value: unknown): string {
+  if (typeof value !== 'string') throw new BadInputError(field, `${field} must be text`);
+  const code = normalizeCreditCode(value);
+  const problem = creditCodeProblem(code);
+  if (problem) throw new BadInputError(field, `${field} ${CODE_PROBLEMS[problem]}`);
+  return code;
 }

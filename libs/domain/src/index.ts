@@ -8,5 +8,7 @@ export * from './money';
 export * from './ratings';
 export * from './roles';
 export * from './text';
+export * from './clock';
+export * from './records';
 export * from './partner-checks';
 export * from './public-profile';

@@ -11,8 +11,16 @@ export const MAX_MONEY_DIGITS = 16;
 export type MoneySign = 'positive' | 'non-negative' | 'any';
 
 /** Validates a Decimal input and returns it in canonical form (two decimals). */
+/** Already in canonical form: no sign, no leading zero, two decimals. */
+const CANONICAL = /^(0|[1-9]\d{0,15})\.\d\d$/;
+
 export function parseMoney(field: string, value: unknown, sign: MoneySign = 'any'): string {
   if (typeof value !== 'string') throw new BadInputError(field, `${field} must be a decimal string such as "1250.50"`);
+  // the common case of a file or a client that sends "1250.50": no arithmetic needed
+  if (CANONICAL.test(value)) {
+    if (sign === 'positive' && value === '0.00') throw new BadInputError(field, `${field} must be greater than 0`);
+    return value;
+  }
   const text = value.trim();
   if (!DECIMAL.test(text)) {
     throw new BadInputError(field, `${field} must be a decimal amount with at most ${MAX_MONEY_DIGITS} digits before the point and 2 after, e.g. "1250.50"`);

@@ -11,8 +11,10 @@ export interface TextRule {
  */
 export function parseText(field: string, value: unknown, rule: TextRule): string {
   if (typeof value !== 'string') throw new BadInputError(field, `${field} must be text`);
-  const text = value.normalize('NFC').trim();
-  const length = [...text].length;
+  // printable ASCII (most codes and numbers of an import) needs no normalising or counting by code point
+  const ascii = /^[\x20-\x7e]*$/.test(value);
+  const text = ascii ? value.trim() : value.normalize('NFC').trim();
+  const length = ascii ? text.length : [...text].length;
   const min = rule.min ?? 1;
   if (length < min) throw new BadInputError(field, min === 1 ? `${field} must not be empty` : `${field} must be at least ${min} characters`);
   if (length > rule.max) throw new BadInputError(field, `${field} must be at most ${rule.max} characters`);

@@ -1,4 +1,6 @@
 export * from './credit-codes';
+export * from './database';
 export * from './factories';
 export * from './graphql-client';
 export * from './test-config';
+export * from './generator';

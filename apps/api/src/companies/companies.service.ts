@@ -4,8 +4,7 @@ import {
   BadInputError,
   type Company,
   type Consortium,
-  creditCodeProblem,
-  normalizeCreditCode,
+  parseCreditCode,
   parseId,
   parseText,
 } from '@app/domain';
@@ -15,20 +14,8 @@ import type { Loaders } from '@api/common/loaders';
 import { PolicyService } from '@api/policy/policy.service';
 import type { RegisterCompanyInput } from './dto/register-company.input';
 
-const CODE_PROBLEMS = {
-  length: 'must be exactly 18 characters',
-  character: 'may contain only digits and the capitals A-Y without I, O, S, V and Z',
-  'check-digit': 'fails its check digit (GB 32100-2015): a character is mistyped',
-} as const;
-
-/** A unified social credit code from input, normalised, or BAD_USER_INPUT naming `field`. */
-export function parseCreditCode(field: string, value: unknown): string {
-  if (typeof value !== 'string') throw new BadInputError(field, `${field} must be text`);
-  const code = normalizeCreditCode(value);
-  const problem = creditCodeProblem(code);
-  if (problem) throw new BadInputError(field, `${field} ${CODE_PROBLEMS[problem]}`);
-  return code;
-}
+/** Moved to @app/domain (records validate credit codes too); re-exported for existing callers. */
+export { parseCreditCode } from '@app/domain';
 
 @Injectable()
 export class CompaniesService {

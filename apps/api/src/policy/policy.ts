@@ -73,6 +73,37 @@ export const POLICY = {
 
   'audit.verify': { ADMIN: ALL },
 
+  /** a company's records: about it, and filed by it (the target is the company) */
+  'record.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY] },
+  /** negative information past its 5 years: kept for audit, shown to no member or bank */
+  'record.readExpired': { ADMIN: ALL },
+  /** filing: the target is the company the filer files as (its own) or, for the coordinator and banks, the subject */
+  'record.trade.report': { MEMBER: [OWN_COMPANY] },
+  'record.trade.reportPayable': { MEMBER: [OWN_COMPANY] },
+  'record.statement.submit': { MEMBER: [OWN_COMPANY] },
+  'record.payment.file': { MEMBER: [OWN_COMPANY], COORDINATOR: [OWN_CONSORTIUM] },
+  'record.taxGrade.file': { MEMBER: [OWN_COMPANY], COORDINATOR: [OWN_CONSORTIUM] },
+  'record.loan.file': { BANK: ALL },
+  'record.public.file': { COORDINATOR: [OWN_CONSORTIUM] },
+  'record.guarantee.file': { MEMBER: [OWN_COMPANY] },
+  'record.softSignal.file': { MEMBER: [OWN_COMPANY] },
+  /** status moves: the target is the record's subject */
+  'record.confirm': { MEMBER: [OWN_COMPANY] },
+  'record.dispute': { MEMBER: [OWN_COMPANY] },
+  'record.verify': { COORDINATOR: [OWN_CONSORTIUM] },
+  'record.resolveDispute': { COORDINATOR: [OWN_CONSORTIUM] },
+  'dispute.list': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
+  /** a company's notices (target: the company), or the coordinator's (target: the consortium) */
+  'notice.read': { MEMBER: [OWN_COMPANY], COORDINATOR: [OWN_CONSORTIUM] },
+  'notice.acknowledge': { MEMBER: [OWN_COMPANY], COORDINATOR: [OWN_CONSORTIUM] },
+  /** CSV imports: the target is the importer's company, or the coordinator's consortium */
+  'import.tradeExperiences': { MEMBER: [OWN_COMPANY], COORDINATOR: [OWN_CONSORTIUM] },
+  'import.paymentRecords': { MEMBER: [OWN_COMPANY], COORDINATOR: [OWN_CONSORTIUM] },
+  'import.publicRecords': { COORDINATOR: [OWN_CONSORTIUM] },
+  'import.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY] },
+  /** recomputes every record version's hash and compares it with the audit log */
+  'record.ledger.verify': { ADMIN: ALL },
+
   /** a company's public profile settings and its preview (the target is the company) */
   'profile.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY] },
   /** publishing, choosing what it shows, unpublishing: the company's own decision */
@@ -108,6 +139,27 @@ export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
   'Mutation.revokeApiKey': 'bank.apiKeys.manage',
   'Mutation.registerCompany': 'company.register',
   'Mutation.createUser': 'user.create.member',
+  'Query.records': 'record.read',
+  'Query.record': 'record.read',
+  'Query.disputes': 'dispute.list',
+  'Query.notices': 'notice.read',
+  'Query.importJob': 'import.read',
+  'Query.imports': 'import.read',
+  'Query.verifyRecordLedger': 'record.ledger.verify',
+  'Mutation.reportTradeExperience': 'record.trade.report',
+  'Mutation.reportTradePayable': 'record.trade.reportPayable',
+  'Mutation.submitFinancialStatement': 'record.statement.submit',
+  'Mutation.filePaymentRecord': 'record.payment.file',
+  'Mutation.fileTaxCreditGrade': 'record.taxGrade.file',
+  'Mutation.fileLoanRecord': 'record.loan.file',
+  'Mutation.filePublicRecord': 'record.public.file',
+  'Mutation.fileGuarantee': 'record.guarantee.file',
+  'Mutation.fileSoftSignal': 'record.softSignal.file',
+  'Mutation.confirmRecord': 'record.confirm',
+  'Mutation.disputeRecord': 'record.dispute',
+  'Mutation.verifyRecord': 'record.verify',
+  'Mutation.resolveDispute': 'record.resolveDispute',
+  'Mutation.acknowledgeNotice': 'notice.acknowledge',
   'Query.publicProfile': 'profile.read',
   'Query.publicProfilePreview': 'profile.read',
   'Mutation.publishPublicProfile': 'profile.manage',

@@ -39,6 +39,16 @@ export class CompanyRepository {
     }
   }
 
+  /** Many members at once (the demo and benchmark generator): one statement, ids given by the caller. */
+  async insertMany(db: Db, consortiumId: string, companies: readonly { id: string; creditCode: string; name: string; joinedOn: string }[]): Promise<void> {
+    if (companies.length === 0) return;
+    await db.query(
+      `INSERT INTO companies (id, consortium_id, credit_code, name, joined_on)
+       SELECT id, $1, code, name, joined FROM unnest($2::uuid[], $3::text[], $4::text[], $5::date[]) AS c(id, code, name, joined)`,
+      [consortiumId, companies.map((c) => c.id), companies.map((c) => c.creditCode), companies.map((c) => c.name), companies.map((c) => c.joinedOn)],
+    );
+  }
+
   async findById(db: Db, id: string): Promise<Company | null> {
     const rows: CompanyRow[] = await db.query(`SELECT ${COLUMNS} FROM companies WHERE id = $1`, [id]);
     return rows[0] ? toCompany(rows[0]) : null;

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { type Actor, BadInputError, Clock, NotFoundError, type Notice, parseId } from '@app/domain';
+import { AuditLogRepository, CompanyRepository, NoticeRepository } from '@app/persistence';
+import { DataSource } from 'typeorm';
+import type { PolicyTarget } from '@api/policy/policy';
+import { PolicyService } from '@api/policy/policy.service';
+
+export const MAX_NOTICES = 200;
+
+/**
+ * Notices: a company lists and acknowledges what was filed against it before it counts
+ * (Art. 15); a coordinator lists its disputes' alerts and the invoice mismatches. A company's
+ * notice is its own to acknowledge; its coordinator may read it.
+ */
+@Injectable()
+export class NoticesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly notices: NoticeRepository,
+    private readonly companies: CompanyRepository,
+    private readonly audit: AuditLogRepository,
+    private readonly policy: PolicyService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(
+    actor: Actor,
+    args: { companyId?: string | null; consortiumId?: string | null; unacknowledgedOnly: boolean; limit: number; offset: number },
+  ): Promise<Notice[]> {
+    this.policy.assertRole(actor, 'notice.read');
+    if (!Number.isInteger(args.limit) || args.limit < 1 || args.limit > MAX_NOTICES) throw new BadInputError('limit', `limit must be between 1 and ${MAX_NOTICES}`);
+    if ((args.companyId ? 1 : 0) + (args.consortiumId ? 1 : 0) !== 1) {
+      throw new BadInputError('companyId', "give companyId (a company's notices) or consortiumId (its coordinator's), one of them");
+    }
+    const db = this.dataSource.manager;
+    if (args.companyId) {
+      const company = await this.companies.findById(db, parseId('companyId', args.companyId));
+      if (!company) throw new NotFoundError('No such company', { field: 'companyId' });
+      this.policy.assert(actor, 'notice.read', { companyId: company.id, consortiumId: company.consortiumId });
+      return this.notices.list(db, company.consortiumId, company.id, args.unacknowledgedOnly, args.limit, Math.max(0, args.offset));
+    }
+    const consortiumId = parseId('consortiumId', args.consortiumId);
+    this.policy.assert(actor, 'notice.read', { consortiumId });
+    return this.notices.list(db, consortiumId, null, args.unacknowledgedOnly, args.limit, Math.max(0, args.offset));
+  }
+
+  /** A company's member acknowledges its company's notice; a coordinator its own. */
+  async acknowledge(actor: Actor, idInput: string): Promise<Notice> {
+    this.policy.assertRole(actor, 'notice.acknowledge');
+    const id = parseId('id', idInput);
+    return this.dataSource.transaction(async (tx) => {
+      const notice = await this.notices.findById(tx, id);
+      if (!notice) throw new NotFoundError('No such notice', { field: 'id' });
+      // a company's notice is addressed to the company alone: its coordinator does not acknowledge for it
+      const target: PolicyTarget = notice.companyId ? { companyId: notice.companyId } : { consortiumId: notice.consortiumId };
+      this.policy.assert(actor, 'notice.acknowledge', target);
+      if (notice.acknowledgedAt) return notice;
+      const now = this.clock.now();
+      const acknowledged = await this.notices.acknowledge(tx, id, actor.id, now);
+      await this.audit.append(
+        tx,
+        [{ action: 'notice.acknowledged', actorId: actor.id, consortiumId: notice.consortiumId, companyId: notice.companyId, details: { noticeId: id, kind: notice.kind } }],
+        now,
+      );
+      return acknowledged;
+    });
+  }
+}

@@ -1,0 +1,106 @@
+import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import type { Actor } from '@app/domain';
+import { DisputeRepository, TradeMatchRepository } from '@app/persistence';
+import { DataSource } from 'typeorm';
+import { BankModel, toBankModel } from '@api/banks/models/bank.model';
+import { CompanyModel, toCompanyModel } from '@api/companies/models/company.model';
+import { Ctx, CurrentActor } from '@api/common/current-actor.decorator';
+import type { RequestContext } from '@api/common/request-context';
+import { CreditRecordModel } from './models/credit-record.model';
+import { DisputeModel, toDisputeModel } from './models/dispute.model';
+import { GuaranteeModel, LoanRecordModel, toRecordModel, TradeExperienceModel } from './models/record-kinds.model';
+import { TradeMatchStatus } from './models/record-enums';
+import { recordLoaders } from './record-loaders';
+import { RecordsService } from './records.service';
+
+async function companyOf(ctx: RequestContext, id: string): Promise<CompanyModel> {
+  const company = await ctx.loaders.company.load(id);
+  if (!company) throw new Error(`record names a company ${id} that does not exist`);
+  return toCompanyModel(company);
+}
+
+/**
+ * Fields every record has. A record reaches a caller only through a query or mutation that
+ * checked the caller may read it, and these fields show no more than the record itself.
+ */
+@Resolver(() => CreditRecordModel)
+export class CreditRecordFieldsResolver {
+  constructor(
+    private readonly records: RecordsService,
+    private readonly dataSource: DataSource,
+    private readonly disputes: DisputeRepository,
+    private readonly matches: TradeMatchRepository,
+  ) {}
+
+  @ResolveField(() => CompanyModel)
+  subject(@Parent() record: CreditRecordModel, @Ctx() ctx: RequestContext): Promise<CompanyModel> {
+    return companyOf(ctx, record.subjectId);
+  }
+
+  @ResolveField(() => [CreditRecordModel], {
+    description: 'every version of this record, oldest first: corrections keep the old ones readable',
+    complexity: ({ childComplexity }: { childComplexity: number }) => 10 + 10 * childComplexity,
+  })
+  async versions(@Parent() record: CreditRecordModel, @CurrentActor() actor: Actor): Promise<CreditRecordModel[]> {
+    const today = this.records.today();
+    return (await this.records.versions(actor, record.ledger)).map((v) => toRecordModel(v, today));
+  }
+
+  @ResolveField(() => DisputeModel, { nullable: true, description: 'the latest dispute of this record, open or settled' })
+  async dispute(@Parent() record: CreditRecordModel, @Ctx() ctx: RequestContext): Promise<DisputeModel | null> {
+    const found = await recordLoaders(ctx, this.dataSource, this.disputes, this.matches).latestDispute.load(record.id);
+    return found && toDisputeModel(found, this.records.now());
+  }
+}
+
+@Resolver(() => TradeExperienceModel)
+export class TradeExperienceFieldsResolver {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly disputes: DisputeRepository,
+    private readonly matches: TradeMatchRepository,
+  ) {}
+
+  @ResolveField(() => CompanyModel)
+  creditor(@Parent() record: TradeExperienceModel, @Ctx() ctx: RequestContext): Promise<CompanyModel> {
+    return companyOf(ctx, record.creditorId);
+  }
+
+  @ResolveField(() => TradeMatchStatus, { nullable: true })
+  async matchStatus(@Parent() record: TradeExperienceModel, @Ctx() ctx: RequestContext): Promise<string | null> {
+    const found = await recordLoaders(ctx, this.dataSource, this.disputes, this.matches).tradeMatch.load(`${record.id}:${record.version}`);
+    return found?.outcome ?? null;
+  }
+}
+
+@Resolver(() => GuaranteeModel)
+export class GuaranteeFieldsResolver {
+  @ResolveField(() => CompanyModel)
+  guarantor(@Parent() record: GuaranteeModel, @Ctx() ctx: RequestContext): Promise<CompanyModel> {
+    return companyOf(ctx, record.reporterCompanyId as string);
+  }
+}
+
+@Resolver(() => LoanRecordModel)
+export class LoanRecordFieldsResolver {
+  @ResolveField(() => BankModel)
+  async lender(@Parent() record: LoanRecordModel, @Ctx() ctx: RequestContext): Promise<BankModel> {
+    const bank = await ctx.loaders.bank.load(record.reporterBankId as string);
+    if (!bank) throw new Error(`loan record ${record.id} names no bank`);
+    return toBankModel(bank);
+  }
+}
+
+@Resolver(() => DisputeModel)
+export class DisputeFieldsResolver {
+  constructor(private readonly records: RecordsService) {}
+
+  /** The dispute list is the coordinator's (and ADMIN's), who read every record of the consortium. */
+  @ResolveField(() => CreditRecordModel)
+  async record(@Parent() dispute: DisputeModel, @CurrentActor() actor: Actor): Promise<CreditRecordModel> {
+    const version = await this.records.disputedVersion(dispute.dispute);
+    if (!version) throw new Error(`dispute ${dispute.id} names a record version that does not exist`);
+    this.records.assertCanRead(actor, version);
+    return toRecordModel(version, this.records.today());
+  }
+}

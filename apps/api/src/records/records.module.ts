@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import {
+  CreditRecordFieldsResolver,
+  DisputeFieldsResolver,
+  GuaranteeFieldsResolver,
+  LoanRecordFieldsResolver,
+  TradeExperienceFieldsResolver,
+} from './record-fields.resolver';
+import { RecordsResolver } from './records.resolver';
+import { RecordsService } from './records.service';
+
+/** Verified credit records: filing, verification, disputes (issue 3). */
+@Module({
+  providers: [
+    RecordsService,
+    RecordsResolver,
+    CreditRecordFieldsResolver,
+    TradeExperienceFieldsResolver,
+    GuaranteeFieldsResolver,
+    LoanRecordFieldsResolver,
+    DisputeFieldsResolver,
+  ],
+  exports: [RecordsService],
+})
+export class RecordsModule {}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from '@jest/globals';
+import { assessNegative, daysBeyondTerms } from './negative-information';
+import type { LoanRecordPayload, TradeExperiencePayload } from './record.types';
+
+const trade = (paidDate: string | null): TradeExperiencePayload => ({
+  side: 'SUPPLIER',
+  creditorId: 'c',
+  invoiceNo: 'INV-1',
+  amount: '100.00',
+  invoiceDate: '2024-01-01',
+  dueDate: '2024-01-31',
+  paidDate,
+});
+
+describe('negative information', () => {
+  it('measures days beyond terms as the contract says', () => {
+    expect(daysBeyondTerms('2024-01-31', '2024-03-01', '2024-06-01')).toBe(30);
+    expect(daysBeyondTerms('2024-01-31', '2024-01-21', '2024-06-01')).toBe(-10);
+    expect(daysBeyondTerms('2024-01-31', null, '2024-02-10')).toBe(10);
+    expect(daysBeyondTerms('2024-01-31', null, '2024-01-31')).toBeNull();
+  });
+
+  it('a trade paid 30 days beyond terms is negative and expires 5 years after payment; 29 days is not', () => {
+    // 2024-01-31 + 30 days = 2024-03-01; + 5 years = 2029-03-01
+    expect(assessNegative('TRADE_EXPERIENCE', trade('2024-03-01'), '2024-06-01')).toMatchObject({ negative: true, endedOn: '2024-03-01', expiresOn: '2029-03-01' });
+    expect(assessNegative('TRADE_EXPERIENCE', trade('2024-02-29'), '2024-06-01').negative).toBe(false);
+  });
+
+  it('an unpaid invoice 30+ days overdue at filing is negative and lasts until paid', () => {
+    expect(assessNegative('TRADE_EXPERIENCE', trade(null), '2024-03-15')).toMatchObject({ negative: true, endedOn: null, expiresOn: null });
+    expect(assessNegative('TRADE_EXPERIENCE', trade(null), '2024-02-15').negative).toBe(false);
+  });
+
+  it('a loan default is negative until cured; every public record is negative', () => {
+    const loan: LoanRecordPayload = {
+      contractNo: 'L1',
+      principal: '1000.00',
+      outstanding: '500.00',
+      startDate: '2022-01-01',
+      maturityDate: null,
+      repayments: [],
+      daysPastDue: 0,
+      defaultedOn: '2023-01-01',
+      curedOn: '2023-06-30',
+    };
+    expect(assessNegative('LOAN_RECORD', loan, '2024-01-01')).toMatchObject({ negative: true, endedOn: '2023-06-30', expiresOn: '2028-06-30' });
+    expect(assessNegative('LOAN_RECORD', { ...loan, defaultedOn: null, curedOn: null }, '2024-01-01').negative).toBe(false);
+    expect(
+      assessNegative('PUBLIC_RECORD', { publicKind: 'JUDGMENT', caseNo: '(2023)浙0302民初1号', authority: '鹿城区人民法院', eventDate: '2023-01-01', endedOn: null, amount: null }, '2024-01-01'),
+    ).toMatchObject({ negative: true, endedOn: null });
+  });
+
+  it('29 February plus five years lands on 28 February', () => {
+    const t = { ...trade('2024-02-29'), dueDate: '2024-01-01', invoiceDate: '2023-12-01' };
+    expect(assessNegative('TRADE_EXPERIENCE', t, '2024-06-01').expiresOn).toBe('2029-02-28');
+  });
+});

@@ -1,0 +1,95 @@
+import type { Notice, NoticeKind } from '@app/domain';
+import type { Db } from '../database';
+
+interface NoticeRow {
+  id: string;
+  kind: NoticeKind;
+  consortium_id: string;
+  company_id: string | null;
+  record_id: string | null;
+  dispute_id: string | null;
+  import_id: string | null;
+  record_count: number;
+  message: string;
+  created_at: Date;
+  waiting_until: Date | null;
+  acknowledged_at: Date | null;
+}
+
+const toNotice = (r: NoticeRow): Notice => ({
+  id: r.id,
+  kind: r.kind,
+  consortiumId: r.consortium_id,
+  companyId: r.company_id,
+  recordId: r.record_id,
+  disputeId: r.dispute_id,
+  importId: r.import_id,
+  recordCount: r.record_count,
+  message: r.message,
+  createdAt: r.created_at,
+  waitingUntil: r.waiting_until,
+  acknowledgedAt: r.acknowledged_at,
+});
+
+export interface NewNotice {
+  readonly kind: NoticeKind;
+  readonly consortiumId: string;
+  /** null: to the consortium's coordinator */
+  readonly companyId: string | null;
+  readonly recordId?: string | null;
+  readonly disputeId?: string | null;
+  readonly importId?: string | null;
+  readonly recordCount?: number;
+  readonly message: string;
+  readonly createdAt: Date;
+  readonly waitingUntil?: Date | null;
+}
+
+/** Notices to companies (negative information before it counts) and to coordinators. */
+export class NoticeRepository {
+  async insert(db: Db, n: NewNotice): Promise<Notice> {
+    const rows: NoticeRow[] = await db.query(
+      `INSERT INTO notices (kind, consortium_id, company_id, record_id, dispute_id, import_id, record_count, message, created_at, waiting_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+      [n.kind, n.consortiumId, n.companyId, n.recordId ?? null, n.disputeId ?? null, n.importId ?? null, n.recordCount ?? 1, n.message, n.createdAt, n.waitingUntil ?? null],
+    );
+    return toNotice(rows[0]);
+  }
+
+  /** A dispute's stage notice, once: null when that stage was already noticed. */
+  async insertOnce(db: Db, n: NewNotice): Promise<Notice | null> {
+    const rows: NoticeRow[] = await db.query(
+      `INSERT INTO notices (kind, consortium_id, company_id, record_id, dispute_id, import_id, record_count, message, created_at, waiting_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (dispute_id, kind) WHERE dispute_id IS NOT NULL DO NOTHING RETURNING *`,
+      [n.kind, n.consortiumId, n.companyId, n.recordId ?? null, n.disputeId ?? null, n.importId ?? null, n.recordCount ?? 1, n.message, n.createdAt, n.waitingUntil ?? null],
+    );
+    return rows[0] ? toNotice(rows[0]) : null;
+  }
+
+  async findById(db: Db, id: string): Promise<Notice | null> {
+    const rows: NoticeRow[] = await db.query('SELECT * FROM notices WHERE id = $1', [id]);
+    return rows[0] ? toNotice(rows[0]) : null;
+  }
+
+  /** A company's notices, or (companyId null) the coordinator's of a consortium; newest first. */
+  async list(db: Db, consortiumId: string, companyId: string | null, unacknowledgedOnly: boolean, limit: number, offset: number): Promise<Notice[]> {
+    const rows: NoticeRow[] = await db.query(
+      `SELECT * FROM notices
+       WHERE ${companyId ? 'company_id = $1' : 'consortium_id = $1 AND company_id IS NULL'} ${unacknowledgedOnly ? 'AND acknowledged_at IS NULL' : ''}
+       ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`,
+      [companyId ?? consortiumId, limit, offset],
+    );
+    return rows.map(toNotice);
+  }
+
+  /** Marks a notice read; a second acknowledgement keeps the first one's time. */
+  async acknowledge(db: Db, id: string, by: string, at: Date): Promise<Notice> {
+    const rows: NoticeRow[] = await db.query(
+      `WITH u AS (UPDATE notices SET acknowledged_at = coalesce(acknowledged_at, $3), acknowledged_by = coalesce(acknowledged_by, $2) WHERE id = $1 RETURNING *)
+       SELECT * FROM u`,
+      [id, by, at],
+    );
+    return toNotice(rows[0]);
+  }
+}

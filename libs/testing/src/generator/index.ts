@@ -1,0 +1,2 @@
+export * from './cluster-generator';
+export * from './random';

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { type RunningApi, startApi } from '../support/api';
+import { createWorld, type World } from '../support/world';
+
+/**
+ * reportTradeExperience through GraphQL with exactly one field made invalid: every answer is
+ * BAD_USER_INPUT naming that field, never an internal error, and nothing is written (every
+ * invoice number carries a marker that must not reach the ledger).
+ */
+const MARK = `fuzz${randomBytes(3).toString('hex')}`;
+const QUERY = 'mutation($input: TradeExperienceInput!) { reportTradeExperience(input: $input) { id } }';
+
+const notAString = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant([]), fc.constant({}));
+const blank = fc.constantFrom('', ' ', '\t', '\n ');
+const badDate = fc.oneof(notAString, blank, fc.constantFrom('2025-02-29', '2025-13-01', '2025-1-1', '01/02/2025', '2025-01-01T00:00:00Z', '1899-12-31'));
+const futureDate = fc.integer({ min: 1, max: 3000 }).map((d) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10));
+const badAmount = fc.oneof(
+  notAString,
+  blank,
+  fc.constantFrom('0', '0.00', '-0.01', '-5', '1.234', '1e3', '1,000.00', '¥100', 'NaN', '12345678901234567.00'),
+  fc.integer({ min: -1_000_000, max: 0 }).map(String),
+);
+
+interface BadField {
+  readonly field: string;
+  readonly value: fc.Arbitrary<unknown>;
+}
+
+describe('bad input on reportTradeExperience (generated)', () => {
+  let api: RunningApi;
+  let world: World;
+
+  beforeAll(async () => {
+    api = await startApi();
+    world = await createWorld(api);
+  });
+  afterAll(async () => api.close());
+
+  it('answers every generated bad field with BAD_USER_INPUT naming it, and writes nothing', async () => {
+    const valid = () => ({
+      debtorCreditCode: world.home.companyB.creditCode,
+      invoiceNo: `${MARK}-${randomBytes(3).toString('hex')}`,
+      amount: '1250.00',
+      invoiceDate: '2025-01-10',
+      dueDate: '2025-02-09',
+      paidDate: '2025-02-10',
+    });
+    const bad: readonly BadField[] = [
+      { field: 'debtorCreditCode', value: fc.oneof(notAString, blank, fc.constant(world.other.companyA.creditCode), fc.constant(world.home.companyA.creditCode), fc.string({ maxLength: 17 })) },
+      { field: 'invoiceNo', value: fc.oneof(notAString, blank, fc.constant(`${MARK}${'x'.repeat(80)}`), fc.constant(`${MARK}\u0007`)) },
+      { field: 'amount', value: badAmount },
+      { field: 'invoiceDate', value: fc.oneof(badDate, futureDate) },
+      { field: 'dueDate', value: fc.oneof(badDate, fc.constantFrom('2025-01-09', '2024-12-31')) },
+      { field: 'paidDate', value: fc.oneof(badDate, futureDate, fc.constant('2025-01-09')) },
+      { field: 'currency', value: fc.constantFrom('USD', 'XYZ', 'RMB', 'yuan', '元') },
+    ];
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...bad).chain((b) => b.value.map((value) => ({ field: b.field, value }))), async ({ field, value }) => {
+        runs += 1;
+        const result = await world.home.memberA.client.request(QUERY, { input: { ...valid(), [field]: value } });
+        const errors = result.errors ?? [];
+        expect(errors.map((e) => e.extensions?.code)).not.toContain('INTERNAL_SERVER_ERROR');
+        expect(errors[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        expect(String(errors[0]?.extensions?.field)).toContain(field);
+      }),
+      { numRuns: 300 },
+    );
+    expect(runs).toBe(300);
+    const written: { n: string }[] = await api.dataSource.query(`SELECT count(*) AS n FROM trade_experiences WHERE invoice_no LIKE $1`, [`${MARK}%`]);
+    expect(Number(written[0].n)).toBe(0);
+  });
+});
