@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import type { Company } from '@app/domain';
 import { onlyError } from '@app/testing';
+import { evidence, FILE_SOFT_SIGNAL, VERIFY } from '../records/records-support';
 import { type RunningApi, startApi } from '../support/api';
 import { createWorld, type SignedIn, type World } from '../support/world';
 import { get, getUntil, insertRating, PREVIEW, PUBLISH, SET_FIELDS, SETTINGS, UNPUBLISH } from './partners-support';
@@ -177,6 +178,62 @@ describe('the public credit profile', () => {
     }
     const empty = await other.client.request(PUBLISH, { input: { companyId: world.home.companyB.id, fields: [] } });
     expect(onlyError(empty).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.fields' });
+  });
+
+  it('shows only verified, current certifications and community work, with their evidence, and never the owner or its credit band', async () => {
+    const member = world.home.memberB;
+    const subject = world.home.companyB;
+    const coordinator = world.home.coordinator;
+    const tag = randomBytes(3).toString('hex');
+    const file = async (input: Record<string, unknown>): Promise<string> =>
+      (await member.client.ok<{ fileSoftSignal: { id: string } }>(FILE_SOFT_SIGNAL, { input })).fileSoftSignal.id;
+    const iso = evidence('ISO9001证书.pdf');
+    const verifiedCert = await file({ signalKind: 'CERTIFICATION', reference: `ISO 9001:2015 ${tag}`, recordedOn: '2025-03-01', validUntil: '2099-12-31', evidence: iso });
+    const pendingCert = await file({ signalKind: 'CERTIFICATION', reference: `待审核认证 ${tag}`, recordedOn: '2025-04-01', evidence: evidence('pending.pdf') });
+    const lapsedCert = await file({ signalKind: 'CERTIFICATION', reference: `过期认证 ${tag}`, recordedOn: '2020-01-01', validUntil: '2021-01-01', evidence: evidence('old.pdf') });
+    const work = evidence('助学捐赠证明.pdf');
+    const verifiedWork = await file({ signalKind: 'COMMUNITY_WORK', reference: `鹿城区助学金 ${tag}`, recordedOn: '2025-09-01', evidence: work });
+    const pendingWork = await file({ signalKind: 'COMMUNITY_WORK', reference: `未核实的公益 ${tag}`, recordedOn: '2025-10-01', evidence: evidence('x.pdf') });
+    const reputation = await file({ signalKind: 'REPUTATION', reference: `客户好评 ${tag}`, value: 5, recordedOn: '2025-05-01', evidence: evidence('reviews.pdf') });
+    const band = await file({
+      signalKind: 'OWNER_CREDIT_BAND',
+      reference: `法定代表人个人信用 ${tag}`,
+      value: 2,
+      recordedOn: '2025-01-10',
+      evidence: evidence('个人信用报告摘要.pdf'),
+      ownerConsent: { ownerName: `王建国${tag}`, document: evidence('个人信息使用授权书.pdf'), signedOn: '2025-01-05' },
+    });
+    // verified by the coordinator: all but the two left pending
+    for (const id of [verifiedCert, lapsedCert, verifiedWork, reputation, band]) await coordinator.client.ok(VERIFY, { id });
+    const statuses: { record_id: string; status: string }[] = await api.dataSource.query(
+      'SELECT record_id, status FROM soft_signals WHERE record_id = ANY($1::uuid[]) AND is_current',
+      [[pendingCert, pendingWork]],
+    );
+    expect(statuses.map((r) => r.status)).toEqual(['PENDING', 'PENDING']);
+
+    const settings = (
+      await member.client.ok<{ publishPublicProfile: Settings }>(PUBLISH, {
+        input: { companyId: subject.id, fields: ['NAME', 'CERTIFICATIONS', 'COMMUNITY_WORK', 'GRADE', 'YEARS_IN_ALLIANCE', 'CONSORTIUM', 'CREDIT_CODE'] },
+      })
+    ).publishPublicProfile;
+    const shown = await page(settings.slug as string);
+    expect(shown.status).toBe(200);
+    expect(shown.body).toContain(`ISO 9001:2015 ${tag}`);
+    expect(shown.body).toContain('有效期至');
+    expect(shown.body).toContain('ISO9001证书.pdf');
+    expect(shown.body).toContain(iso.sha256);
+    expect(shown.body).toContain(`鹿城区助学金 ${tag}`);
+    expect(shown.body).toContain(work.sha256);
+    for (const hidden of [`待审核认证 ${tag}`, `未核实的公益 ${tag}`, `过期认证 ${tag}`, `客户好评 ${tag}`, `法定代表人个人信用 ${tag}`, `王建国${tag}`, '个人信用', 'reviews.pdf']) {
+      expect(shown.body).not.toContain(hidden);
+    }
+    const preview = await member.client.ok<{ publicProfilePreview: { certifications: { title: string; evidenceSha256: string }[]; html: string } }>(PREVIEW, {
+      companyId: subject.id,
+    });
+    expect(preview.publicProfilePreview.certifications).toEqual([
+      { title: `ISO 9001:2015 ${tag}`, recordedOn: '2025-03-01', validUntil: '2099-12-31', evidenceName: 'ISO9001证书.pdf', evidenceSha256: iso.sha256 },
+    ]);
+    expect(preview.publicProfilePreview.html).toBe(shown.body);
   });
 
   it('lets the coordinator read the settings and preview but not change them', async () => {

@@ -34,6 +34,7 @@ import { ImportsModule } from './imports/imports.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MetricsService } from './metrics/metrics.service';
 import { NoticesModule } from './notices/notices.module';
+import { PartnersModule } from './partners/partners.module';
 import { PolicyModule } from './policy/policy.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { CompanyRatingResolver } from './ratings/ratings.resolver';
@@ -117,6 +118,7 @@ export class AppModule {
         RecordsModule,
         NoticesModule,
         ImportsModule,
+        PartnersModule,
         ProfilesModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

@@ -66,3 +66,21 @@ export function monthsBefore(at: Date, months: number): Date {
   d.setUTCDate(Math.min(day, last));
   return d;
 }
+
+/**
+ * What a member sees of a trading partner (contract `PartnerView`): its grade and its
+ * payment behaviour on the PAYDEX key, never its records, reporters, statements, reasons,
+ * score or PD.
+ */
+export interface PartnerView {
+  readonly creditCode: string;
+  readonly companyName: string;
+  /** the current stand-alone grade; null until first rated */
+  readonly grade: string | null;
+  /** 0..100 on the PAYDEX key over its verified trade lines of 24 months; null with fewer than 3 */
+  readonly paymentIndex: number | null;
+  /** how many verified trade lines the index rests on */
+  readonly verifiedTradeLines: number;
+  /** when the grade was computed; null until first rated */
+  readonly asOf: Date | null;
+}

@@ -4,6 +4,7 @@ import {
   type Actor,
   BadInputError,
   chinaCalendarDay,
+  Clock,
   type Company,
   ConflictError,
   NotFoundError,
@@ -55,6 +56,7 @@ export class ProfilesService {
     private readonly audit: AuditLogRepository,
     private readonly policy: PolicyService,
     private readonly pages: PublicPagesService,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -71,7 +73,7 @@ export class ProfilesService {
   async preview(actor: Actor, companyIdInput: string, fieldsInput: unknown): Promise<{ view: PublicProfileView; html: string }> {
     const company = await this.company(actor, 'profile.read', 'companyId', companyIdInput);
     const candidate = fieldsInput === undefined || fieldsInput === null ? null : parseProfileFields('fields', fieldsInput, { atLeastOne: false });
-    const today = chinaCalendarDay(new Date());
+    const today = chinaCalendarDay(this.clock.now());
     const source = await this.profiles.companySource(this.dataSource.manager, company.id, today);
     if (!source) throw new NotFoundError('No such company');
     const view = publicProfileView(source, candidate ?? source.fields, today);
@@ -139,7 +141,7 @@ export class ProfilesService {
       at: Date,
     ) => { action: string; next: { slug: string | null; fields: readonly PublicProfileField[]; published: boolean; publishedAt: Date | null } },
   ): Promise<PublicProfileSettings> {
-    const at = new Date();
+    const at = this.clock.now();
     const { saved, evict } = await this.dataSource.transaction(async (tx) => {
       const current = await this.profiles.lockForChange(tx, company.id, actor.id, at);
       const { action, next } = decide(current, at);

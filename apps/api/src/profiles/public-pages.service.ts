@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { chinaCalendarDay, isProfileSlug } from '@app/domain';
+import { chinaCalendarDay, Clock, isProfileSlug } from '@app/domain';
 import { PublicProfileRepository } from '@app/persistence';
 import type IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -81,6 +81,7 @@ export class PublicPagesService {
     private readonly profiles: PublicProfileRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REDIS) redis: IORedis,
+    private readonly clock: Clock,
   ) {
     const settings = config.publicProfiles;
     this.cache = new PublicPageCache(settings.cacheMs);
@@ -113,7 +114,7 @@ export class PublicPagesService {
   }
 
   private async render(slug: string): Promise<RenderedProfile | null> {
-    const today = chinaCalendarDay(new Date());
+    const today = chinaCalendarDay(this.clock.now());
     const source = await this.profiles.publishedSource(this.dataSource.manager, slug, today);
     if (!source) return null;
     const view = publicProfileView(source, source.fields, today);

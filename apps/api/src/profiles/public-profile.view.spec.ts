@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { PUBLIC_PROFILE_FIELDS, type PublicProfileSource } from '@app/domain';
 import fc from 'fast-check';
-import { renderBadge } from './badge.renderer';
+import { badgeValue, renderBadge, textWidth } from './badge.renderer';
 import { escapeHtml } from './html-escape';
 import { renderProfilePage } from './profile-page.renderer';
 import { publicProfileView, wholeYears } from './public-profile.view';
@@ -77,5 +77,14 @@ describe('the public profile view and page', () => {
         expect(render(name, title)).toEqual([fill(pagePattern), fill(badgePattern)]);
       }),
     );
+  });
+
+  it("puts the grade on the badge only when the company shows it", () => {
+    expect(badgeValue(publicProfileView(source, ['GRADE'], '2026-11-27'))).toBe('信用等级 Grade AA');
+    expect(badgeValue(publicProfileView(source, ['NAME'], '2026-11-27'))).toBe('成员 Member');
+    expect(badgeValue(publicProfileView({ ...source, grade: null }, ['GRADE'], '2026-11-27'))).toBe('未评级 Not rated');
+    expect(renderBadge(publicProfileView(source, ['NAME'], '2026-11-27'), 'https://x/p/y')).not.toContain('AA');
+    // square CJK characters are wider than Latin ones
+    expect(textWidth('信用')).toBeGreaterThan(textWidth('AB'));
   });
 });

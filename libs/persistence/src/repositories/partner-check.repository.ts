@@ -79,6 +79,24 @@ export class PartnerCheckRepository {
     return new Map(rows.map((r) => [r.company_id, Number(r.checks)]));
   }
 
+  /**
+   * Give to get: the trade lines each company reported as the supplier since `since`, by
+   * the creditor index. A line counts when the company filed it itself (not a coordinator
+   * for it) and it was not rejected; pending and disputed lines count, because verifying
+   * them is the buyer's and the coordinator's part, not the reporter's.
+   */
+  async tradeLinesReported(db: Db, companyIds: readonly string[], since: Date): Promise<Map<string, number>> {
+    const rows: { company_id: string; lines: string }[] = await db.query(
+      `SELECT c.id AS company_id,
+              (SELECT count(*) FROM trade_experiences t
+               WHERE t.counterparty_id = c.id AND t.is_current AND t.side = 'SUPPLIER' AND t.reporter_company_id = c.id
+                 AND t.status <> 'REJECTED' AND t.created_at >= $2) AS lines
+       FROM unnest($1::uuid[]) AS c(id)`,
+      [companyIds, since],
+    );
+    return new Map(rows.map((r) => [r.company_id, Number(r.lines)]));
+  }
+
   async log(db: Db, check: NewPartnerCheck): Promise<{ id: string; at: Date }> {
     const rows: { id: string; at: Date }[] = await db.query(
       `INSERT INTO partner_checks (consortium_id, checker_company_id, checked_by, partner_company_id, at)

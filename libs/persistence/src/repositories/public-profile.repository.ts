@@ -47,20 +47,34 @@ interface SourceRow {
 
 /**
  * One statement for everything a page can show: the company, its consortium, its current
- * grade (the latest rating row, by the company index) and its verified credentials. `$1` is
- * the slug or the company id, `$2` today's date.
+ * grade (the latest rating row, by the company index) and its verified credentials.
+ * `$1` is the slug or the company id, `$2` today's date. A credential shows only while it
+ * is the current version, VERIFIED (so neither pending, disputed nor rejected), not expired
+ * and still valid; the owner's credit band and reputation are never read.
  */
 function sourceSql(where: string): string {
   return `
     SELECT c.id AS company_id, p.slug, coalesce(p.published, false) AS published, coalesce(p.fields, '{}') AS fields,
            c.name, c.credit_code, to_char(c.joined_on, 'YYYY-MM-DD') AS joined_on,
-           n.name AS consortium_name, n.region, n.industry, r.grade, r.computed_at,
-           NULL::json AS credentials
+           n.name AS consortium_name, n.region, n.industry, r.grade, r.computed_at, s.credentials
     FROM companies c
     JOIN consortia n ON n.id = c.consortium_id
     LEFT JOIN public_profiles p ON p.company_id = c.id
     LEFT JOIN LATERAL (SELECT grade, computed_at FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r ON true
-    WHERE ${where} AND $2::date IS NOT NULL`;
+    LEFT JOIN LATERAL (
+      SELECT json_agg(json_build_object(
+               'kind', x.signal_kind, 'title', x.reference,
+               'recordedOn', to_char(x.recorded_on, 'YYYY-MM-DD'), 'validUntil', to_char(x.valid_until, 'YYYY-MM-DD'),
+               'evidenceName', x.evidence_name, 'evidenceSha256', encode(x.evidence_sha256, 'hex'))
+             ORDER BY x.recorded_on DESC, x.reference) AS credentials
+      FROM soft_signals x
+      WHERE x.subject_id = c.id AND x.is_current AND x.status = 'VERIFIED'
+        AND x.signal_kind IN ('CERTIFICATION', 'COMMUNITY_WORK')
+        AND x.counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC')
+        AND (x.expires_on IS NULL OR x.expires_on > $2::date)
+        AND (x.valid_until IS NULL OR x.valid_until >= $2::date)
+    ) s ON true
+    WHERE ${where}`;
 }
 
 const BY_SLUG = sourceSql('p.slug = $1 AND p.published');
