@@ -17,7 +17,7 @@ export interface BenchApi {
  * The built API in its own process (production mode, as deployed) against a bench
  * database, so that the load generator in this process does not share its event loop.
  */
-export async function startBenchApi(database = 'ca_bench', port = 3900): Promise<BenchApi> {
+export async function startBenchApi(database = 'ca_bench', port = 3900, extraEnv: Record<string, string> = {}): Promise<BenchApi> {
   if (!process.argv.includes('--no-build')) execSync('npm run --silent build', { cwd: ROOT, stdio: 'inherit' });
   const env = {
     ...process.env,
@@ -28,6 +28,7 @@ export async function startBenchApi(database = 'ca_bench', port = 3900): Promise
     LOG_LEVEL: 'warn',
     PORT: String(port),
     LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
+    ...extraEnv,
   };
   const config = loadConfig(env);
   await migrate(config);

@@ -8,6 +8,7 @@ import { createWorld, type SignedIn, type World } from '../support/world';
 import { BANK_CASES, prepareBankCases } from './cases/bank.cases';
 import { FOUNDATION_CASES } from './cases/foundation.cases';
 import { RECORDS_CASES } from './cases/records.cases';
+import { PARTNERS_CASES } from './cases/partners.cases';
 import { type MatrixCase, policyTarget } from './matrix.types';
 
 /**
@@ -16,7 +17,7 @@ import { type MatrixCase, policyTarget } from './matrix.types';
  * run for every role against targets of every relation, over HTTP, and must be allowed
  * exactly when the policy table says so and FORBIDDEN otherwise.
  */
-const CASES: Readonly<Record<string, MatrixCase>> = { ...FOUNDATION_CASES, ...RECORDS_CASES, ...BANK_CASES };
+const CASES: Readonly<Record<string, MatrixCase>> = { ...FOUNDATION_CASES, ...RECORDS_CASES, ...BANK_CASES, ...PARTNERS_CASES };
 
 function schemaCoordinates(schema: GraphQLSchema): string[] {
   const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter((t) => t !== null && t !== undefined);

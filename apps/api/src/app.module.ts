@@ -38,7 +38,9 @@ import { MetricsModule } from './metrics/metrics.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { MetricsService } from './metrics/metrics.service';
 import { NoticesModule } from './notices/notices.module';
+import { PartnersModule } from './partners/partners.module';
 import { PolicyModule } from './policy/policy.module';
+import { ProfilesModule } from './profiles/profiles.module';
 import { CompanyRatingResolver } from './ratings/ratings.resolver';
 import { RecordsModule } from './records/records.module';
 import { ConsortiumStandingResolver } from './standing/standing.resolver';
@@ -122,6 +124,8 @@ export class AppModule {
         RecordsModule,
         NoticesModule,
         ImportsModule,
+        PartnersModule,
+        ProfilesModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
@@ -31,5 +33,16 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(PinoNestLogger));
   mountOpenApi(app);
+  // files served as they are (robots.txt): one route each, found once at start
+  app.useStaticAssets({ root: publicAssetsDir(), prefix: '/', wildcard: false, index: false, maxAge: 3_600_000 });
   return app;
+}
+
+/** `assets/public` of the checkout or image, found upwards from this file (source or dist). */
+export function publicAssetsDir(from: string = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'assets', 'public');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new Error(`no assets/public directory above ${from}`);
+  }
 }

@@ -55,6 +55,18 @@ describe('configuration', () => {
     });
   });
 
+  it('reads the partner-check defaults and the public pages settings', () => {
+    const config = loadConfig({ PORT: '3100' });
+    expect(config.partnerChecks).toEqual({ contributionWindowMonths: 12, minTradeLines: 1, dailyLimit: 20 });
+    expect(config.publicProfiles).toEqual({ baseUrl: 'http://localhost:3100', rateLimit: 120, rateWindowSeconds: 60, cacheMs: 2000 });
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://credit.example.cn/' }).publicProfiles.baseUrl).toBe('https://credit.example.cn');
+    expect(problems({ PUBLIC_BASE_URL: 'https://credit.example.cn/profiles', PARTNER_CHECK_DAILY_LIMIT: '0', PUBLIC_PAGE_CACHE_MS: 'x' })).toEqual([
+      'PARTNER_CHECK_DAILY_LIMIT: must be between 1 and 10000, got 0',
+      'PUBLIC_BASE_URL: give the base URL only (scheme, host and port), got "https://credit.example.cn/profiles"',
+      'PUBLIC_PAGE_CACHE_MS: must be a whole number between 0 and 60000, got "x"',
+    ]);
+  });
+
   it('gives the web console its port and the API it forwards to', () => {
     expect(loadConfig({}).web).toEqual({ port: 3002, apiUrl: 'http://127.0.0.1:3000', trustProxy: false });
     expect(loadConfig({ WEB_PORT: '8080', API_URL: 'https://api.example.cn/', WEB_TRUST_PROXY: '10.0.0.1' }).web).toEqual({

@@ -56,6 +56,25 @@ export interface AppConfig {
      */
     readonly readStatementsInFlight: number;
   };
+  /** partner checks (give to get): the defaults of a consortium that has not set its own rules */
+  readonly partnerChecks: {
+    /** a member may check partners while it has reported trade experiences in this many months */
+    readonly contributionWindowMonths: number;
+    /** how many trade lines it must have reported in that window */
+    readonly minTradeLines: number;
+    /** checks one member company may make per day (China Standard Time) */
+    readonly dailyLimit: number;
+  };
+  /** the public credit profile pages (/p/<slug>) and badges */
+  readonly publicProfiles: {
+    /** the address the public reaches the API at, for the links in badges and pages */
+    readonly baseUrl: string;
+    /** requests per address per window to /p/..., then 429 */
+    readonly rateLimit: number;
+    readonly rateWindowSeconds: number;
+    /** how long one API process reuses a rendered page; 0 renders every request */
+    readonly cacheMs: number;
+  };
   /** the web console's server (apps/web) */
   readonly web: {
     readonly port: number;
@@ -256,6 +275,18 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
       inquirySealIntervalMs: int(r, 'INQUIRY_SEAL_INTERVAL_MS', 1_000, 10, 600_000),
       reportFontPath: read(r, 'REPORT_FONT_PATH') ?? null,
       readStatementsInFlight: int(r, 'BANK_READ_STATEMENTS', 2, 1, 64),
+    },
+    partnerChecks: {
+      contributionWindowMonths: int(r, 'PARTNER_CHECK_WINDOW_MONTHS', 12, 1, 60),
+      minTradeLines: int(r, 'PARTNER_CHECK_MIN_TRADE_LINES', 1, 1, 10_000),
+      dailyLimit: int(r, 'PARTNER_CHECK_DAILY_LIMIT', 20, 1, 10_000),
+    },
+    publicProfiles: {
+      // the links in badges and pages; the local API unless PUBLIC_BASE_URL names the public address
+      baseUrl: read(r, 'PUBLIC_BASE_URL') === undefined ? `http://localhost:${port}` : baseUrl(r, 'PUBLIC_BASE_URL', ''),
+      rateLimit: int(r, 'PUBLIC_PAGE_RATE_LIMIT', 120, 1, 1_000_000_000),
+      rateWindowSeconds: int(r, 'PUBLIC_PAGE_RATE_WINDOW_SECONDS', 60, 1, 86_400),
+      cacheMs: int(r, 'PUBLIC_PAGE_CACHE_MS', 2_000, 0, 60_000),
     },
     web: {
       port: int(r, 'WEB_PORT', 3002, 0, 65535),

@@ -13,3 +13,5 @@ export * from './roles';
 export * from './text';
 export * from './records';
 export * from './webhook-signature';
+export * from './partner-checks';
+export * from './public-profile';

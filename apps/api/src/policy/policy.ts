@@ -130,6 +130,25 @@ export const POLICY = {
   'import.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY] },
   /** recomputes every record version's hash and compares it with the audit log */
   'record.ledger.verify': { ADMIN: ALL },
+
+  /**
+   * checking a fellow member (the target is the partner): never oneself, never another
+   * consortium; give to get and the daily limit are checked by the service after this
+   */
+  'partner.check': { MEMBER: [OWN_CONSORTIUM] },
+  /** the checks made of a company (the target is that company) */
+  'partner.checks.read': { COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY] },
+  /** a company's standing under give to get: may it check, how many checks are left today */
+  'partner.allowance.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY] },
+  /** per member: trade lines contributed and checks made (the target is the consortium) */
+  'partner.activity.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
+  /** a consortium's give-to-get window, minimum and daily limit */
+  'partner.rules.set': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
+
+  /** a company's public profile settings and its preview (the target is the company) */
+  'profile.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY] },
+  /** publishing, choosing what it shows, unpublishing: the company's own decision */
+  'profile.manage': { MEMBER: [OWN_COMPANY] },
 } as const satisfies Record<string, Rule>;
 
 export type Operation = keyof typeof POLICY;
@@ -207,6 +226,16 @@ export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
   'Mutation.verifyRecord': 'record.verify',
   'Mutation.resolveDispute': 'record.resolveDispute',
   'Mutation.acknowledgeNotice': 'notice.acknowledge',
+  'Query.partnerCheck': 'partner.check',
+  'Query.partnerChecks': 'partner.checks.read',
+  'Query.partnerCheckAllowance': 'partner.allowance.read',
+  'Query.partnerCheckActivity': 'partner.activity.read',
+  'Mutation.setPartnerCheckRules': 'partner.rules.set',
+  'Query.publicProfile': 'profile.read',
+  'Query.publicProfilePreview': 'profile.read',
+  'Mutation.publishPublicProfile': 'profile.manage',
+  'Mutation.setPublicProfileFields': 'profile.manage',
+  'Mutation.unpublishPublicProfile': 'profile.manage',
   'Consortium.members': 'consortium.members.read',
   'Consortium.standing': 'consortium.standing.read',
   'Company.rating': 'company.rating.read',

@@ -2,7 +2,15 @@ import { Foundation1764300000000 } from './1764300000000-foundation';
 import { OutboxAndRatings1764300100000 } from './1764300100000-outbox-and-ratings';
 import { RatingEvents1764300200000 } from './1764300200000-rating-events';
 import { BankAccess1764300400000 } from './1764300400000-bank-access';
+import { PartnersAndProfiles1764300500000 } from './1764300500000-partners-and-profiles';
 import { CreditRecords1764400000000 } from './1764400000000-credit-records';
 
-/** Every migration, in order. A new migration is a new file, listed here last. */
-export const MIGRATIONS = [Foundation1764300000000, OutboxAndRatings1764300100000, RatingEvents1764300200000, BankAccess1764300400000, CreditRecords1764400000000];
+/** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
+export const MIGRATIONS = [
+  Foundation1764300000000,
+  OutboxAndRatings1764300100000,
+  RatingEvents1764300200000,
+  BankAccess1764300400000,
+  PartnersAndProfiles1764300500000,
+  CreditRecords1764400000000,
+];
