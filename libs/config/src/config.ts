@@ -38,6 +38,25 @@ export interface AppConfig {
     readonly stuckAfterSeconds: number;
     readonly healthPort: number;
   };
+  /** the recompute pipeline (docs/pipeline.md) */
+  readonly pipeline: {
+    /** cron of the full recompute of every company and standing (China Standard Time) */
+    readonly fullRecomputeCron: string;
+    /** cron of the daily maintenance: time-driven changes (expiries, notice periods, consents) */
+    readonly dailyMaintenanceCron: string;
+    /** companies per chunk of the full recompute */
+    readonly chunkSize: number;
+    /** how many full-recompute jobs share one run (each may go to another worker) */
+    readonly fullRecomputeLanes: number;
+    /** a score move of at least this many points (or any grade change) is a RatingChanged event */
+    readonly ratingEventMinPoints: number;
+    /** the outbox relay's poll when no NOTIFY wakes it, ms */
+    readonly relayIntervalMs: number;
+    /** outbox rows moved to BullMQ per relay transaction */
+    readonly relayBatch: number;
+    /** run the relay and the schedulers in this worker (several workers may: SKIP LOCKED, idempotent schedulers) */
+    readonly schedulesEnabled: boolean;
+  };
   readonly bankAccess: {
     /** exponential backoff seed of webhook deliveries, ms: seed, 2*seed, 4*seed... */
     readonly webhookBackoffMs: number;
@@ -137,6 +156,26 @@ function int(r: Reader, name: string, fallback: number, min: number, max: number
   }
   const value = Number(raw);
   if (value < min || value > max) r.problems.push(`${name}: must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function bool(r: Reader, name: string, fallback: boolean): boolean {
+  const raw = read(r, name);
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  r.problems.push(`${name}: must be true or false, got "${raw}"`);
+  return fallback;
+}
+
+/** Five cron fields (minute hour day month weekday) of digits, `*`, `/`, `,` and `-`. */
+function cron(r: Reader, name: string, fallback: string): string {
+  const value = (read(r, name) ?? fallback).trim();
+  const fields = value.split(/\s+/);
+  if (fields.length !== 5 || !fields.every((f) => /^[\d*/,-]+$/.test(f))) {
+    r.problems.push(`${name}: must be a cron expression of five fields (minute hour day month weekday), got "${value}"`);
+    return fallback;
+  }
   return value;
 }
 
@@ -264,6 +303,16 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
       concurrency: int(r, 'WORKER_CONCURRENCY', 8, 1, 256),
       stuckAfterSeconds: int(r, 'WORKER_STUCK_AFTER_SECONDS', 60, 5, 3600),
       healthPort: int(r, 'WORKER_HEALTH_PORT', 3001, 0, 65535),
+    },
+    pipeline: {
+      fullRecomputeCron: cron(r, 'FULL_RECOMPUTE_CRON', '0 2 * * *'),
+      dailyMaintenanceCron: cron(r, 'DAILY_MAINTENANCE_CRON', '5 0 * * *'),
+      chunkSize: int(r, 'FULL_RECOMPUTE_CHUNK_SIZE', 500, 1, 10_000),
+      fullRecomputeLanes: int(r, 'FULL_RECOMPUTE_LANES', 4, 1, 64),
+      ratingEventMinPoints: int(r, 'RATING_EVENT_MIN_POINTS', 20, 1, 600),
+      relayIntervalMs: int(r, 'OUTBOX_RELAY_INTERVAL_MS', 1_000, 10, 60_000),
+      relayBatch: int(r, 'OUTBOX_RELAY_BATCH', 500, 1, 10_000),
+      schedulesEnabled: bool(r, 'PIPELINE_SCHEDULES', true),
     },
     bankAccess: {
       // 30 s doubling over 12 attempts: the last retry comes about 17 hours in, the

@@ -32,3 +32,20 @@ export interface BankAlertMessage {
   readonly changedAt: string;
 }
 
+
+/**
+ * A message on RATING_CHANGED: a company's grade changed, or its score moved by at least the
+ * configured points. The API passes it only to that company's members, its coordinator and
+ * ADMINs.
+ */
+export interface RatingChangedMessage {
+  readonly eventId: string;
+  readonly companyId: string;
+  readonly consortiumId: string;
+  readonly oldGrade: string | null;
+  readonly newGrade: string;
+  readonly oldScore: number | null;
+  readonly newScore: number;
+  /** ISO-8601 instant of the new rating */
+  readonly changedAt: string;
+}

@@ -30,7 +30,8 @@ export type JobName = (typeof JobName)[keyof typeof JobName];
 export interface JobPayloads {
   [JobName.RECOMPUTE_COMPANY]: { readonly companyId: string; readonly reason: string };
   [JobName.RECOMPUTE_STANDING]: { readonly consortiumId: string };
-  [JobName.FULL_RECOMPUTE]: { readonly runId: string };
+  /** lane: one of the run's parallel jobs (each may go to another worker) */
+  [JobName.FULL_RECOMPUTE]: { readonly runId: string; readonly lane: number };
   [JobName.IMPORT_RECORDS]: { readonly importId: string };
   [JobName.DISPUTE_DEADLINE]: { readonly recordId: string; readonly stage: 'alert' | 'escalate' };
   [JobName.DAILY_MAINTENANCE]: { readonly day: string };
@@ -63,7 +64,7 @@ export const JOBS: { readonly [N in JobName]: JobSpec & { readonly dedupId?: (pa
     dedupId: (p) => `standing-${p.consortiumId}`,
     debounceMs: 2_000,
   },
-  [JobName.FULL_RECOMPUTE]: { queue: QueueName.RATINGS, attempts: 20, backoffMs: 5_000, dedupId: (p) => `full-${p.runId}` },
+  [JobName.FULL_RECOMPUTE]: { queue: QueueName.RATINGS, attempts: 20, backoffMs: 5_000, dedupId: (p) => `full-${p.runId}-${p.lane}` },
   [JobName.IMPORT_RECORDS]: { queue: QueueName.RECORDS, attempts: 5, backoffMs: 2_000, dedupId: (p) => `import-${p.importId}` },
   [JobName.DISPUTE_DEADLINE]: { queue: QueueName.RECORDS, attempts: 10, backoffMs: 5_000 },
   [JobName.DAILY_MAINTENANCE]: { queue: QueueName.RECORDS, attempts: 10, backoffMs: 60_000, dedupId: (p) => `daily-${p.day}` },

@@ -4,6 +4,7 @@ import { RatingEvents1764300200000 } from './1764300200000-rating-events';
 import { BankAccess1764300400000 } from './1764300400000-bank-access';
 import { PartnersAndProfiles1764300500000 } from './1764300500000-partners-and-profiles';
 import { CreditRecords1764400000000 } from './1764400000000-credit-records';
+import { Pipeline1764500000000 } from './1764500000000-pipeline';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   BankAccess1764300400000,
   PartnersAndProfiles1764300500000,
   CreditRecords1764400000000,
+  Pipeline1764500000000,
 ];

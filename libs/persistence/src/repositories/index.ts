@@ -10,6 +10,7 @@ export * from './credit-report.repository';
 export * from './inquiry.repository';
 export * from './credit-record.repository';
 export * from './dispute.repository';
+export * from './full-recompute.repository';
 export * from './idempotency.repository';
 export * from './import.repository';
 export * from './login-failure.repository';
