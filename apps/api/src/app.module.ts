@@ -7,6 +7,7 @@ import type { AppConfig } from '@app/config';
 import { PersistenceModule } from '@app/persistence';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { FastifyRequest } from 'fastify';
+import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import type IORedis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
@@ -39,6 +40,7 @@ import { MonitoringModule } from './monitoring/monitoring.module';
 import { MetricsService } from './metrics/metrics.service';
 import { NoticesModule } from './notices/notices.module';
 import { PartnersModule } from './partners/partners.module';
+import { PipelineModule } from './pipeline/pipeline.module';
 import { PolicyModule } from './policy/policy.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { CompanyRatingResolver } from './ratings/ratings.resolver';
@@ -68,6 +70,21 @@ function wsHeaders(ctx: WsContext): Record<string, string | undefined> {
     return undefined;
   };
   return { authorization: pick('authorization', 'Authorization'), 'x-api-key': pick('x-api-key', 'apiKey') };
+}
+
+/**
+ * graphql-ws sends its errors itself, past Apollo's formatError: these hooks give them the
+ * same shape as over HTTP (contract codes, never internals).
+ */
+function wsErrorFormatting(formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError) {
+  // a resolver's own error is the original of the GraphQLError: handed over as it is, since
+  // unwrapResolverError only unwraps errors that carry a path
+  const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e.originalError ?? e));
+  return {
+    onError: (_ctx: unknown, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => format(errors),
+    onNext: (_ctx: unknown, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
+      result.errors?.length ? { ...result, errors: format(result.errors) } : undefined,
+  };
 }
 
 /** Global providers of the API; closes its Redis connection when the app stops. */
@@ -161,6 +178,7 @@ export class AppModule {
             subscriptions: {
               'graphql-ws': {
                 path: '/graphql',
+                ...wsErrorFormatting(createFormatError(logger)),
                 // refuse a socket without valid credentials before any subscription starts
                 onConnect: async (ctx: { connectionParams?: Readonly<Record<string, unknown>> }) => {
                   const { actor } = await authentication.authenticate(wsHeaders(ctx));
@@ -176,6 +194,7 @@ export class AppModule {
         ReportsModule,
         RestModule,
         CoordinatorModule,
+        PipelineModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { AppConfig } from '@app/config';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { QueueBoard } from './pipeline/queue-board';
 import { mountOpenApi } from './rest/openapi';
 import { createLogger } from '@app/config';
 
@@ -33,6 +34,9 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(PinoNestLogger));
   mountOpenApi(app);
+  // Bull Board brings its own @fastify/static, in its own scope: it must be registered before
+  // ours below, whose reply decorators would otherwise already be there when it adds them
+  app.get(QueueBoard).mount(app);
   // files served as they are (robots.txt): one route each, found once at start
   app.useStaticAssets({ root: publicAssetsDir(), prefix: '/', wildcard: false, index: false, maxAge: 3_600_000 });
   return app;

@@ -149,6 +149,14 @@ export const POLICY = {
   'profile.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY] },
   /** publishing, choosing what it shows, unpublishing: the company's own decision */
   'profile.manage': { MEMBER: [OWN_COMPANY] },
+
+  // The recompute pipeline (docs/pipeline.md)
+  /** RatingChanged events of a company (the target is the company): the same eyes as its rating */
+  'ratingChanged.subscribe': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY] },
+  'fullRecompute.start': { ADMIN: ALL },
+  'fullRecompute.read': { ADMIN: ALL },
+  /** Bull Board at /admin/queues: every job of every queue, with retry and remove */
+  'queues.admin': { ADMIN: ALL },
 } as const satisfies Record<string, Rule>;
 
 export type Operation = keyof typeof POLICY;
@@ -239,7 +247,11 @@ export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
   'Consortium.members': 'consortium.members.read',
   'Consortium.standing': 'consortium.standing.read',
   'Company.rating': 'company.rating.read',
+  'Company.ratingHistory': 'company.rating.read',
+  'Subscription.ratingChanged': 'ratingChanged.subscribe',
+  'Mutation.startFullRecompute': 'fullRecompute.start',
+  'Query.fullRecomputeRun': 'fullRecompute.read',
 };
 
 /** Object fields that reveal more than their parent, each guarded on its own. */
-export const SENSITIVE_FIELDS: readonly string[] = ['Consortium.members', 'Consortium.standing', 'Company.rating'];
+export const SENSITIVE_FIELDS: readonly string[] = ['Consortium.members', 'Consortium.standing', 'Company.rating', 'Company.ratingHistory'];
