@@ -9,6 +9,7 @@ import { BANK_CASES, prepareBankCases } from './cases/bank.cases';
 import { FOUNDATION_CASES } from './cases/foundation.cases';
 import { RECORDS_CASES } from './cases/records.cases';
 import { PARTNERS_CASES } from './cases/partners.cases';
+import { PIPELINE_CASES } from './cases/pipeline.cases';
 import { type MatrixCase, policyTarget } from './matrix.types';
 
 /**
@@ -17,7 +18,7 @@ import { type MatrixCase, policyTarget } from './matrix.types';
  * run for every role against targets of every relation, over HTTP, and must be allowed
  * exactly when the policy table says so and FORBIDDEN otherwise.
  */
-const CASES: Readonly<Record<string, MatrixCase>> = { ...FOUNDATION_CASES, ...RECORDS_CASES, ...BANK_CASES, ...PARTNERS_CASES };
+const CASES: Readonly<Record<string, MatrixCase>> = { ...FOUNDATION_CASES, ...RECORDS_CASES, ...BANK_CASES, ...PARTNERS_CASES, ...PIPELINE_CASES };
 
 function schemaCoordinates(schema: GraphQLSchema): string[] {
   const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter((t) => t !== null && t !== undefined);
@@ -81,6 +82,7 @@ describe('authorization matrix', () => {
             row.operation === 'public' || (isAllowed(actor, row.operation, where) && (!row.parent || isAllowed(actor, row.parent, where)));
           const { query, variables } = row.request(world, target);
           const result = await caller.client.request(query, variables);
+          await row.after?.(world, api);
           const codes = (result.errors ?? []).map((e) => e.extensions?.code);
           const forbidden = codes.includes('FORBIDDEN');
           cells += 1;
@@ -118,6 +120,8 @@ describe('authorization matrix', () => {
       'import.tradeExperiences',
       'import.paymentRecords',
       'import.publicRecords',
+      // Bull Board at /admin/queues (test/pipeline/api.e2e-spec.ts)
+      'queues.admin',
     ]);
     expect(Object.keys(POLICY).filter((op) => !used.has(op as never) && !internal.has(op))).toEqual([]);
   });

@@ -35,6 +35,8 @@ export interface MatrixCase {
   request(world: World, target: TargetKind): MatrixRequest;
   /** makes the objects the requests name (records, imports, notices), once, before the matrix runs */
   setup?(world: World, api: RunningApi): Promise<void>;
+  /** undoes, after each request, what must not outlive it (a started full recompute) */
+  after?(world: World, api: RunningApi): Promise<void>;
 }
 
 export function policyTarget(world: World, target: TargetKind): PolicyTarget {
