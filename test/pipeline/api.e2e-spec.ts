@@ -271,6 +271,10 @@ describe('the recompute pipeline, API side', () => {
         expect([path, (await board(path, { headers: bearer(world.banker) })).status]).toEqual([path, 403]);
         expect([path, (await board(path, { headers: { authorization: 'Bearer not-a-token' } })).status]).toEqual([path, 401]);
       }
+      // a bank's API key authenticates, as a bank
+      const created = await world.admin.client.ok<{ createApiKey: { secret: string } }>('mutation($b: ID!) { createApiKey(bankId: $b, name: "core banking") { secret } }', { b: world.bank.id });
+      expect((await board('/api/queues', { headers: { 'x-api-key': created.createApiKey.secret } })).status).toBe(403);
+      expect((await board('/api/queues', { headers: { authorization: `ApiKey ${created.createApiKey.secret}` } })).status).toBe(403);
       // a write through the board's API is refused the same way
       expect((await board('/api/queues/ratings/retry/failed', { method: 'PUT' })).status).toBe(401);
       expect((await board('/api/queues/ratings/retry/failed', { method: 'PUT', headers: bearer(world.home.coordinator) })).status).toBe(403);
