@@ -311,6 +311,7 @@ describe('the recompute pipeline, API side', () => {
       const pair = cookie.split(';')[0];
       expect((await board('', { headers: { cookie: pair } })).status).toBe(200);
       expect((await board('/api/queues', { headers: { cookie: pair } })).status).toBe(200);
+      expect((await board('/static/images/logo.svg', { headers: { cookie: pair } })).status).toBe(200);
       // the cookie alone cannot open another session, nor write from another origin
       expect((await board('/session', { method: 'POST', headers: { cookie: pair } })).status).toBe(401);
       expect((await board('/api/queues/ratings/pause', { method: 'PUT', headers: { cookie: pair, origin: 'https://evil.example' } })).status).toBe(403);

@@ -39,7 +39,10 @@ export class PipelineQueues implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    const connected = this.connection.status === 'ready';
+    // without Redis there is nothing to close cleanly: stop reconnecting now, so the queues give up at once
+    if (!connected) this.connection.disconnect();
     await within(2_000, Promise.all([...this.queues.values()].map((q) => q.close()))).catch(() => undefined);
-    await within(1_000, this.connection.quit()).catch(() => this.connection.disconnect());
+    if (connected) await within(1_000, this.connection.quit()).catch(() => this.connection.disconnect());
   }
 }

@@ -30,7 +30,7 @@ export class RatingEventsResolver {
     this.policy.assertRole(actor, 'ratingChanged.subscribe');
     if (args.companyId === null || args.companyId === undefined) return null;
     const company = await loaders.company.load(parseId('companyId', args.companyId));
-    if (!company) throw new NotFoundError('companyId names no company', { field: 'companyId' });
+    if (!company) throw new NotFoundError('No such company', { field: 'companyId' });
     this.policy.assert(actor, 'ratingChanged.subscribe', { companyId: company.id, consortiumId: company.consortiumId });
     return company.id;
   }
