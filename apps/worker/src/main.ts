@@ -4,6 +4,7 @@ import { loadConfigOrExit } from '@app/config';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { startHealthServer } from './health/health-server';
+import { WorkerMetrics } from './health/worker-metrics';
 import { QueueRunner } from './queues/queue-runner.service';
 import { WorkerModule } from './worker.module';
 
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  const health = await startHealthServer(config, app.get(DataSource), app.get(QueueRunner));
+  const health = await startHealthServer(config, app.get(DataSource), app.get(QueueRunner), app.get(WorkerMetrics));
   process.once('SIGTERM', () => health.close());
   process.once('SIGINT', () => health.close());
   process.stdout.write(`Credit Alliance worker running; health on :${config.worker.healthPort}\n`);

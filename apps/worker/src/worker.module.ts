@@ -8,6 +8,9 @@ import { MonitoringModule } from './monitoring/monitoring.module';
 import { ImportsModule } from './imports/imports.module';
 import { QueueRunner } from './queues/queue-runner.service';
 import { RecordsModule } from './records/records.module';
+import { RatingsModule } from './ratings/ratings.module';
+import { OutboxRelay } from './outbox/outbox-relay.service';
+import { WorkerMetrics } from './health/worker-metrics';
 import { WORKER_CONFIG } from './worker.tokens';
 
 @Module({})
@@ -23,9 +26,10 @@ export class WorkerModule {
         MonitoringModule,
         ImportsModule,
         RecordsModule,
+        RatingsModule,
       ],
-      providers: [{ provide: WORKER_CONFIG, useValue: config }, { provide: Clock, useClass: SystemClock }, QueueRunner],
-      exports: [WORKER_CONFIG, Clock, QueueRunner],
+      providers: [{ provide: WORKER_CONFIG, useValue: config }, { provide: Clock, useClass: SystemClock }, WorkerMetrics, QueueRunner, OutboxRelay],
+      exports: [WORKER_CONFIG, Clock, WorkerMetrics, QueueRunner, OutboxRelay],
     };
   }
 }

@@ -37,6 +37,10 @@ export interface AppConfig {
     /** the worker's readiness fails when jobs have waited this long with none running */
     readonly stuckAfterSeconds: number;
     readonly healthPort: number;
+    /** a job whose worker stopped renewing its lock this long ago is taken over (BullMQ lockDuration) */
+    readonly lockDurationMs: number;
+    /** how often a worker looks for jobs whose lock expired (BullMQ stalledInterval) */
+    readonly stalledIntervalMs: number;
   };
   /** the recompute pipeline (docs/pipeline.md) */
   readonly pipeline: {
@@ -303,6 +307,8 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
       concurrency: int(r, 'WORKER_CONCURRENCY', 8, 1, 256),
       stuckAfterSeconds: int(r, 'WORKER_STUCK_AFTER_SECONDS', 60, 5, 3600),
       healthPort: int(r, 'WORKER_HEALTH_PORT', 3001, 0, 65535),
+      lockDurationMs: int(r, 'WORKER_LOCK_DURATION_MS', 30_000, 1_000, 600_000),
+      stalledIntervalMs: int(r, 'WORKER_STALLED_INTERVAL_MS', 30_000, 1_000, 600_000),
     },
     pipeline: {
       fullRecomputeCron: cron(r, 'FULL_RECOMPUTE_CRON', '0 2 * * *'),

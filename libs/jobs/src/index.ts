@@ -1,2 +1,3 @@
 export * from './jobs';
 export * from './channels';
+export * from './job-options';

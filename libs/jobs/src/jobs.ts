@@ -17,6 +17,8 @@ export const JobName = {
   RECOMPUTE_COMPANY: 'recompute-company.v1',
   RECOMPUTE_STANDING: 'recompute-standing.v1',
   FULL_RECOMPUTE: 'full-recompute.v1',
+  /** the nightly scheduler's job: starts (or joins) a full recompute run and queues its lanes */
+  START_FULL_RECOMPUTE: 'start-full-recompute.v1',
   IMPORT_RECORDS: 'import-records.v1',
   DISPUTE_DEADLINE: 'dispute-deadline.v1',
   DAILY_MAINTENANCE: 'daily-maintenance.v1',
@@ -32,6 +34,7 @@ export interface JobPayloads {
   [JobName.RECOMPUTE_STANDING]: { readonly consortiumId: string };
   /** lane: one of the run's parallel jobs (each may go to another worker) */
   [JobName.FULL_RECOMPUTE]: { readonly runId: string; readonly lane: number };
+  [JobName.START_FULL_RECOMPUTE]: { readonly trigger: 'SCHEDULE' };
   [JobName.IMPORT_RECORDS]: { readonly importId: string };
   [JobName.DISPUTE_DEADLINE]: { readonly recordId: string; readonly stage: 'alert' | 'escalate' };
   [JobName.DAILY_MAINTENANCE]: { readonly day: string };
@@ -65,6 +68,7 @@ export const JOBS: { readonly [N in JobName]: JobSpec & { readonly dedupId?: (pa
     debounceMs: 2_000,
   },
   [JobName.FULL_RECOMPUTE]: { queue: QueueName.RATINGS, attempts: 20, backoffMs: 5_000, dedupId: (p) => `full-${p.runId}-${p.lane}` },
+  [JobName.START_FULL_RECOMPUTE]: { queue: QueueName.RATINGS, attempts: 10, backoffMs: 10_000 },
   [JobName.IMPORT_RECORDS]: { queue: QueueName.RECORDS, attempts: 5, backoffMs: 2_000, dedupId: (p) => `import-${p.importId}` },
   [JobName.DISPUTE_DEADLINE]: { queue: QueueName.RECORDS, attempts: 10, backoffMs: 5_000 },
   [JobName.DAILY_MAINTENANCE]: { queue: QueueName.RECORDS, attempts: 10, backoffMs: 60_000, dedupId: (p) => `daily-${p.day}` },

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
-import { type BankAlertMessage, Channel, channelName, JOBS, JobName, QueueName, RETENTION } from '@app/jobs';
+import { type BankAlertMessage, Channel, channelName, JOBS, JobName, QueueName, type RatingChangedMessage, RETENTION } from '@app/jobs';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { WORKER_CONFIG } from '@worker/worker.tokens';
@@ -18,6 +18,11 @@ export class MonitoringChannels implements OnApplicationShutdown {
   constructor(@Inject(WORKER_CONFIG) private readonly config: AppConfig) {
     this.redis = new IORedis(config.redisUrl, { connectionName: 'credit-alliance-worker-monitoring', maxRetriesPerRequest: 3 });
     this.deliveries = new Queue(QueueName.DELIVERIES, { connection: this.redis, prefix: config.queuePrefix });
+  }
+
+  /** For the ratingChanged subscription of the company's members and coordinator. */
+  async publishRatingChanged(message: RatingChangedMessage): Promise<void> {
+    await this.redis.publish(channelName(this.config.queuePrefix, Channel.RATING_CHANGED), JSON.stringify(message));
   }
 
   async publishBankAlert(message: BankAlertMessage): Promise<void> {

@@ -2,16 +2,41 @@ import { Injectable } from '@nestjs/common';
 import { JobName } from '@app/jobs';
 import type { Job } from 'bullmq';
 import { HandlesJob, type JobHandler } from '@worker/queues/job-handler';
+import { RatingEventRepository } from '@app/persistence';
+import { DataSource } from 'typeorm';
+import { MonitoringChannels } from './monitoring-channels';
 import { MonitoringFanout } from './monitoring-fanout.service';
 import { WebhookSender } from './webhook-sender.service';
 
-/** rating-changed.v1 {eventId}: the event reaches bank monitoring (member subscriptions are published by the recompute itself). */
+/**
+ * rating-changed.v1 {eventId}: the event reaches the ratingChanged subscription of the
+ * company's members and coordinator, then bank monitoring. At least once: a retry may
+ * publish twice (subscribers get the event id to tell).
+ */
 @Injectable()
 @HandlesJob(JobName.RATING_CHANGED)
 export class RatingChangedHandler implements JobHandler<typeof JobName.RATING_CHANGED> {
-  constructor(private readonly fanout: MonitoringFanout) {}
+  constructor(
+    private readonly fanout: MonitoringFanout,
+    private readonly dataSource: DataSource,
+    private readonly events: RatingEventRepository,
+    private readonly channels: MonitoringChannels,
+  ) {}
 
   async handle(job: Job<{ eventId: string }>): Promise<unknown> {
+    const event = await this.events.findById(this.dataSource.manager, String(job.data.eventId));
+    if (event && job.attemptsMade === 0) {
+      await this.channels.publishRatingChanged({
+        eventId: event.id,
+        companyId: event.companyId,
+        consortiumId: event.consortiumId,
+        oldGrade: event.oldGrade,
+        newGrade: event.newGrade,
+        oldScore: event.oldScore,
+        newScore: event.newScore,
+        changedAt: event.createdAt.toISOString(),
+      });
+    }
     return this.fanout.fanOut(String(job.data.eventId));
   }
 }

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
-import { ALL_JOB_NAMES, ALL_QUEUES, JOBS, type JobName, jobsOfQueue, type QueueName, RETENTION } from '@app/jobs';
+import { ALL_JOB_NAMES, ALL_QUEUES, JOBS, JobName, jobsOfQueue, QueueName, RETENTION } from '@app/jobs';
 import { type Job, Queue, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
+import { WorkerMetrics } from '../health/worker-metrics';
 import { WORKER_CONFIG } from '../worker.tokens';
 import { HANDLES_JOB, handlerProblems, type JobHandler } from './job-handler';
 import { createWorkerRedis } from './redis-connection';
@@ -21,13 +22,15 @@ export class QueueRunner implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly workers: Worker[] = [];
   readonly queues = new Map<QueueName, Queue>();
   private connection: IORedis | null = null;
-  /** the last time any job started or finished: the readiness watchdog reads it */
+  /** the last time any job started, reported progress or finished: the readiness watchdog reads it */
   lastActivityAt = Date.now();
+  private active = 0;
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: AppConfig,
     private readonly discovery: DiscoveryService,
     private readonly reflector: Reflector,
+    private readonly metrics: WorkerMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -52,14 +55,71 @@ export class QueueRunner implements OnApplicationBootstrap, OnApplicationShutdow
         connection: createWorkerRedis(this.config, `credit-alliance-worker-${queueName}`),
         prefix: this.config.queuePrefix,
         concurrency: this.config.worker.concurrency,
+        lockDuration: this.config.worker.lockDurationMs,
+        stalledInterval: this.config.worker.stalledIntervalMs,
+        // a job whose worker died is taken over; only a job that keeps killing workers fails
+        maxStalledCount: 3,
         autorun: true,
         ...RETENTION,
       });
       worker.on('error', (error) => this.logger.warn(`worker ${queueName}: ${error.message}`));
       worker.on('failed', (job, error) => this.logger.warn(`job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
+      worker.on('progress', () => {
+        this.lastActivityAt = Date.now();
+      });
       this.workers.push(worker);
     }
     this.logger.log(`processing ${ALL_JOB_NAMES.length} job kinds on ${this.workers.length} queue(s), prefix ${this.config.queuePrefix}`);
+    if (this.config.pipeline.schedulesEnabled) void this.upsertSchedules();
+  }
+
+  /**
+   * The job schedulers (BullMQ's upsertJobScheduler: idempotent, so every worker may run
+   * it): the nightly full recompute and the daily maintenance, in China Standard Time.
+   */
+  private async upsertSchedules(): Promise<void> {
+    const ratings = this.queues.get(QueueName.RATINGS) as Queue;
+    const records = this.queues.get(QueueName.RECORDS) as Queue;
+    const start = JOBS[JobName.START_FULL_RECOMPUTE];
+    const daily = JOBS[JobName.DAILY_MAINTENANCE];
+    try {
+      await ratings.upsertJobScheduler(
+        'nightly-full-recompute',
+        { pattern: this.config.pipeline.fullRecomputeCron, tz: 'Asia/Shanghai' },
+        {
+          name: JobName.START_FULL_RECOMPUTE,
+          data: { trigger: 'SCHEDULE' },
+          opts: { attempts: start.attempts, backoff: { type: 'exponential', delay: start.backoffMs }, ...RETENTION },
+        },
+      );
+      await records.upsertJobScheduler(
+        'daily-maintenance',
+        { pattern: this.config.pipeline.dailyMaintenanceCron, tz: 'Asia/Shanghai' },
+        { name: JobName.DAILY_MAINTENANCE, data: { day: '' }, opts: { attempts: daily.attempts, backoff: { type: 'exponential', delay: daily.backoffMs }, ...RETENTION } },
+      );
+    } catch (error) {
+      this.logger.warn(`could not set the job schedulers (they are set again at the next start): ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Why this worker should not be ready, or null: jobs are waiting, this worker runs none
+   * and has done nothing for WORKER_STUCK_AFTER_SECONDS (the known BullMQ failure mode of a
+   * worker that stopped consuming after a Redis restart); an orchestrator restarts it.
+   */
+  async stuck(): Promise<string | null> {
+    if (this.active > 0) return null;
+    const idleSeconds = (Date.now() - this.lastActivityAt) / 1000;
+    if (idleSeconds < this.config.worker.stuckAfterSeconds) return null;
+    let waiting = 0;
+    for (const queue of this.queues.values()) {
+      const counts = await Promise.race([
+        queue.getJobCounts('waiting', 'prioritized'),
+        new Promise<Record<string, number>>((resolve) => setTimeout(() => resolve({}), 2_000).unref()),
+      ]);
+      waiting += (counts.waiting ?? 0) + (counts.prioritized ?? 0);
+    }
+    return waiting > 0 ? `${waiting} job(s) waiting and none run here for ${Math.round(idleSeconds)} s` : null;
   }
 
   async ping(): Promise<boolean> {
@@ -71,9 +131,18 @@ export class QueueRunner implements OnApplicationBootstrap, OnApplicationShutdow
     this.lastActivityAt = Date.now();
     const handler = this.handlers.get(job.name as JobName);
     if (!handler || !(job.name in JOBS)) throw new Error(`no handler for job ${job.name}`);
+    this.active++;
+    this.metrics.activeJobs.inc();
+    const stopTimer = this.metrics.jobDuration.startTimer({ job: job.name });
+    let outcome = 'failed';
     try {
-      return await handler.handle(job as never);
+      const result = await handler.handle(job as never);
+      outcome = 'completed';
+      return result;
     } finally {
+      stopTimer({ outcome });
+      this.active--;
+      this.metrics.activeJobs.dec();
       this.lastActivityAt = Date.now();
     }
   }

@@ -66,6 +66,9 @@ export class Pipeline1764500000000 implements MigrationInterface {
       END $$;
       CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
 
+      -- what a member's backed rating reads of its standing, without the whole detail
+      ALTER TABLE consortium_standings ADD COLUMN standing_pd double precision, ADD COLUMN parameters jsonb;
+
       -- ratingHistory and the recompute's "current rating" read by company, newest first
       CREATE INDEX IF NOT EXISTS rating_events_consortium_idx ON rating_events (consortium_id, id DESC);
     `);
@@ -74,6 +77,7 @@ export class Pipeline1764500000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
       DROP INDEX IF EXISTS rating_events_consortium_idx;
+      ALTER TABLE consortium_standings DROP COLUMN standing_pd, DROP COLUMN parameters;
       DROP TRIGGER outbox_notify ON outbox; DROP FUNCTION outbox_notify();
       DROP TABLE guarantee_fund_contributions; DROP TABLE guarantee_funds;
       DROP TABLE full_recompute_chunks; DROP TABLE full_recompute_runs;

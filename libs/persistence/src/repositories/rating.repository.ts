@@ -22,8 +22,99 @@ const toStored = (r: RatingRow): StoredRating => ({
 
 const COLUMNS = 'id, consortium_id, detail, backed, data_version, computed_at';
 
+/** The few columns of a current rating that the recompute compares and the network factor reads. */
+export interface RatingSummary {
+  readonly id: string;
+  readonly companyId: string;
+  readonly score: number;
+  readonly grade: string;
+  readonly pd: number;
+  readonly dataVersion: string;
+  readonly computedAt: Date;
+  /** reasons, factors and backing as stored: a recompute that would write the same writes nothing */
+  readonly substance: string;
+}
+
+export interface NewRating {
+  readonly consortiumId: string;
+  readonly rating: CreditRating;
+  readonly backed: BackedRating | null;
+  readonly dataVersion: string;
+}
+
+/** What a rating says, as one comparable string: equal strings, nothing new to write. */
+export function ratingSubstance(rating: Pick<CreditRating, 'score' | 'grade' | 'pd' | 'reasons' | 'factors' | 'verifiedRecords' | 'modelVersion'>, backed: BackedRating | null): string {
+  return JSON.stringify([
+    rating.score,
+    rating.grade,
+    rating.pd.toPrecision(6),
+    rating.verifiedRecords,
+    rating.modelVersion,
+    rating.reasons.map((r) => r.code),
+    rating.factors.map((f) => [f.name, Math.round(f.score * 100) / 100, f.weight]),
+    backed ? [backed.grade, backed.pd.toPrecision(6), backed.notchesUplift] : null,
+  ]);
+}
+
 /** Ratings are appended, never updated: the current rating of a company is its latest row. */
 export class RatingRepository {
+  /** The current rating of each company that has one, in brief. */
+  async currentSummaries(db: Db, companyIds: readonly string[]): Promise<Map<string, RatingSummary>> {
+    if (companyIds.length === 0) return new Map();
+    const rows: { id: string; company_id: string; score: number; grade: string; pd: number; data_version: string; computed_at: Date; detail: CreditRating; backed: BackedRating | null }[] =
+      await db.query(
+        `SELECT DISTINCT ON (company_id) id, company_id, score, grade, pd, data_version, computed_at, detail, backed
+         FROM ratings WHERE company_id = ANY($1::uuid[]) ORDER BY company_id, id DESC`,
+        [companyIds],
+      );
+    return new Map(
+      rows.map((r) => [
+        r.company_id,
+        {
+          id: r.id,
+          companyId: r.company_id,
+          score: r.score,
+          grade: r.grade,
+          pd: r.pd,
+          dataVersion: r.data_version,
+          computedAt: r.computed_at,
+          substance: ratingSubstance(r.detail, r.backed),
+        },
+      ]),
+    );
+  }
+
+  /** Appends many ratings in one statement; their summaries, in the order given. */
+  async insertMany(db: Db, ratings: readonly NewRating[]): Promise<RatingSummary[]> {
+    if (ratings.length === 0) return [];
+    const rows: { id: string; company_id: string; score: number; grade: string; pd: number; data_version: string; computed_at: Date; ord: number }[] = await db.query(
+      `INSERT INTO ratings (company_id, consortium_id, score, grade, pd, in_default, confidence, verified_records,
+                            model_version, data_version, reasons, factors, backed, detail, as_of)
+       SELECT (d->>'companyId')::uuid, (x->>'consortiumId')::uuid, (d->>'score')::int, d->>'grade', (d->>'pd')::float8,
+              (d->>'inDefault')::boolean, (d->>'confidence')::float8, (d->>'verifiedRecords')::int, d->>'modelVersion',
+              x->>'dataVersion', d->'reasons', d->'factors', x->'backed', d, (d->>'asOf')::date
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(x, ord), LATERAL (SELECT x->'rating' AS d) r
+       ORDER BY ord
+       RETURNING id, company_id, score, grade, pd, data_version, computed_at`,
+      [JSON.stringify(ratings.map((r) => ({ consortiumId: r.consortiumId, rating: r.rating, backed: r.backed, dataVersion: r.dataVersion })))],
+    );
+    const byCompany = new Map(rows.map((r) => [r.company_id, r]));
+    return ratings.map((n) => {
+      const r = byCompany.get(n.rating.companyId);
+      if (!r) throw new Error(`rating of ${n.rating.companyId} was not written`);
+      return {
+        id: r.id,
+        companyId: r.company_id,
+        score: r.score,
+        grade: r.grade,
+        pd: r.pd,
+        dataVersion: r.data_version,
+        computedAt: r.computed_at,
+        substance: ratingSubstance(n.rating, n.backed),
+      };
+    });
+  }
+
   async insert(db: Db, consortiumId: string, rating: CreditRating, backed: BackedRating | null, dataVersion: string): Promise<StoredRating> {
     const rows: RatingRow[] = await db.query(
       `INSERT INTO ratings (company_id, consortium_id, score, grade, pd, in_default, confidence, verified_records,

@@ -18,7 +18,7 @@ import { KIND_SPECS } from './record-kinds';
  * What counts in a rating at `asOf` (a date, $2): the current version of its record, VERIFIED
  * (so neither pending, disputed nor rejected), past its notice period, not expired.
  */
-function counting(alias: string): string {
+export function counting(alias: string): string {
   return `${alias}.is_current AND ${alias}.status = 'VERIFIED'
     AND ${alias}.counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC')
     AND (${alias}.expires_on IS NULL OR ${alias}.expires_on > $2::date)`;

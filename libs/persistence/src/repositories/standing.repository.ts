@@ -1,4 +1,4 @@
-import type { ConsortiumStanding } from '@app/domain/scoring';
+import type { ConsortiumRiskParameters, ConsortiumStanding, Grade } from '@app/domain/scoring';
 import type { StoredStanding } from '@app/domain/ratings';
 import type { Db } from '../database';
 
@@ -18,13 +18,48 @@ const toStored = (r: StandingRow): StoredStanding => ({
   computedAt: r.computed_at,
 });
 
+/** What a member's backed rating reads of its consortium's current standing. */
+export interface StandingBrief {
+  readonly id: string;
+  readonly consortiumId: string;
+  readonly grade: Grade;
+  readonly standingPd: number;
+  readonly guaranteeCoverage: number;
+  readonly parameters: ConsortiumRiskParameters | null;
+  readonly dataVersion: string;
+}
+
 /** Standings are appended like ratings; the current one is the latest. */
 export class StandingRepository {
+  async currentBriefs(db: Db, consortiumIds: readonly string[]): Promise<Map<string, StandingBrief>> {
+    if (consortiumIds.length === 0) return new Map();
+    const rows: { id: string; consortium_id: string; grade: Grade; standing_pd: number | null; weighted_pd: number; guarantee_coverage: number; parameters: ConsortiumRiskParameters | null; data_version: string }[] =
+      await db.query(
+        `SELECT DISTINCT ON (consortium_id) id, consortium_id, grade, standing_pd, weighted_pd, guarantee_coverage, parameters, data_version
+         FROM consortium_standings WHERE consortium_id = ANY($1::uuid[]) ORDER BY consortium_id, id DESC`,
+        [consortiumIds],
+      );
+    return new Map(
+      rows.map((r) => [
+        r.consortium_id,
+        {
+          id: r.id,
+          consortiumId: r.consortium_id,
+          grade: r.grade,
+          standingPd: r.standing_pd ?? r.weighted_pd,
+          guaranteeCoverage: r.guarantee_coverage,
+          parameters: r.parameters,
+          dataVersion: r.data_version,
+        },
+      ]),
+    );
+  }
+
   async insert(db: Db, standing: ConsortiumStanding, dataVersion: string, modelVersion: string): Promise<StoredStanding> {
     const rows: StandingRow[] = await db.query(
       `INSERT INTO consortium_standings (consortium_id, grade, weighted_pd, expected_loss, concentration_hhi, guarantee_coverage,
-                                         grade_distribution, systemic_risk, detail, data_version, model_version)
-       VALUES ($1, $2, $3, $4::numeric / 100, $5, $6, $7, $8, $9, $10, $11)
+                                         grade_distribution, systemic_risk, detail, data_version, model_version, standing_pd, parameters)
+       VALUES ($1, $2, $3, $4::numeric / 100, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        RETURNING id, detail, data_version, model_version, computed_at`,
       [
         standing.consortiumId,
@@ -38,6 +73,8 @@ export class StandingRepository {
         JSON.stringify(standing),
         dataVersion,
         modelVersion,
+        standing.standingPd,
+        JSON.stringify(standing.parameters),
       ],
     );
     return toStored(rows[0]);

@@ -1,0 +1,168 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { AppConfig } from '@app/config';
+import { ALL_QUEUES, JOBS, type JobName, type JobPayloads, type QueueName, relayJobOptions } from '@app/jobs';
+import { OutboxRepository, type OutboxRow } from '@app/persistence';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { WORKER_CONFIG } from '@worker/worker.tokens';
+import { WorkerMetrics } from '@worker/health/worker-metrics';
+
+/** How long one batch may wait for Redis before the relay gives up and tries again later. */
+const REDIS_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The outbox relay: moves outbox rows into BullMQ. Each batch is claimed with FOR UPDATE
+ * SKIP LOCKED (several workers relay at once, never the same row), added to Redis, and
+ * marked sent in the same transaction, after Redis answered; a batch that fails stays
+ * unsent and is tried again (a row added twice is one job: see relayJobOptions). It wakes
+ * on PostgreSQL NOTIFY (a trigger on the outbox) and polls every OUTBOX_RELAY_INTERVAL_MS
+ * in case a notification was missed. While Redis is down, mutations keep writing rows and
+ * the relay catches up when Redis returns.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly queues = new Map<QueueName, Queue>();
+  private producer: IORedis | null = null;
+  private listener: Client | null = null;
+  private poll: NodeJS.Timeout | null = null;
+  private draining: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private lastFailureLog = 0;
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxRepository,
+    private readonly metrics: WorkerMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.pipeline.schedulesEnabled) return;
+    // fail fast while Redis is down (no offline queue): the rows stay in the outbox meanwhile
+    this.producer = new IORedis(this.config.redisUrl, {
+      connectionName: 'credit-alliance-outbox-relay',
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      retryStrategy: (times) => Math.min(200 * times, 2_000),
+    });
+    this.producer.on('error', () => undefined);
+    for (const name of ALL_QUEUES) {
+      const queue = new Queue(name, { connection: this.producer, prefix: this.config.queuePrefix });
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    void this.listen();
+    this.poll = setInterval(() => this.kick(), this.config.pipeline.relayIntervalMs);
+    this.kick();
+  }
+
+  /** Starts a drain, or asks the running one to go round once more. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Relays until the outbox is empty (or Redis fails); resolves when done. For tests and shutdown. */
+  async drainNow(): Promise<void> {
+    while (this.draining) await this.draining;
+    this.kick();
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (!this.stopped) {
+        const relayed = await this.relayBatch();
+        if (relayed < this.config.pipeline.relayBatch) return;
+      }
+    } catch (error) {
+      this.metrics.relayFailures.inc();
+      const now = Date.now();
+      if (now - this.lastFailureLog > 30_000) {
+        this.lastFailureLog = now;
+        this.logger.warn(`outbox relay paused, rows stay in the outbox: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private async relayBatch(): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      const rows = await this.outbox.claim(tx, this.config.pipeline.relayBatch);
+      if (rows.length === 0) return 0;
+      const now = Date.now();
+      const byQueue = new Map<QueueName, OutboxRow[]>();
+      for (const row of rows) {
+        const spec = JOBS[row.jobName];
+        if (!spec) throw new Error(`outbox row ${row.id} names unknown job ${row.jobName}`);
+        byQueue.set(spec.queue, [...(byQueue.get(spec.queue) ?? []), row]);
+      }
+      for (const [queueName, queued] of byQueue) {
+        const queue = this.queues.get(queueName) as Queue;
+        const jobs = queued.map((row) => ({
+          name: row.jobName,
+          data: row.payload,
+          opts: relayJobOptions(row.jobName as JobName, row.payload as unknown as JobPayloads[JobName], row.id, row.runAt.getTime() - now),
+        }));
+        await withTimeout(queue.addBulk(jobs as never), REDIS_TIMEOUT_MS, `adding ${jobs.length} job(s) to ${queueName}`);
+      }
+      await this.outbox.markSent(tx, rows.map((r) => r.id));
+      this.metrics.relayed.inc(rows.length);
+      return rows.length;
+    });
+  }
+
+  private async listen(): Promise<void> {
+    while (!this.stopped) {
+      const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'credit-alliance-outbox-listener' });
+      try {
+        await client.connect();
+        this.listener = client;
+        await client.query('LISTEN outbox');
+        client.on('notification', () => this.kick());
+        // a NOTIFY may have been missed while disconnected
+        this.kick();
+        await new Promise<void>((resolve) => {
+          client.once('end', resolve);
+          client.once('error', () => resolve());
+        });
+      } catch {
+        // PostgreSQL unreachable: the poll goes on; listen again shortly
+      } finally {
+        this.listener = null;
+        await client.end().catch(() => undefined);
+      }
+      if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.poll) clearInterval(this.poll);
+    await this.draining;
+    await this.listener?.end().catch(() => undefined);
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    this.producer?.disconnect();
+  }
+}

@@ -1,0 +1,77 @@
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { JobName } from '@app/jobs';
+import { FullRecomputeRepository, OutboxRepository } from '@app/persistence';
+import { DataSource } from 'typeorm';
+import { RatingComputer } from './rating-computer.service';
+
+export interface LaneOutcome {
+  readonly chunks: number;
+  readonly written: number;
+  /** true for the lane that found the run complete and closed it */
+  readonly finishedRun: boolean;
+}
+
+/** Thrown between chunks when the worker is stopping: the lane's job is retried, elsewhere or later. */
+export class LaneInterrupted extends Error {
+  constructor(runId: string) {
+    super(`full recompute ${runId}: the worker is stopping; the run resumes from its next chunk`);
+  }
+}
+
+/**
+ * One lane of a full recompute run: claims the next undone range of companies (FOR UPDATE
+ * SKIP LOCKED), rates it in the same transaction and marks it done at commit, until no range
+ * is left. Lanes run in parallel on any number of workers; a lane that dies takes nothing
+ * with it (its range's transaction rolls back and the range is claimed again), so a run
+ * resumes where it was, never from the start. The lane that finds every range done closes
+ * the run and queues every consortium's standing.
+ */
+@Injectable()
+export class FullRecompute implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(FullRecompute.name);
+  private stopping = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly runs: FullRecomputeRepository,
+    private readonly computer: RatingComputer,
+    private readonly outbox: OutboxRepository,
+  ) {}
+
+  /** Lanes stop at their next chunk boundary when the worker shuts down (the chunk in hand commits first). */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+  }
+
+  async runLane(runId: string, progress: (done: number, total: number) => Promise<void>): Promise<LaneOutcome> {
+    let chunks = 0;
+    let written = 0;
+    for (;;) {
+      if (this.stopping) throw new LaneInterrupted(runId);
+      const outcome = await this.dataSource.transaction(async (tx) => {
+        const chunk = await this.runs.claimChunk(tx, runId);
+        if (!chunk) return null;
+        const ids = await this.runs.chunkCompanies(tx, chunk);
+        const result = await this.computer.recompute(tx, ids, chunk.asOf, { dependentsUpTo: chunk.lastCompany, queueStandings: false });
+        await this.runs.completeChunk(tx, chunk, result.written);
+        return result;
+      });
+      if (!outcome) break;
+      chunks++;
+      written += outcome.written;
+      const run = await this.runs.findById(this.dataSource.manager, runId);
+      if (run) await progress(run.chunksDone, run.totalChunks);
+    }
+    const finishedRun = await this.dataSource.transaction(async (tx) => {
+      if (!(await this.runs.finishIfComplete(tx, runId))) return false;
+      const consortia: { id: string }[] = await tx.query('SELECT id FROM consortia ORDER BY id');
+      await this.outbox.add(
+        tx,
+        consortia.map((c) => ({ job: JobName.RECOMPUTE_STANDING, payload: { consortiumId: c.id } })),
+      );
+      return true;
+    });
+    if (finishedRun) this.logger.log(`full recompute ${runId} done`);
+    return { chunks, written, finishedRun };
+  }
+}

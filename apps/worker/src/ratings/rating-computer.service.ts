@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '@app/config';
+import type { BackedRating, ScoringInput } from '@app/domain/scoring';
+import { JobName } from '@app/jobs';
+import {
+  type Db,
+  type NewRating,
+  OutboxRepository,
+  type OutboxMessage,
+  RatingEventRepository,
+  RatingRepository,
+  ratingSubstance,
+  ScoringInputRepository,
+  StandingInputRepository,
+  StandingRepository,
+} from '@app/persistence';
+import { backedRating, DEFAULT_RATING_MODEL, rateCompany } from '@app/scoring';
+import { WORKER_CONFIG } from '@worker/worker.tokens';
+
+/** What one recompute of a set of companies did. */
+export interface RecomputeOutcome {
+  readonly examined: number;
+  /** companies whose data had not changed since their current rating */
+  readonly current: number;
+  /** new rating rows */
+  readonly written: number;
+  /** RatingChanged events */
+  readonly events: number;
+  /** companies whose grade or score moved (their dependents and standing were queued) */
+  readonly moved: number;
+}
+
+export interface RecomputeOptions {
+  /**
+   * The full recompute walks companies in id order: a dependent after this id gets its own
+   * turn later in the run, reading the new rating, so it is not queued again.
+   */
+  readonly dependentsUpTo?: string;
+  /** false in a full recompute, which queues every standing once at its end */
+  readonly queueStandings?: boolean;
+}
+
+const digest = (text: string): string => createHash('sha1').update(text).digest('hex').slice(0, 16);
+
+/**
+ * Rates companies and keeps their history (docs/pipeline.md). In the caller's transaction:
+ * locks the companies (so two recomputes of one company never both write), loads their
+ * verified records with one query per record kind for the whole set, and for each company
+ * whose data version moved, rates it with @app/scoring and appends a rating row. A rating
+ * records the data it was computed from; a company whose data has not moved costs no
+ * scoring and no write. A rating that moved its grade or score queues, through the outbox
+ * and in the same transaction, its dependents (the companies whose network factor reads
+ * its PD); every new rating queues its consortium's standing; a move of grade or of
+ * RATING_EVENT_MIN_POINTS is a RatingChanged event.
+ */
+@Injectable()
+export class RatingComputer {
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: AppConfig,
+    private readonly scoringInputs: ScoringInputRepository,
+    private readonly ratings: RatingRepository,
+    private readonly standings: StandingRepository,
+    private readonly standingInputs: StandingInputRepository,
+    private readonly events: RatingEventRepository,
+    private readonly outbox: OutboxRepository,
+  ) {}
+
+  async recompute(tx: Db, companyIds: readonly string[], asOf: string, options: RecomputeOptions = {}): Promise<RecomputeOutcome> {
+    const locked: { id: string; consortium_id: string }[] = companyIds.length
+      ? await tx.query('SELECT id, consortium_id FROM companies WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [[...new Set(companyIds)]])
+      : [];
+    const ids = locked.map((c) => c.id);
+    if (ids.length === 0) return { examined: 0, current: 0, written: 0, events: 0, moved: 0 };
+    const consortiumOf = new Map(locked.map((c) => [c.id, c.consortium_id]));
+    const consortia = [...new Set(consortiumOf.values())];
+
+    const inputs = await this.scoringInputs.loadScoringInputs(tx, ids, asOf);
+    const versions = await this.scoringInputs.dataVersions(tx, ids, asOf);
+    const counterpartyIds = new Set<string>();
+    for (const input of inputs.values()) for (const c of input.counterparties) counterpartyIds.add(c.counterpartyId);
+    const current = await this.ratings.currentSummaries(tx, [...new Set([...ids, ...counterpartyIds])]);
+    const standings = await this.standings.currentBriefs(tx, consortia);
+    const funds = await this.standingInputs.funds(tx, consortia, ids);
+
+    const toWrite: NewRating[] = [];
+    for (const id of ids) {
+      const raw = inputs.get(id) as ScoringInput;
+      const input: ScoringInput = { ...raw, counterparties: raw.counterparties.map((c) => ({ ...c, pd: current.get(c.counterpartyId)?.pd ?? null })) };
+      const consortiumId = consortiumOf.get(id) as string;
+      const standing = standings.get(consortiumId);
+      const network = digest(input.counterparties.map((c) => `${c.counterpartyId}:${current.get(c.counterpartyId)?.score ?? '-'}`).join(','));
+      const dataVersion = `${versions.get(id)}|${asOf}|${DEFAULT_RATING_MODEL.version}|n${network}|s${standing?.id ?? 0}`;
+      const previous = current.get(id);
+      if (previous?.dataVersion === dataVersion) continue;
+
+      const rating = rateCompany(input, asOf);
+      const fund = funds.get(consortiumId);
+      let backed: BackedRating | null = null;
+      if (standing && fund)
+        backed = backedRating(
+          { companyId: id, pd: rating.pd, grade: rating.grade, inDefault: rating.inDefault },
+          { grade: standing.grade, standingPd: standing.standingPd, guaranteeCoverage: standing.guaranteeCoverage },
+          fund,
+          standing.parameters ?? undefined,
+        );
+      // the same answer from new data: the current rating stays current (no row, no event)
+      if (previous && previous.substance === ratingSubstance(rating, backed)) continue;
+      toWrite.push({ consortiumId, rating, backed, dataVersion });
+    }
+
+    const written = await this.ratings.insertMany(tx, toWrite);
+    const messages: OutboxMessage[] = [];
+    const dependents = new Set<string>();
+    // every new rating is a new input of its consortium's standing (debounced by the queue)
+    const touchedConsortia = new Set(options.queueStandings === false ? [] : written.map((r) => consortiumOf.get(r.companyId) as string));
+    let events = 0;
+    let moved = 0;
+    for (const rating of written) {
+      const previous = current.get(rating.companyId);
+      const gradeChanged = !previous || previous.grade !== rating.grade;
+      if (!gradeChanged && previous.score === rating.score) continue;
+      moved++;
+      for (const c of (inputs.get(rating.companyId) as ScoringInput).counterparties) {
+        if (c.counterpartyId === rating.companyId) continue;
+        if (options.dependentsUpTo !== undefined && c.counterpartyId > options.dependentsUpTo) continue;
+        dependents.add(c.counterpartyId);
+      }
+      if (previous && (gradeChanged || Math.abs(previous.score - rating.score) >= this.config.pipeline.ratingEventMinPoints)) {
+        const event = await this.events.insert(tx, {
+          companyId: rating.companyId,
+          consortiumId: consortiumOf.get(rating.companyId) as string,
+          ratingId: rating.id,
+          previousRatingId: previous.id,
+          oldGrade: previous.grade,
+          newGrade: rating.grade,
+          oldScore: previous.score,
+          newScore: rating.score,
+        });
+        messages.push({ job: JobName.RATING_CHANGED, payload: { eventId: event.id } });
+        events++;
+      }
+    }
+    for (const companyId of [...dependents].sort()) messages.push({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId, reason: 'network' } });
+    for (const consortiumId of [...touchedConsortia].sort()) messages.push({ job: JobName.RECOMPUTE_STANDING, payload: { consortiumId } });
+    await this.outbox.add(tx, messages);
+    return { examined: ids.length, current: ids.length - toWrite.length, written: written.length, events, moved };
+  }
+}

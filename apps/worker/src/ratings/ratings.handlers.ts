@@ -1,0 +1,126 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AppConfig } from '@app/config';
+import { Clock, toCalendarDate } from '@app/domain';
+import { JobName } from '@app/jobs';
+import { FullRecomputeRepository, MaintenanceRepository, OutboxRepository } from '@app/persistence';
+import type { Job } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { HandlesJob, type JobHandler } from '@worker/queues/job-handler';
+import { WORKER_CONFIG } from '@worker/worker.tokens';
+import { FullRecompute } from './full-recompute.service';
+import { RatingComputer } from './rating-computer.service';
+import { StandingComputer } from './standing-computer.service';
+
+const DAY_MS = 86_400_000;
+/** sent outbox rows are kept this long, for inspection */
+const OUTBOX_KEEP_DAYS = 7;
+
+/** recompute-company.v1 {companyId}: the company's rating from its current data, if that moved. */
+@Injectable()
+@HandlesJob(JobName.RECOMPUTE_COMPANY)
+export class RecomputeCompanyHandler implements JobHandler<typeof JobName.RECOMPUTE_COMPANY> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly computer: RatingComputer,
+    private readonly clock: Clock,
+  ) {}
+
+  async handle(job: Job<{ companyId: string; reason: string }>): Promise<unknown> {
+    const asOf = toCalendarDate(this.clock.now());
+    return this.dataSource.transaction((tx) => this.computer.recompute(tx, [job.data.companyId], asOf));
+  }
+}
+
+/** recompute-standing.v1 {consortiumId}: debounced by the queue; writes only when its inputs moved. */
+@Injectable()
+@HandlesJob(JobName.RECOMPUTE_STANDING)
+export class RecomputeStandingHandler implements JobHandler<typeof JobName.RECOMPUTE_STANDING> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly computer: StandingComputer,
+    private readonly clock: Clock,
+  ) {}
+
+  async handle(job: Job<{ consortiumId: string }>): Promise<unknown> {
+    const asOf = toCalendarDate(this.clock.now());
+    return this.dataSource.transaction((tx) => this.computer.recompute(tx, job.data.consortiumId, asOf));
+  }
+}
+
+/** full-recompute.v1 {runId, lane}: one lane of a run; progress is the run's share of chunks done. */
+@Injectable()
+@HandlesJob(JobName.FULL_RECOMPUTE)
+export class FullRecomputeHandler implements JobHandler<typeof JobName.FULL_RECOMPUTE> {
+  constructor(private readonly full: FullRecompute) {}
+
+  async handle(job: Job<{ runId: string; lane: number }>): Promise<unknown> {
+    return this.full.runLane(job.data.runId, async (done, total) => {
+      await job.updateProgress({ chunksDone: done, totalChunks: total, share: total ? done / total : 1 });
+    });
+  }
+}
+
+/** start-full-recompute.v1: the nightly schedule starts a run (or joins the running one) and queues its lanes. */
+@Injectable()
+@HandlesJob(JobName.START_FULL_RECOMPUTE)
+export class StartFullRecomputeHandler implements JobHandler<typeof JobName.START_FULL_RECOMPUTE> {
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly runs: FullRecomputeRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async handle(): Promise<unknown> {
+    return this.dataSource.transaction(async (tx) => {
+      const { run, created } = await this.runs.start(tx, {
+        trigger: 'SCHEDULE',
+        requestedBy: null,
+        asOf: toCalendarDate(this.clock.now()),
+        chunkSize: this.config.pipeline.chunkSize,
+      });
+      // a run already running gets its lanes again: a lane lost with Redis is re-created, a live one deduplicated
+      const lanes = Array.from({ length: this.config.pipeline.fullRecomputeLanes }, (_, lane) => lane);
+      await this.outbox.add(tx, lanes.map((lane) => ({ job: JobName.FULL_RECOMPUTE, payload: { runId: run.id, lane } })));
+      return { runId: run.id, created };
+    });
+  }
+}
+
+/**
+ * daily-maintenance.v1 {day}: what time changes. Companies whose records started counting
+ * (a notice period ended) or expired (negative information after five years) since the day
+ * before are recomputed; dispute stages that are due and were not raised are armed again
+ * (their delayed jobs may have been lost with Redis); old sent outbox rows are purged.
+ */
+@Injectable()
+@HandlesJob(JobName.DAILY_MAINTENANCE)
+export class DailyMaintenanceHandler implements JobHandler<typeof JobName.DAILY_MAINTENANCE> {
+  private readonly logger = new Logger(DailyMaintenanceHandler.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly maintenance: MaintenanceRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async handle(job: Job<{ day?: string }>): Promise<unknown> {
+    const now = this.clock.now();
+    const today = job.data.day && /^\d{4}-\d{2}-\d{2}$/.test(job.data.day) ? job.data.day : toCalendarDate(now);
+    const since = toCalendarDate(new Date(Date.parse(`${today}T00:00:00Z`) - 2 * DAY_MS));
+    const outcome = await this.dataSource.transaction(async (tx) => {
+      const companies = await this.maintenance.companiesWithTimeChanges(tx, since, today);
+      const disputes = await this.maintenance.disputeStagesDue(tx, now);
+      await this.outbox.add(tx, [
+        ...companies.map((companyId) => ({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId, reason: 'time' } })),
+        ...disputes.map((d) => ({ job: JobName.DISPUTE_DEADLINE, payload: d })),
+      ]);
+      const purged = await this.maintenance.purgeSentOutbox(tx, new Date(now.getTime() - OUTBOX_KEEP_DAYS * DAY_MS));
+      return { day: today, recomputed: companies.length, disputeStages: disputes.length, purgedOutbox: purged };
+    });
+    this.logger.log(`daily maintenance ${JSON.stringify(outcome)}`);
+    return outcome;
+  }
+}

@@ -1,0 +1,45 @@
+import type { Db } from '../database';
+import { returnedRows } from './query-result';
+import { KIND_SPECS } from './record-kinds';
+
+/** The daily maintenance's queries: what time changed, and housekeeping. */
+export class MaintenanceRepository {
+  /**
+   * Companies whose counting records changed by the passing of time in (from, to]: a
+   * verified record whose notice period ended, or that expired (negative information after
+   * five years). Both sides of a record: its subject and its filer or creditor.
+   */
+  async companiesWithTimeChanges(db: Db, from: string, to: string): Promise<string[]> {
+    const branches: string[] = [];
+    for (const spec of Object.values(KIND_SPECS)) {
+      const other = spec.kind === 'TRADE_EXPERIENCE' ? 't.counterparty_id' : 't.reporter_company_id';
+      const when = `t.is_current AND t.status = 'VERIFIED' AND (
+          (t.counts_from >= (($1::date + 1)::timestamp AT TIME ZONE 'UTC') AND t.counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC'))
+          OR (t.expires_on > $1::date AND t.expires_on <= $2::date))`;
+      branches.push(`SELECT t.subject_id AS company_id FROM ${spec.table} t WHERE ${when}`);
+      branches.push(`SELECT ${other} FROM ${spec.table} t WHERE ${other} IS NOT NULL AND ${when}`);
+    }
+    const rows: { company_id: string }[] = await db.query(
+      `SELECT DISTINCT company_id FROM (${branches.join(' UNION ALL ')}) changed JOIN companies c ON c.id = changed.company_id ORDER BY company_id`,
+      [from, to],
+    );
+    return rows.map((r) => r.company_id);
+  }
+
+  /** Open disputes with a stage due by `now` and not yet raised: their timers are armed again. */
+  async disputeStagesDue(db: Db, now: Date): Promise<{ recordId: string; stage: 'alert' | 'escalate' }[]> {
+    const rows: { record_id: string; stage: 'alert' | 'escalate' }[] = await db.query(
+      `SELECT record_id, 'escalate' AS stage FROM disputes WHERE resolved_at IS NULL AND escalated_at IS NULL AND deadline_at <= $1
+       UNION ALL
+       SELECT record_id, 'alert' FROM disputes WHERE resolved_at IS NULL AND alerted_at IS NULL AND deadline_at - interval '5 days' <= $1
+       ORDER BY 1, 2`,
+      [now],
+    );
+    return rows.map((r) => ({ recordId: r.record_id, stage: r.stage }));
+  }
+
+  /** Deletes outbox rows sent before `before`; how many. */
+  async purgeSentOutbox(db: Db, before: Date): Promise<number> {
+    return returnedRows<{ id: string }>(await db.query('DELETE FROM outbox WHERE sent_at < $1 RETURNING id', [before])).length;
+  }
+}

@@ -1,0 +1,79 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { AppConfig } from '@app/config';
+import { migrate } from '@app/persistence';
+import { testConfig } from '@app/testing';
+import { Client } from 'pg';
+import { OutboxRelay } from '@worker/outbox/outbox-relay.service';
+import { WorkerModule } from '@worker/worker.module';
+import { startApi, type RunningApi } from '../support/api';
+
+/** The real worker (every handler, the relay, the schedulers) in this process. */
+export interface RunningWorker {
+  readonly app: INestApplicationContext;
+  readonly relay: OutboxRelay;
+  close(): Promise<void>;
+}
+
+export async function startWorker(config: AppConfig): Promise<RunningWorker> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false, abortOnError: false });
+  await app.init();
+  return { app, relay: app.get(OutboxRelay), close: () => app.close() };
+}
+
+/**
+ * A pipeline of its own: a database migrated for this test file and a Redis prefix of its
+ * own, so its relay never takes another test's outbox rows and its full recomputes walk only
+ * its companies. `drop()` removes the database.
+ */
+export interface IsolatedPipeline {
+  readonly api: RunningApi;
+  readonly config: AppConfig;
+  readonly databaseUrl: string;
+  startWorker(overrides?: Record<string, string>): Promise<RunningWorker>;
+  drop(): Promise<void>;
+}
+
+export async function isolatedPipeline(name: string, overrides: Record<string, string> = {}): Promise<IsolatedPipeline> {
+  const base = testConfig();
+  const url = new URL(base.databaseUrl);
+  const database = `${url.pathname.slice(1)}_${name}`;
+  url.pathname = `/${database}`;
+  const databaseUrl = url.toString();
+  await migrate({ databaseUrl, dbPoolSize: 2 });
+  const settings = { DATABASE_URL: databaseUrl, QUEUE_PREFIX: `${base.queuePrefix}_${name}`, ...overrides };
+  const api = await startApi(settings);
+  return {
+    api,
+    config: api.config,
+    databaseUrl,
+    startWorker: (more = {}) => startWorker(testConfig({ ...settings, ...more })),
+    drop: async () => {
+      const admin = new URL(databaseUrl);
+      admin.pathname = '/postgres';
+      const client = new Client({ connectionString: admin.toString() });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `ms`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, ms = 20_000, what = 'the condition'): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { JobName, QueueName } from '@app/jobs';
+import { OutboxRepository, RatingRepository } from '@app/persistence';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import { createWorld, type World } from '../support/world';
+import { CONFIRM, reportTrade } from '../records/records-support';
+import { eventually, type IsolatedPipeline, isolatedPipeline, type RunningWorker } from './pipeline-support';
+
+const RATING = `query($id: ID!) { company(id: $id) { id rating { score grade computedAt verifiedRecords } } }`;
+const STANDING = `query($id: ID!) { consortium(id: $id) { id standing { grade computedAt } } }`;
+
+interface RatingShape {
+  score: number;
+  grade: string;
+  computedAt: string;
+  verifiedRecords: number;
+}
+
+describe('the recompute pipeline, end to end', () => {
+  let pipeline: IsolatedPipeline;
+  let worker: RunningWorker;
+  let world: World;
+
+  beforeAll(async () => {
+    pipeline = await isolatedPipeline('recompute', { RATING_EVENT_MIN_POINTS: '1' });
+    worker = await pipeline.startWorker();
+    world = await createWorld(pipeline.api);
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await pipeline?.api.close();
+    await pipeline?.drop();
+  });
+
+  const rating = async (companyId: string): Promise<RatingShape | null> => {
+    const data = await world.home.coordinator.client.ok<{ company: { rating: RatingShape | null } }>(RATING, { id: companyId });
+    return data.company.rating;
+  };
+  const standing = async (): Promise<{ computedAt: string } | null> => {
+    const data = await world.home.coordinator.client.ok<{ consortium: { standing: { computedAt: string } | null } }>(STANDING, { id: world.home.consortium.id });
+    return data.consortium.standing;
+  };
+
+  it('a record confirmed through the API moves the subject rating and the consortium standing, with no manual step', async () => {
+    const { home } = world;
+    const before = await rating(home.companyB.id);
+    const confirmTrade = async (overrides: Record<string, unknown>): Promise<void> => {
+      const record = await reportTrade(home.memberA.client, home.companyB.creditCode, { paidDate: '2025-02-01', ...overrides });
+      await home.memberB.client.ok(CONFIRM, { id: record.id });
+    };
+
+    // three invoices paid on time: enough for the payment factor to speak
+    for (const month of ['01', '02', '03']) await confirmTrade({ invoiceDate: `2025-${month}-10`, dueDate: `2025-${month}-28`, paidDate: `2025-${month}-28` });
+    const first = await eventually(
+      async () => {
+        const now = await rating(home.companyB.id);
+        return now && now.verifiedRecords === 3 ? now : undefined;
+      },
+      20_000,
+      'the first rating',
+    );
+    expect(before).toBeNull();
+    const firstStanding = await eventually(async () => (await standing()) ?? undefined, 20_000, 'the first standing');
+
+    // a fourth, paid a month early: the payment index, and so the score, rise
+    await confirmTrade({ invoiceDate: '2025-04-10', dueDate: '2025-05-28', paidDate: '2025-04-28' });
+    const second = await eventually(
+      async () => {
+        const now = await rating(home.companyB.id);
+        return now && now.verifiedRecords === 4 ? now : undefined;
+      },
+      20_000,
+      'the rating after a second confirmed record',
+    );
+    expect(new Date(second.computedAt).getTime()).toBeGreaterThan(new Date(first.computedAt).getTime());
+    expect(second.score).toBeGreaterThan(first.score);
+    const moved = await eventually(
+      async () => {
+        const now = await standing();
+        return now && now.computedAt !== firstStanding.computedAt ? now : undefined;
+      },
+      20_000,
+      'the standing after the second record',
+    );
+    expect(new Date(moved.computedAt).getTime()).toBeGreaterThan(new Date(firstStanding.computedAt).getTime());
+
+    // the creditor's rating moved too: its network (the debtor it trades with) changed
+    expect(await rating(home.companyA.id)).not.toBeNull();
+    // every outbox row was relayed
+    expect(await new OutboxRepository().countUnsent(pipeline.api.dataSource.manager)).toBe(0);
+  });
+
+  it('a burst of 50 recomputes of one company costs at most two jobs and writes no rating when nothing changed', async () => {
+    const companyId = world.home.companyB.id;
+    const ds = pipeline.api.dataSource;
+    const history = new RatingRepository();
+    await eventually(async () => ((await new OutboxRepository().countUnsent(ds.manager)) === 0 ? true : undefined));
+    const ratingsBefore = (await history.history(ds.manager, companyId, 1000)).length;
+    const connection = new IORedis(pipeline.config.redisUrl, { maxRetriesPerRequest: null });
+    const queue = new Queue(QueueName.RATINGS, { connection, prefix: pipeline.config.queuePrefix });
+    try {
+      const ran = async (): Promise<number> =>
+        (await queue.getJobs(['completed', 'active', 'waiting', 'delayed'], 0, 10_000)).filter(
+          (j) => j?.name === JobName.RECOMPUTE_COMPANY && j.data.companyId === companyId && j.data.reason === 'burst',
+        ).length;
+      await ds.transaction((tx) =>
+        new OutboxRepository().add(
+          tx,
+          Array.from({ length: 50 }, () => ({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId, reason: 'burst' } })),
+        ),
+      );
+      await eventually(async () => ((await new OutboxRepository().countUnsent(ds.manager)) === 0 ? true : undefined));
+      await eventually(async () => ((await queue.getJobCounts('active', 'waiting', 'delayed')).waiting === 0 ? true : undefined));
+      const jobs = await ran();
+      expect(jobs).toBeGreaterThanOrEqual(1);
+      expect(jobs).toBeLessThanOrEqual(2);
+      // the data did not change: the rating is current, and no row was added
+      expect((await history.history(ds.manager, companyId, 1000)).length).toBe(ratingsBefore);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  });
+
+  it('a grade or score move is a RatingChanged event, written with the rating and handed to bank monitoring', async () => {
+    const events: { n: string }[] = await pipeline.api.dataSource.query('SELECT count(*) AS n FROM rating_events WHERE company_id = $1', [
+      world.home.companyB.id,
+    ]);
+    // the early payment moved the score by at least one point (RATING_EVENT_MIN_POINTS=1 here)
+    expect(Number(events[0].n)).toBeGreaterThanOrEqual(1);
+    const relayed: { n: string }[] = await pipeline.api.dataSource.query(
+      `SELECT count(*) AS n FROM outbox WHERE job_name = $1 AND sent_at IS NOT NULL AND payload->>'eventId' IN (SELECT id::text FROM rating_events WHERE company_id = $2)`,
+      [JobName.RATING_CHANGED, world.home.companyB.id],
+    );
+    expect(Number(relayed[0].n)).toBe(Number(events[0].n));
+  });
+});
