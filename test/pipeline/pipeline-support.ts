@@ -1,5 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { Clock } from '@app/domain';
 import type { AppConfig } from '@app/config';
 import { migrate } from '@app/persistence';
 import { testConfig } from '@app/testing';
@@ -15,10 +17,20 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-export async function startWorker(config: AppConfig): Promise<RunningWorker> {
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false, abortOnError: false });
-  await app.init();
-  return { app, relay: app.get(OutboxRelay), close: () => app.close() };
+export async function startWorker(config: AppConfig, clock?: Clock): Promise<RunningWorker> {
+  if (!clock) {
+    const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false, abortOnError: false });
+    await app.init();
+    return { app, relay: app.get(OutboxRelay), close: () => app.close() };
+  }
+  // a worker whose time the test moves (every provider of Clock, the handlers' included)
+  const moduleRef = await Test.createTestingModule({ imports: [WorkerModule.forRoot(config)] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  moduleRef.useLogger(false);
+  await moduleRef.init();
+  return { app: moduleRef, relay: moduleRef.get(OutboxRelay), close: () => moduleRef.close() };
 }
 
 /**
@@ -30,7 +42,7 @@ export interface IsolatedPipeline {
   readonly api: RunningApi;
   readonly config: AppConfig;
   readonly databaseUrl: string;
-  startWorker(overrides?: Record<string, string>): Promise<RunningWorker>;
+  startWorker(overrides?: Record<string, string>, clock?: Clock): Promise<RunningWorker>;
   drop(): Promise<void>;
 }
 
@@ -47,7 +59,7 @@ export async function isolatedPipeline(name: string, overrides: Record<string, s
     api,
     config: api.config,
     databaseUrl,
-    startWorker: (more = {}) => startWorker(testConfig({ ...settings, ...more })),
+    startWorker: (more = {}, clock) => startWorker(testConfig({ ...settings, ...more }), clock),
     drop: async () => {
       const admin = new URL(databaseUrl);
       admin.pathname = '/postgres';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Actor, chinaCalendarDay, Clock, parseId } from '@app/domain';
+import { type Actor, Clock, parseId, toCalendarDate } from '@app/domain';
 import { JobName } from '@app/jobs';
 import { AuditLogRepository, type FullRecomputeRun, FullRecomputeRepository, type OutboxMessage, OutboxRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
@@ -29,7 +29,7 @@ export class FullRecomputeService {
     const now = this.clock.now();
     const { chunkSize, fullRecomputeLanes } = this.config.pipeline;
     return this.dataSource.transaction(async (tx) => {
-      const { run, created } = await this.runs.start(tx, { trigger: 'ADMIN', requestedBy: actor.id, asOf: chinaCalendarDay(now), chunkSize });
+      const { run, created } = await this.runs.start(tx, { trigger: 'ADMIN', requestedBy: actor.id, asOf: toCalendarDate(now), chunkSize });
       if (!created) return run;
       const lanes: OutboxMessage[] = Array.from({ length: fullRecomputeLanes }, (_, lane) => ({ job: JobName.FULL_RECOMPUTE, payload: { runId: run.id, lane } }));
       await this.outbox.add(tx, lanes);

@@ -19,7 +19,7 @@ export class FullRecomputeRunModel {
   @Field(() => ID) id: string;
   @Field(() => FullRecomputeTrigger) trigger: 'SCHEDULE' | 'ADMIN';
   @Field(() => FullRecomputeStatus) status: 'RUNNING' | 'DONE';
-  @Field(() => CalendarDateScalar, { description: 'the day (China Standard Time) the ratings are computed as of' }) asOf: string;
+  @Field(() => CalendarDateScalar, { description: 'the day the ratings are computed as of (a UTC calendar day: the records ledger counts by UTC days)' }) asOf: string;
   @Field(() => Int) totalChunks: number;
   @Field(() => Int) chunksDone: number;
   @Field(() => Int) totalCompanies: number;
