@@ -3,7 +3,8 @@
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfigOrExit } from '@app/config';
-import { BankRepository, createDataSource, migrate, ScoringInputRepository } from '@app/persistence';
+import { JobName } from '@app/jobs';
+import { BankRepository, createDataSource, FullRecomputeRepository, migrate, OutboxRepository, ScoringInputRepository, StandingInputRepository } from '@app/persistence';
 import { generateCluster } from '@app/testing';
 import { DEMO_BANK, DEMO_LOGINS, DEMO_MEMBERS, DEMO_PASSWORD } from './demo-cluster';
 import { seedDemo } from './seed';
@@ -40,6 +41,36 @@ async function main(): Promise<void> {
     });
     const records = Object.values(cluster.counts).reduce((a, b) => a + (b ?? 0), 0);
     say(`generated ${cluster.companies.length} members' records: ${records} records, ${cluster.disputes} open disputes`);
+  }
+  // the consortium's mutual guarantee fund (what backs the members' ratings), once
+  const funds = await new StandingInputRepository().funds(dataSource.manager, [seeded.consortiumId], []);
+  if (!funds.has(seeded.consortiumId)) {
+    const members: { id: string }[] = await dataSource.query('SELECT id FROM companies WHERE consortium_id = $1', [seeded.consortiumId]);
+    await new StandingInputRepository().setFund(
+      dataSource.manager,
+      seeded.consortiumId,
+      String(members.length * 200_000),
+      0.8,
+      members.map((m) => ({ companyId: m.id, amountYuan: '200000.00' })),
+    );
+    say(`guarantee fund: ${(members.length * 200_000).toLocaleString('en-US')} yuan from ${members.length} members, covering 80% of a loss`);
+  }
+  // the first ratings: a full recompute the worker runs as soon as it starts
+  const rated: { n: string }[] = await dataSource.query('SELECT count(*) AS n FROM ratings');
+  if (Number(rated[0].n) === 0) {
+    await dataSource.transaction(async (tx) => {
+      const { run, created } = await new FullRecomputeRepository().start(tx, {
+        trigger: 'ADMIN',
+        requestedBy: null,
+        asOf: new Date().toISOString().slice(0, 10),
+        chunkSize: config.pipeline.chunkSize,
+      });
+      if (created) {
+        const lanes = Array.from({ length: config.pipeline.fullRecomputeLanes }, (_, lane) => lane);
+        await new OutboxRepository().add(tx, lanes.map((lane) => ({ job: JobName.FULL_RECOMPUTE, payload: { runId: run.id, lane } })));
+      }
+    });
+    say('queued the first full recompute: the worker rates every member as it starts');
   }
   await dataSource.destroy();
 
