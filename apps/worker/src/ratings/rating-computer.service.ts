@@ -41,6 +41,14 @@ export interface RecomputeOptions {
   readonly queueStandings?: boolean;
 }
 
+/**
+ * A partner's move smaller than this (and no grade change) does not queue its partners: the
+ * network factor reads partners' PDs through a weighted mean, so small moves fade out, and a
+ * threshold above rounding noise keeps two partners from re-rating each other forever. They
+ * read the new PD at their own next recompute.
+ */
+export const NETWORK_FANOUT_POINTS = 3;
+
 const digest = (text: string): string => createHash('sha1').update(text).digest('hex').slice(0, 16);
 
 /**
@@ -121,7 +129,8 @@ export class RatingComputer {
       const gradeChanged = !previous || previous.grade !== rating.grade;
       if (!gradeChanged && previous.score === rating.score) continue;
       moved++;
-      for (const c of (inputs.get(rating.companyId) as ScoringInput).counterparties) {
+      const fanOut = gradeChanged || Math.abs(previous.score - rating.score) >= NETWORK_FANOUT_POINTS;
+      for (const c of fanOut ? (inputs.get(rating.companyId) as ScoringInput).counterparties : []) {
         if (c.counterpartyId === rating.companyId) continue;
         if (options.dependentsUpTo !== undefined && c.counterpartyId > options.dependentsUpTo) continue;
         dependents.add(c.counterpartyId);
