@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     await load('warm-up', api.url, { query: '{ ping }' }, {}, 3);
     const ping = await load('ping', api.url, { query: 'query Ping { ping }' });
     const me = await load('me (JWT + policy + 1 row)', api.url, { query: 'query Me { me { id email role } }' }, auth);
+    if (process.argv.includes('--diagnose')) printTable([await load('ping with a token (JWT only)', api.url, { query: 'query Ping { ping }' }, auth)]);
     printTable([ping, me]);
     process.stdout.write(`me / ping = ${(me.requestsPerSecond / ping.requestsPerSecond).toFixed(2)}\n`);
   } finally {

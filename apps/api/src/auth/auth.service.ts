@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { type Actor, ForbiddenError, NotFoundError, parseText, UnauthenticatedError, type User } from '@app/domain';
 import { LoginFailureRepository, SessionRepository, UserRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
+import { ReadCoalescer } from '@api/common/read-coalescer';
 import { APP_CONFIG, type AppConfig } from '@api/common/config.provider';
 import { PasswordService } from './password.service';
 import { TokenService } from './token.service';
@@ -36,7 +37,12 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly failures: LoginFailureRepository,
     private readonly passwords: PasswordService,
     private readonly tokens: TokenService,
-  ) {}
+  ) {
+    this.userReads = new ReadCoalescer((ids) => this.users.findByIds(this.dataSource.manager, ids), Math.max(1, Math.floor(config.dbPoolSize / 2)));
+  }
+
+  /** `me` on every page of every client: concurrent reads share a statement */
+  private readonly userReads: ReadCoalescer<string, User>;
 
   /** BOOTSTRAP_ADMIN_EMAIL / _PASSWORD: the first ADMIN, created once when none exists. */
   async onApplicationBootstrap(): Promise<void> {
@@ -117,7 +123,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   async me(actor: Actor): Promise<User> {
     if (actor.kind !== 'user') throw new ForbiddenError('An API key acts for its bank, not for a user: there is no "me"');
-    const user = await this.users.findById(this.dataSource.manager, actor.id);
+    const user = await this.userReads.read(actor.id);
     if (!user) throw new NotFoundError('The signed-in user no longer exists');
     return user;
   }

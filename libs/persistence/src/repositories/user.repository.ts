@@ -1,6 +1,7 @@
 import { ConflictError, type Role, type User } from '@app/domain';
 import type { Db } from '../database';
 import { isPgError, PgCode } from './pg-errors';
+import { preparedQuery } from './prepared-query';
 
 interface UserRow {
   id: string;
@@ -56,9 +57,17 @@ export class UserRepository {
     }
   }
 
+  /** On the hot path of `me` and every resolver that names its caller: a prepared statement. */
   async findById(db: Db, id: string): Promise<User | null> {
-    const rows: UserRow[] = await db.query(`${SELECT} WHERE u.id = $1`, [id]);
+    const rows = await preparedQuery<UserRow>(db, 'user-by-id', `${SELECT} WHERE u.id = $1`, [id]);
     return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  /** Many users by id, in one prepared statement (the API's coalesced reads). */
+  async findByIds(db: Db, ids: readonly string[]): Promise<Map<string, User>> {
+    if (ids.length === 0) return new Map();
+    const rows = await preparedQuery<UserRow>(db, 'users-by-ids', `${SELECT} WHERE u.id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((r) => [r.id, toUser(r)]));
   }
 
   /** For sign-in only: the user with its password hash. */
