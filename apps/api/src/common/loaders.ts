@@ -13,6 +13,8 @@ export interface Loaders {
   readonly membersOfConsortium: DataLoader<string, Company[]>;
   /** a company's current rating (its latest row), by company id */
   readonly currentRating: DataLoader<string, StoredRating | null>;
+  /** a company's newest ratings, by `${limit}:${companyId}` */
+  readonly ratingHistory: DataLoader<string, StoredRating[]>;
   /** a consortium's current standing, by consortium id */
   readonly currentStanding: DataLoader<string, StoredStanding | null>;
 }
@@ -54,6 +56,18 @@ export class LoaderFactory {
       }),
       currentRating: byKey((ids) => this.ratings.current(db, ids)),
       currentStanding: byKey((ids) => this.standings.current(db, ids)),
+      ratingHistory: new DataLoader<string, StoredRating[]>(async (keys) => {
+        const byLimit = new Map<number, string[]>();
+        for (const key of keys) {
+          const [limit, companyId] = key.split(':');
+          byLimit.set(Number(limit), [...(byLimit.get(Number(limit)) ?? []), companyId]);
+        }
+        const found = new Map<string, StoredRating[]>();
+        for (const [limit, ids] of byLimit) {
+          for (const [companyId, history] of await this.ratings.historyMany(db, ids, limit)) found.set(`${limit}:${companyId}`, history);
+        }
+        return keys.map((key) => found.get(key) ?? []);
+      }),
     };
   }
 }

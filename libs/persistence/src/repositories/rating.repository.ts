@@ -154,6 +154,19 @@ export class RatingRepository {
     return new Map(ratings.map((r) => [r.companyId, r]));
   }
 
+  /** The newest `limit` ratings of each company, newest first, in one statement. */
+  async historyMany(db: Db, companyIds: readonly string[], limit: number): Promise<Map<string, StoredRating[]>> {
+    if (companyIds.length === 0) return new Map();
+    const rows: (RatingRow & { company_id: string })[] = await db.query(
+      `SELECT c.id AS company_id, r.* FROM unnest($1::uuid[]) AS c(id)
+       CROSS JOIN LATERAL (SELECT ${COLUMNS} FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT $2) r`,
+      [[...new Set(companyIds)], limit],
+    );
+    const out = new Map<string, StoredRating[]>(companyIds.map((id) => [id, []]));
+    for (const row of rows) out.get(row.company_id)?.push(toStored(row));
+    return out;
+  }
+
   /** A company's ratings, newest first. */
   async history(db: Db, companyId: string, limit = 100): Promise<StoredRating[]> {
     const rows: RatingRow[] = await db.query(`SELECT ${COLUMNS} FROM ratings WHERE company_id = $1 ORDER BY id DESC LIMIT $2`, [companyId, limit]);
