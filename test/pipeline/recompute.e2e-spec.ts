@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { createWorld, type World } from '../support/world';
 import { CONFIRM, reportTrade } from '../records/records-support';
+import { subscribe } from './api-support';
 import { eventually, type IsolatedPipeline, isolatedPipeline, type RunningWorker } from './pipeline-support';
 
 const RATING = `query($id: ID!) { company(id: $id) { id rating { score grade computedAt verifiedRecords } } }`;
@@ -64,6 +65,13 @@ describe('the recompute pipeline, end to end', () => {
     expect(before).toBeNull();
     const firstStanding = await eventually(async () => (await standing()) ?? undefined, 20_000, 'the first standing');
 
+    // the company's member listens for RatingChanged over graphql-ws, through the worker's event
+    const events = await subscribe<{ ratingChanged: { companyId: string; oldScore: number; newScore: number } }>(
+      pipeline.api.url,
+      home.memberB.token,
+      'subscription($c: ID) { ratingChanged(companyId: $c) { companyId oldScore newScore newGrade } }',
+      { c: home.companyB.id },
+    );
     // a fourth, paid a month early: the payment index, and so the score, rise
     await confirmTrade({ invoiceDate: '2025-04-10', dueDate: '2025-05-28', paidDate: '2025-04-28' });
     const second = await eventually(
@@ -76,6 +84,11 @@ describe('the recompute pipeline, end to end', () => {
     );
     expect(new Date(second.computedAt).getTime()).toBeGreaterThan(new Date(first.computedAt).getTime());
     expect(second.score).toBeGreaterThan(first.score);
+    try {
+      expect((await events.next(20_000)).ratingChanged).toMatchObject({ companyId: home.companyB.id, oldScore: first.score, newScore: second.score });
+    } finally {
+      await events.close();
+    }
     const moved = await eventually(
       async () => {
         const now = await standing();
