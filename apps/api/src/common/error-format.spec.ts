@@ -30,8 +30,18 @@ describe('GraphQL error formatting', () => {
   it('tells a database outage apart, as retryable', () => {
     const outage = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const answer = format({ message: outage.message }, wrap(outage));
-    expect(answer.extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', retryable: true });
+    expect(answer.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true, errorId: expect.any(String) });
     expect(answer.message).toMatch(/database is unavailable/);
+    expect(JSON.stringify(answer)).not.toMatch(/ECONNREFUSED|5432/);
+  });
+
+  it('counts a transaction whose connection broke under it (TypeORM released it) as the same outage', () => {
+    for (const name of ['QueryRunnerProviderAlreadyReleasedError', 'QueryRunnerAlreadyReleasedError']) {
+      const broken = Object.assign(new Error('Database connection provided by a query runner was already released'), { name });
+      expect(format({ message: broken.message }, wrap(broken)).extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+    }
+    const terminated = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    expect(format({ message: terminated.message }, wrap(terminated)).extensions?.code).toBe('SERVICE_UNAVAILABLE');
   });
 
   it('finds the input path in graphql-js coercion messages', () => {

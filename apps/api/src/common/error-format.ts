@@ -59,7 +59,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '53300'].includes(code)) {
     return true;
   }
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e?.message ?? '');
+  // TypeORM lets a transaction's connection go when it breaks; the transaction's next query then fails with these
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'QueryRunnerAlreadyReleasedError' || name === 'QueryRunnerProviderAlreadyReleasedError') return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable/i.test(e?.message ?? '');
 }
 
 export function createFormatError(logger: Logger) {
@@ -97,7 +100,8 @@ export function createFormatError(logger: Logger) {
       return {
         message: `The service's database is unavailable; retry in a few seconds (reference ${errorId})`,
         path: formatted.path,
-        extensions: { code: 'INTERNAL_SERVER_ERROR', errorId, retryable: true },
+        // the web console's code for an unreachable API: a client retries, it is no bug
+        extensions: { code: 'SERVICE_UNAVAILABLE', errorId, retryable: true },
       };
     }
     logger.error({ errorId, err: original, path: formatted.path }, 'unexpected error');

@@ -11,7 +11,21 @@ import type { GqlContextType } from '@nestjs/graphql';
 @Catch()
 export class GraphqlExceptionFilter extends BaseExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost): unknown {
-    if (host.getType<GqlContextType>() === 'graphql') return exception;
+    if (host.getType<GqlContextType>() === 'graphql') return asError(exception);
     return super.catch(exception, host);
   }
+}
+
+/**
+ * What the filter returns becomes the field's value, and graphql-js treats it as an error
+ * only if it is `instanceof Error`. A thrown non-Error (or an Error of another realm, as
+ * Node's own socket errors are inside jest's sandbox) would otherwise resolve the field to
+ * an object with no fields (`Cannot return null for non-nullable field Company.id`).
+ */
+function asError(exception: unknown): Error {
+  if (exception instanceof Error) return exception;
+  const e = exception as { message?: unknown; name?: unknown; code?: unknown } | null;
+  const error = new Error(typeof e?.message === 'string' ? e.message : String(exception), { cause: exception });
+  if (typeof e?.name === 'string') error.name = e.name;
+  return Object.assign(error, typeof e?.code === 'string' ? { code: e.code } : {});
 }

@@ -18,6 +18,10 @@ export class MonitoringChannels implements OnApplicationShutdown {
   constructor(@Inject(WORKER_CONFIG) private readonly config: AppConfig) {
     this.redis = new IORedis(config.redisUrl, { connectionName: 'credit-alliance-worker-monitoring', maxRetriesPerRequest: 3 });
     this.deliveries = new Queue(QueueName.DELIVERIES, { connection: this.redis, prefix: config.queuePrefix });
+    // while Redis is down each reconnect attempt errors; the calls that need Redis throw (and
+    // their job is retried), so the events themselves would only print stack traces to stderr
+    this.redis.on('error', () => undefined);
+    this.deliveries.on('error', () => undefined);
   }
 
   /** For the ratingChanged subscription of the company's members and coordinator. */

@@ -58,6 +58,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       retryStrategy: (times) => Math.min(200 * times, 2_000),
     });
     this.producer.on('error', () => undefined);
+    // back from an outage: relay what waited at once, not at the next poll
+    this.producer.on('ready', () => this.kick());
     for (const name of ALL_QUEUES) {
       const queue = new Queue(name, { connection: this.producer, prefix: this.config.queuePrefix });
       queue.on('error', () => undefined);
@@ -92,6 +94,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async drain(): Promise<void> {
+    // Redis unreachable: claiming rows (locking up to a batch of them) would only fail at
+    // Redis. Every mutation's NOTIFY kicks the relay, so during an outage that was a wasted
+    // claim per committed change; wait for the connection instead (its 'ready' kicks).
+    if (this.producer?.status !== 'ready') {
+      this.warnPaused(`Redis connection ${this.producer?.status ?? 'missing'}`);
+      return;
+    }
     try {
       while (!this.stopped) {
         const relayed = await this.relayBatch();
@@ -99,11 +108,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       }
     } catch (error) {
       this.metrics.relayFailures.inc();
-      const now = Date.now();
-      if (now - this.lastFailureLog > 30_000) {
-        this.lastFailureLog = now;
-        this.logger.warn(`outbox relay paused, rows stay in the outbox: ${(error as Error).message}`);
-      }
+      this.warnPaused((error as Error).message);
+    }
+  }
+
+  private warnPaused(reason: string): void {
+    const now = Date.now();
+    if (now - this.lastFailureLog > 30_000) {
+      this.lastFailureLog = now;
+      this.logger.warn(`outbox relay paused, rows stay in the outbox: ${reason}`);
     }
   }
 

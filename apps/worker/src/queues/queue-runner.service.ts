@@ -22,6 +22,8 @@ export class QueueRunner implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly workers: Worker[] = [];
   readonly queues = new Map<QueueName, Queue>();
   private connection: IORedis | null = null;
+  /** the connections handed to the Workers: BullMQ duplicates them and leaves these to their owner */
+  private readonly workerConnections: IORedis[] = [];
   /** the last time any job started, reported progress or finished: the readiness watchdog reads it */
   lastActivityAt = Date.now();
   private active = 0;
@@ -51,8 +53,11 @@ export class QueueRunner implements OnApplicationBootstrap, OnApplicationShutdow
       const queue = new Queue(queueName, { connection: this.connection, prefix: this.config.queuePrefix });
       queue.on('error', (error) => this.logger.warn(`queue ${queueName}: ${error.message}`));
       this.queues.set(queueName, queue);
+      const workerConnection = createWorkerRedis(this.config, `credit-alliance-worker-${queueName}`);
+      workerConnection.on('error', () => undefined);
+      this.workerConnections.push(workerConnection);
       const worker = new Worker(queueName, (job: Job) => this.dispatch(job), {
-        connection: createWorkerRedis(this.config, `credit-alliance-worker-${queueName}`),
+        connection: workerConnection,
         prefix: this.config.queuePrefix,
         concurrency: this.config.worker.concurrency,
         lockDuration: this.config.worker.lockDurationMs,
@@ -151,6 +156,10 @@ export class QueueRunner implements OnApplicationBootstrap, OnApplicationShutdow
     // workers first: close() waits for the jobs they run; then the producers
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
-    await this.connection?.quit().catch(() => undefined);
+    // a caller's connection is never closed by BullMQ: left open, it kept reconnecting after shutdown
+    for (const c of [...this.workerConnections, ...(this.connection ? [this.connection] : [])]) {
+      if (c.status === 'ready') await c.quit().catch(() => c.disconnect());
+      else c.disconnect();
+    }
   }
 }
