@@ -52,7 +52,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
         const chunk = await this.runs.claimChunk(tx, runId);
         if (!chunk) return null;
         const ids = await this.runs.chunkCompanies(tx, chunk);
-        const result = await this.computer.recompute(tx, ids, chunk.asOf, { dependentsUpTo: chunk.lastCompany, queueStandings: false });
+        const result = await this.computer.recompute(tx, ids, chunk.asOf, { queueDependents: false, queueStandings: false });
         await this.runs.completeChunk(tx, chunk, result.written);
         return result;
       });

@@ -33,10 +33,12 @@ export interface RecomputeOutcome {
 
 export interface RecomputeOptions {
   /**
-   * The full recompute walks companies in id order: a dependent after this id gets its own
-   * turn later in the run, reading the new rating, so it is not queued again.
+   * false in a full recompute: one pass over every company, each reading its partners'
+   * ratings as they stand when its chunk runs; chasing the run's own moves across the
+   * network would turn one pass into a cascade (at 100,000 companies with a hundred partners
+   * each, millions of queued recomputes). The next run reads this run's ratings.
    */
-  readonly dependentsUpTo?: string;
+  readonly queueDependents?: boolean;
   /** false in a full recompute, which queues every standing once at its end */
   readonly queueStandings?: boolean;
 }
@@ -80,6 +82,8 @@ export class RatingComputer {
       : [];
     const ids = locked.map((c) => c.id);
     if (ids.length === 0) return { examined: 0, current: 0, written: 0, events: 0, moved: 0 };
+    // a chunk's trade lines (a hundred thousand and more) sort in memory, not on disk
+    await tx.query(`SET LOCAL work_mem = '64MB'`);
     const consortiumOf = new Map(locked.map((c) => [c.id, c.consortium_id]));
     const consortia = [...new Set(consortiumOf.values())];
 
@@ -129,10 +133,9 @@ export class RatingComputer {
       const gradeChanged = !previous || previous.grade !== rating.grade;
       if (!gradeChanged && previous.score === rating.score) continue;
       moved++;
-      const fanOut = gradeChanged || Math.abs(previous.score - rating.score) >= NETWORK_FANOUT_POINTS;
+      const fanOut = options.queueDependents !== false && (gradeChanged || Math.abs(previous.score - rating.score) >= NETWORK_FANOUT_POINTS);
       for (const c of fanOut ? (inputs.get(rating.companyId) as ScoringInput).counterparties : []) {
         if (c.counterpartyId === rating.companyId) continue;
-        if (options.dependentsUpTo !== undefined && c.counterpartyId > options.dependentsUpTo) continue;
         dependents.add(c.counterpartyId);
       }
       if (previous && (gradeChanged || Math.abs(previous.score - rating.score) >= this.config.pipeline.ratingEventMinPoints)) {

@@ -105,8 +105,11 @@ export class ScoringInputRepository {
       recent: boolean;
     }[] = await db.query(
       `WITH involved AS (
-         SELECT t.* FROM trade_experiences t WHERE t.subject_id = ANY($1::uuid[]) AND ${counting('t')}
-         UNION ALL SELECT t.* FROM trade_experiences t WHERE t.counterparty_id = ANY($1::uuid[]) AND ${counting('t')}
+         SELECT t.record_id, t.subject_id, t.counterparty_id, t.invoice_no, t.side, t.amount, t.invoice_date, t.due_date, t.paid_date
+         FROM trade_experiences t WHERE t.subject_id = ANY($1::uuid[]) AND ${counting('t')}
+         UNION ALL
+         SELECT t.record_id, t.subject_id, t.counterparty_id, t.invoice_no, t.side, t.amount, t.invoice_date, t.due_date, t.paid_date
+         FROM trade_experiences t WHERE t.counterparty_id = ANY($1::uuid[]) AND ${counting('t')}
        )
        SELECT DISTINCT ON (subject_id, counterparty_id, invoice_no)
               record_id, subject_id, counterparty_id, (amount * 100)::bigint::text AS amount,
