@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { relayJobOptions } from './job-options';
-import { ALL_JOB_NAMES, JOBS, JobName, type JobPayloads } from './jobs';
+import { ALL_JOB_NAMES, cappedBackoffDelay, JOBS, JobName, type JobPayloads } from './jobs';
 
 const payloadOf = (name: JobName, id: string): JobPayloads[JobName] =>
   ({
@@ -23,7 +23,7 @@ describe('the options of a relayed outbox row', () => {
         const options = relayJobOptions(name, payloadOf(name, id), String(row), delay);
         const spec = JOBS[name];
         expect(options.attempts).toBe(spec.attempts);
-        expect(options.backoff).toEqual({ type: 'exponential', delay: spec.backoffMs });
+        expect(options.backoff).toEqual({ type: spec.backoffCapMs ? 'capped' : 'exponential', delay: spec.backoffMs });
         // never negative, never shorter than the debounce, never sooner than asked
         expect(options.delay).toBeGreaterThanOrEqual(Math.max(0, spec.debounceMs ?? 0));
         expect(options.delay).toBeGreaterThanOrEqual(Math.round(delay));
@@ -36,6 +36,18 @@ describe('the options of a relayed outbox row', () => {
         }
       }),
     );
+  });
+
+  it('back off exponentially up to the cap, then at the cap', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 60_000 }), fc.integer({ min: 1, max: 600_000 }), (attempt, seed, cap) => {
+        const delay = cappedBackoffDelay(attempt, seed, cap);
+        expect(delay).toBeLessThanOrEqual(cap);
+        expect(delay).toBe(Math.min(cap, seed * 2 ** Math.min(30, attempt - 1)));
+        expect(cappedBackoffDelay(attempt + 1, seed, cap)).toBeGreaterThanOrEqual(delay);
+      }),
+    );
+    expect([1, 2, 3, 4, 5, 6, 30].map((n) => cappedBackoffDelay(n, 1_000, 15_000))).toEqual([1_000, 2_000, 4_000, 8_000, 15_000, 15_000, 15_000]);
   });
 
   it('give one company one deduplication id, whatever the reason', () => {

@@ -3,7 +3,8 @@ import { JOBS, type JobName, type JobPayloads, RETENTION } from './jobs';
 /** BullMQ's job options as the relay passes them (a plain object: this lib does not import BullMQ). */
 export interface RelayJobOptions {
   readonly attempts: number;
-  readonly backoff: { readonly type: 'exponential'; readonly delay: number };
+  /** `capped`: the worker's backoff strategy (cappedBackoffDelay with the job's backoffCapMs) */
+  readonly backoff: { readonly type: 'exponential' | 'capped'; readonly delay: number };
   readonly delay: number;
   readonly jobId?: string;
   readonly deduplication?: { readonly id: string; readonly keepLastIfActive: true };
@@ -23,7 +24,7 @@ export function relayJobOptions<N extends JobName>(name: N, payload: JobPayloads
   const dedupId = (spec.dedupId as ((p: JobPayloads[N]) => string) | undefined)?.(payload);
   return {
     attempts: spec.attempts,
-    backoff: { type: 'exponential', delay: spec.backoffMs },
+    backoff: { type: spec.backoffCapMs ? 'capped' : 'exponential', delay: spec.backoffMs },
     delay: Math.max(0, Math.round(delayMs), spec.debounceMs ?? 0),
     ...(dedupId ? { deduplication: { id: dedupId, keepLastIfActive: true as const } } : { jobId: `outbox-${outboxId}` }),
     ...RETENTION,

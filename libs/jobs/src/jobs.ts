@@ -49,6 +49,12 @@ export interface JobSpec {
   readonly attempts: number;
   /** exponential backoff seed, ms: delays of seed, 2*seed, 4*seed... */
   readonly backoffMs: number;
+  /**
+   * the longest wait between two attempts, ms: a recompute retried through a long database
+   * outage keeps trying every `backoffCapMs` instead of waiting longer each time, so it
+   * runs within that long of the database's return (BullMQ backoff type `capped`)
+   */
+  readonly backoffCapMs?: number;
   /** BullMQ deduplication id for a payload: at most one waiting job per id, latest data wins */
   readonly dedupId?: (payload: never) => string;
   /** debounce: wait this long for more of the same before running */
@@ -59,11 +65,13 @@ const DAY_MS = 86_400_000;
 
 /** One map from job name to queue and default options, shared by producer and consumer. */
 export const JOBS: { readonly [N in JobName]: JobSpec & { readonly dedupId?: (payload: JobPayloads[N]) => string } } = {
-  [JobName.RECOMPUTE_COMPANY]: { queue: QueueName.RATINGS, attempts: 8, backoffMs: 1_000, dedupId: (p) => `company-${p.companyId}` },
+  // 1, 2, 4, 8, then every 15 s: 30 attempts ride out about 6 minutes of outage
+  [JobName.RECOMPUTE_COMPANY]: { queue: QueueName.RATINGS, attempts: 30, backoffMs: 1_000, backoffCapMs: 15_000, dedupId: (p) => `company-${p.companyId}` },
   [JobName.RECOMPUTE_STANDING]: {
     queue: QueueName.RATINGS,
-    attempts: 8,
+    attempts: 30,
     backoffMs: 1_000,
+    backoffCapMs: 15_000,
     dedupId: (p) => `standing-${p.consortiumId}`,
     debounceMs: 2_000,
   },
@@ -82,6 +90,11 @@ export const RETENTION = {
   removeOnComplete: { age: 3_600, count: 10_000 },
   removeOnFail: { age: 7 * DAY_MS / 1000, count: 100_000 },
 } as const;
+
+/** The wait before the next attempt of a `capped` backoff: seed, 2*seed, 4*seed..., never above the cap. */
+export function cappedBackoffDelay(attemptsMade: number, seedMs: number, capMs: number): number {
+  return Math.min(capMs, seedMs * 2 ** Math.max(0, Math.min(30, attemptsMade - 1)));
+}
 
 export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

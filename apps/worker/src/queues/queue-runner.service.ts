@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
-import { ALL_JOB_NAMES, ALL_QUEUES, JOBS, JobName, jobsOfQueue, QueueName, RETENTION } from '@app/jobs';
-import { type Job, Queue, Worker } from 'bullmq';
+import { ALL_JOB_NAMES, ALL_QUEUES, cappedBackoffDelay, JOBS, JobName, jobsOfQueue, QueueName, RETENTION } from '@app/jobs';
+import { type Job, type MinimalJob, Queue, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import { WorkerMetrics } from '../health/worker-metrics';
 import { WORKER_CONFIG } from '../worker.tokens';
@@ -64,6 +64,14 @@ export class QueueRunner implements OnApplicationBootstrap, OnApplicationShutdow
         stalledInterval: this.config.worker.stalledIntervalMs,
         // a job whose worker died is taken over; only a job that keeps killing workers fails
         maxStalledCount: 3,
+        // backoff type `capped` (libs/jobs): exponential up to the job's backoffCapMs
+        settings: {
+          backoffStrategy: (attemptsMade: number, type?: string, _error?: Error, job?: MinimalJob) => {
+            const spec = job ? JOBS[job.name as JobName] : undefined;
+            if (type !== 'capped' || !spec) return 0;
+            return cappedBackoffDelay(attemptsMade, spec.backoffMs, spec.backoffCapMs ?? Number.MAX_SAFE_INTEGER);
+          },
+        },
         autorun: true,
         ...RETENTION,
       });
