@@ -87,24 +87,33 @@ export class RatingComputer {
     const consortiumOf = new Map(locked.map((c) => [c.id, c.consortium_id]));
     const consortia = [...new Set(consortiumOf.values())];
 
-    const inputs = await this.scoringInputs.loadScoringInputs(tx, ids, asOf);
-    const versions = await this.scoringInputs.dataVersions(tx, ids, asOf);
+    // what the rating would be computed from, first: a company whose data, partners'
+    // ratings and standing have not moved since its current rating is never loaded
+    const { versions, counterparties } = await this.scoringInputs.fingerprints(tx, ids, asOf);
     const counterpartyIds = new Set<string>();
-    for (const input of inputs.values()) for (const c of input.counterparties) counterpartyIds.add(c.counterpartyId);
-    const current = await this.ratings.currentSummaries(tx, [...new Set([...ids, ...counterpartyIds])]);
+    for (const list of counterparties.values()) for (const c of list) counterpartyIds.add(c.counterpartyId);
+    // the chunk's own ratings in full (compared with what a recompute would write); its
+    // partners' only by score and PD (what the network factor reads)
+    const current = await this.ratings.currentSummaries(tx, ids);
+    const partners = await this.ratings.currentScores(tx, [...counterpartyIds]);
     const standings = await this.standings.currentBriefs(tx, consortia);
+    const dataVersions = new Map<string, string>();
+    for (const id of ids) {
+      const standing = standings.get(consortiumOf.get(id) as string);
+      const network = digest((counterparties.get(id) ?? []).map((c) => `${c.counterpartyId}:${partners.get(c.counterpartyId)?.score ?? '-'}`).join(','));
+      const dataVersion = `${versions.get(id)}|${asOf}|${DEFAULT_RATING_MODEL.version}|n${network}|s${standing?.id ?? 0}`;
+      if (current.get(id)?.dataVersion !== dataVersion) dataVersions.set(id, dataVersion);
+    }
+    const inputs = await this.scoringInputs.loadScoringInputs(tx, [...dataVersions.keys()], asOf, { counterparties });
     const funds = await this.standingInputs.funds(tx, consortia, ids);
 
     const toWrite: NewRating[] = [];
-    for (const id of ids) {
+    for (const [id, dataVersion] of dataVersions) {
       const raw = inputs.get(id) as ScoringInput;
-      const input: ScoringInput = { ...raw, counterparties: raw.counterparties.map((c) => ({ ...c, pd: current.get(c.counterpartyId)?.pd ?? null })) };
+      const input: ScoringInput = { ...raw, counterparties: raw.counterparties.map((c) => ({ ...c, pd: partners.get(c.counterpartyId)?.pd ?? null })) };
       const consortiumId = consortiumOf.get(id) as string;
       const standing = standings.get(consortiumId);
-      const network = digest(input.counterparties.map((c) => `${c.counterpartyId}:${current.get(c.counterpartyId)?.score ?? '-'}`).join(','));
-      const dataVersion = `${versions.get(id)}|${asOf}|${DEFAULT_RATING_MODEL.version}|n${network}|s${standing?.id ?? 0}`;
       const previous = current.get(id);
-      if (previous?.dataVersion === dataVersion) continue;
 
       const rating = rateCompany(input, asOf);
       const fund = funds.get(consortiumId);

@@ -84,6 +84,16 @@ export class RatingRepository {
     );
   }
 
+  /** The score and PD of each company's current rating, for the network factor of its partners (no detail read). */
+  async currentScores(db: Db, companyIds: readonly string[]): Promise<Map<string, { readonly score: number; readonly pd: number }>> {
+    if (companyIds.length === 0) return new Map();
+    const rows: { company_id: string; score: number; pd: number }[] = await db.query(
+      `SELECT DISTINCT ON (company_id) company_id, score, pd FROM ratings WHERE company_id = ANY($1::uuid[]) ORDER BY company_id, id DESC`,
+      [companyIds],
+    );
+    return new Map(rows.map((r) => [r.company_id, { score: r.score, pd: r.pd }]));
+  }
+
   /** Appends many ratings in one statement; their summaries, in the order given. */
   async insertMany(db: Db, ratings: readonly NewRating[]): Promise<RatingSummary[]> {
     if (ratings.length === 0) return [];

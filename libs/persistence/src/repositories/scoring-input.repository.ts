@@ -26,6 +26,20 @@ export function counting(alias: string): string {
 
 const fen = (decimal: string): number => fenToNumber(decimalToFen(decimal));
 
+const EPOCH_2000 = Date.UTC(2000, 0, 1);
+/** Days since 2000-01-01 (as the trade query sends dates) to ISO dates, each day formatted once. */
+function dayNames(): (days: number) => string {
+  const names = new Map<number, string>();
+  return (days) => {
+    let name = names.get(days);
+    if (name === undefined) {
+      name = new Date(EPOCH_2000 + days * 86_400_000).toISOString().slice(0, 10);
+      names.set(days, name);
+    }
+    return name;
+  };
+}
+
 interface Builder {
   tradeExperiences: TradeExperience[];
   loans: LoanRecord[];
@@ -34,7 +48,6 @@ interface Builder {
   publicRecords: PublicRecord[];
   financialStatements: FinancialStatement[];
   softSignals: SoftSignal[];
-  counterparties: Map<string, { role: 'BUYER' | 'SUPPLIER'; volume: number }>;
   guaranteesGiven: GuaranteeGiven[];
 }
 
@@ -70,7 +83,12 @@ const STATEMENT_ITEMS: readonly [string, keyof FinancialStatement][] = [
  * recompute pipeline fills them from the latest ratings.
  */
 export class ScoringInputRepository {
-  async loadScoringInputs(db: Db, companyIds: readonly string[], asOf: string): Promise<Map<string, ScoringInput>> {
+  async loadScoringInputs(
+    db: Db,
+    companyIds: readonly string[],
+    asOf: string,
+    options: { readonly counterparties?: ReadonlyMap<string, Counterparty[]> } = {},
+  ): Promise<Map<string, ScoringInput>> {
     const ids = [...new Set(companyIds)];
     const out = new Map<string, Builder>(
       ids.map((id) => [
@@ -83,7 +101,6 @@ export class ScoringInputRepository {
           publicRecords: [],
           financialStatements: [],
           softSignals: [],
-          counterparties: new Map(),
           guaranteesGiven: [],
         },
       ]),
@@ -93,52 +110,31 @@ export class ScoringInputRepository {
     const of = (id: string): Builder => out.get(id) as Builder;
 
     // Trade: both sides of an invoice may count (the supplier's receivable and the buyer's
-    // payable, matched); the invoice is counted once, the supplier's filing first.
-    const trades: {
-      record_id: string;
-      subject_id: string;
-      counterparty_id: string;
-      amount: string;
-      invoice_date: string;
-      due_date: string;
-      paid_date: string | null;
-      recent: boolean;
-    }[] = await db.query(
-      `WITH involved AS (
-         SELECT t.record_id, t.subject_id, t.counterparty_id, t.invoice_no, t.side, t.amount, t.invoice_date, t.due_date, t.paid_date
+    // payable, matched); the invoice is counted once, the supplier's filing first. Both
+    // filings of an invoice name the same subject (the buyer) and creditor, so the company's
+    // own payment experiences are its subject rows, deduplicated; its counterparties and
+    // their trade volumes (both roles) come aggregated from the database.
+    const trades: { record_id: string; subject_id: string; counterparty_id: string; amount: string; invoice_day: number; due_day: number; paid_day: number | null }[] =
+      await db.query(
+        `SELECT DISTINCT ON (subject_id, counterparty_id, invoice_no)
+                record_id, subject_id, counterparty_id, (amount * 100)::bigint::text AS amount,
+                invoice_date - DATE '2000-01-01' AS invoice_day, due_date - DATE '2000-01-01' AS due_day, paid_date - DATE '2000-01-01' AS paid_day
          FROM trade_experiences t WHERE t.subject_id = ANY($1::uuid[]) AND ${counting('t')}
-         UNION ALL
-         SELECT t.record_id, t.subject_id, t.counterparty_id, t.invoice_no, t.side, t.amount, t.invoice_date, t.due_date, t.paid_date
-         FROM trade_experiences t WHERE t.counterparty_id = ANY($1::uuid[]) AND ${counting('t')}
-       )
-       SELECT DISTINCT ON (subject_id, counterparty_id, invoice_no)
-              record_id, subject_id, counterparty_id, (amount * 100)::bigint::text AS amount,
-              to_char(invoice_date, 'YYYY-MM-DD') AS invoice_date, to_char(due_date, 'YYYY-MM-DD') AS due_date,
-              to_char(paid_date, 'YYYY-MM-DD') AS paid_date,
-              invoice_date > $2::date - interval '12 months' AND invoice_date <= $2::date AS recent
-       FROM involved ORDER BY subject_id, counterparty_id, invoice_no, (side = 'SUPPLIER') DESC, record_id`,
-      params,
-    );
-    const volume = (company: string, counterpartyId: string, role: 'BUYER' | 'SUPPLIER', amount: number): void => {
-      const key = `${role}:${counterpartyId}`;
-      const c = of(company).counterparties;
-      c.set(key, { role, volume: (c.get(key)?.volume ?? 0) + amount });
-    };
+         ORDER BY subject_id, counterparty_id, invoice_no, (side = 'SUPPLIER') DESC, record_id`,
+        params,
+      );
+    const day = dayNames();
     for (const t of trades) {
-      const amount = Number(t.amount);
-      if (out.has(t.subject_id)) {
-        of(t.subject_id).tradeExperiences.push({
-          id: t.record_id,
-          creditorId: t.counterparty_id,
-          amount,
-          invoiceDate: t.invoice_date,
-          dueDate: t.due_date,
-          paidDate: t.paid_date,
-        });
-        if (t.recent) volume(t.subject_id, t.counterparty_id, 'SUPPLIER', amount);
-      }
-      if (t.recent && out.has(t.counterparty_id)) volume(t.counterparty_id, t.subject_id, 'BUYER', amount);
+      of(t.subject_id).tradeExperiences.push({
+        id: t.record_id,
+        creditorId: t.counterparty_id,
+        amount: Number(t.amount),
+        invoiceDate: day(t.invoice_day),
+        dueDate: day(t.due_day),
+        paidDate: t.paid_day === null ? null : day(t.paid_day),
+      });
     }
+    const counterparties = options.counterparties ?? (await this.counterparties(db, ids, asOf));
 
     const loans: {
       record_id: string;
@@ -240,9 +236,6 @@ export class ScoringInputRepository {
 
     const result = new Map<string, ScoringInput>();
     for (const [companyId, b] of out) {
-      const counterparties: Counterparty[] = [...b.counterparties.entries()]
-        .map(([key, c]) => ({ counterpartyId: key.slice(key.indexOf(':') + 1), role: c.role, tradeVolume: c.volume, pd: null }))
-        .sort((x, y) => y.tradeVolume - x.tradeVolume || x.counterpartyId.localeCompare(y.counterpartyId));
       result.set(companyId, {
         companyId,
         tradeExperiences: b.tradeExperiences,
@@ -252,11 +245,21 @@ export class ScoringInputRepository {
         publicRecords: b.publicRecords,
         financialStatements: b.financialStatements,
         softSignals: b.softSignals,
-        counterparties,
+        counterparties: counterparties.get(companyId) ?? [],
         guaranteesGiven: b.guaranteesGiven,
       });
     }
     return result;
+  }
+
+  /**
+   * Each company's trade counterparties over the 12 months to `asOf` (invoice dates), with
+   * their trade volume, largest first (PDs left null): its suppliers from the invoices it is
+   * the subject of, its buyers from the invoices it is the creditor of, each invoice counted
+   * once as in loadScoringInputs.
+   */
+  async counterparties(db: Db, companyIds: readonly string[], asOf: string): Promise<Map<string, Counterparty[]>> {
+    return (await this.fingerprints(db, companyIds, asOf)).counterparties;
   }
 
   /**
@@ -266,24 +269,74 @@ export class ScoringInputRepository {
    * Companies with no records get "0.0.0".
    */
   async dataVersions(db: Db, companyIds: readonly string[], asOf: string): Promise<Map<string, string>> {
+    return (await this.fingerprints(db, companyIds, asOf)).versions;
+  }
+
+  /**
+   * dataVersions and counterparties in one statement: the trade lines a company is the
+   * subject or the creditor of are read from the table once for both (the creditor's lines
+   * are scattered over the table, one heap page each), and aggregated in the database.
+   */
+  async fingerprints(
+    db: Db,
+    companyIds: readonly string[],
+    asOf: string,
+  ): Promise<{ versions: Map<string, string>; counterparties: Map<string, Counterparty[]> }> {
     const ids = [...new Set(companyIds)];
-    if (ids.length === 0) return new Map();
+    if (ids.length === 0) return { versions: new Map(), counterparties: new Map() };
     const branches: string[] = [];
     for (const spec of Object.values(KIND_SPECS)) {
+      if (spec.kind === 'TRADE_EXPERIENCE') {
+        // a trade experience's filer is its subject or its creditor
+        branches.push(`SELECT subject_id AS company_id, change_seq, counts_from, expires_on FROM subject_lines`);
+        branches.push(`SELECT counterparty_id AS company_id, change_seq, counts_from, expires_on FROM creditor_lines`);
+        continue;
+      }
       const agg = (company: string) => `SELECT ${company} AS company_id, change_seq, counts_from, expires_on FROM ${spec.table} t`;
       branches.push(`${agg('t.subject_id')} WHERE t.is_current AND t.subject_id = ANY($1::uuid[])`);
-      // a trade experience's filer is its subject or its creditor
-      const other = spec.kind === 'TRADE_EXPERIENCE' ? 't.counterparty_id' : 't.reporter_company_id';
-      branches.push(`${agg(other)} WHERE t.is_current AND ${other} = ANY($1::uuid[])`);
+      branches.push(`${agg('t.reporter_company_id')} WHERE t.is_current AND t.reporter_company_id = ANY($1::uuid[])`);
     }
-    const rows: { company_id: string; seq: string | null; counted: string | null; expired: string | null }[] = await db.query(
-      `SELECT company_id, max(change_seq)::text AS seq,
-              floor(extract(epoch FROM max(counts_from) FILTER (WHERE counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC'))))::bigint::text AS counted,
-              to_char(max(expires_on) FILTER (WHERE expires_on <= $2::date), 'YYYYMMDD') AS expired
-       FROM (${branches.join(' UNION ALL ')}) involved GROUP BY company_id`,
-      [ids, asOf],
-    );
-    const found = new Map(rows.map((r) => [r.company_id, `${r.seq ?? 0}.${r.counted ?? 0}.${r.expired ?? 0}`]));
-    return new Map(ids.map((id) => [id, found.get(id) ?? '0.0.0']));
+    const lines = (side: 'subject_id' | 'counterparty_id') =>
+      `SELECT subject_id, counterparty_id, invoice_no, side, record_id, amount, invoice_date, change_seq, counts_from, expires_on, status, is_current
+       FROM trade_experiences t WHERE t.is_current AND t.${side} = ANY($1::uuid[])`;
+    const invoices = (from: string) =>
+      `SELECT DISTINCT ON (subject_id, counterparty_id, invoice_no) subject_id, counterparty_id, amount, invoice_date
+       FROM ${from} t WHERE ${counting('t')}
+       ORDER BY subject_id, counterparty_id, invoice_no, (side = 'SUPPLIER') DESC, record_id`;
+    const recent = `invoice_date > $2::date - interval '12 months' AND invoice_date <= $2::date`;
+    const rows: { what: 'V' | 'BUYER' | 'SUPPLIER'; company_id: string; other_id: string | null; a: string | null; b: string | null; c: string | null }[] =
+      await db.query(
+        `WITH subject_lines AS MATERIALIZED (${lines('subject_id')}), creditor_lines AS MATERIALIZED (${lines('counterparty_id')})
+         SELECT 'V' AS what, company_id, NULL::uuid AS other_id, max(change_seq)::text AS a,
+                floor(extract(epoch FROM max(counts_from) FILTER (WHERE counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC'))))::bigint::text AS b,
+                to_char(max(expires_on) FILTER (WHERE expires_on <= $2::date), 'YYYYMMDD') AS c
+         FROM (${branches.join(' UNION ALL ')}) involved GROUP BY company_id
+         UNION ALL
+         SELECT 'SUPPLIER', subject_id, counterparty_id, sum((amount * 100)::bigint)::text, NULL, NULL
+         FROM (${invoices('subject_lines')}) d WHERE ${recent} GROUP BY subject_id, counterparty_id
+         UNION ALL
+         SELECT 'BUYER', counterparty_id, subject_id, sum((amount * 100)::bigint)::text, NULL, NULL
+         FROM (${invoices('creditor_lines')}) d WHERE ${recent} GROUP BY counterparty_id, subject_id`,
+        [ids, asOf],
+      );
+    const found = new Map<string, string>();
+    const counterparties = new Map<string, Counterparty[]>();
+    for (const r of rows) {
+      if (r.what === 'V') {
+        found.set(r.company_id, `${r.a ?? 0}.${r.b ?? 0}.${r.c ?? 0}`);
+        continue;
+      }
+      const c: Counterparty = { counterpartyId: r.other_id as string, role: r.what, tradeVolume: Number(r.a), pd: null };
+      const list = counterparties.get(r.company_id);
+      if (list) list.push(c);
+      else counterparties.set(r.company_id, [c]);
+    }
+    for (const [companyId, list] of counterparties) {
+      // equal volumes with one partner in both roles: the order the invoices come in
+      // (by subject), the buyer's side first when the partner sorts before the company
+      const first = (c: Counterparty): number => ((c.role === 'BUYER') === c.counterpartyId < companyId ? 0 : 1);
+      list.sort((x, y) => y.tradeVolume - x.tradeVolume || x.counterpartyId.localeCompare(y.counterpartyId) || first(x) - first(y));
+    }
+    return { versions: new Map(ids.map((id) => [id, found.get(id) ?? '0.0.0'])), counterparties };
   }
 }
