@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     say(`confirming ${PER_SECOND}/s for ${SECONDS} s...`);
     const waiting = new Map<string, number[]>(); // subject -> confirm answer times (ms) not yet covered by a rating
     const latencies: number[] = [];
+    const slowest: { ms: number; at: number }[] = []; // the confirmations over 1 s, and when they were answered
     let errors = 0;
     let watching = true;
     let stoppedAt = 0;
@@ -114,7 +115,10 @@ async function main(): Promise<void> {
           const times = waiting.get(r.company_id);
           if (!times) continue;
           const covered = times.filter((t) => t <= Number(r.at));
-          for (const t of covered) latencies.push(Number(r.at) - t);
+          for (const t of covered) {
+            latencies.push(Number(r.at) - t);
+            if (Number(r.at) - t > 1000) slowest.push({ ms: Number(r.at) - t, at: t });
+          }
           const rest = times.filter((t) => t > Number(r.at));
           if (rest.length) waiting.set(r.company_id, rest);
           else waiting.delete(r.company_id);
@@ -162,6 +166,8 @@ async function main(): Promise<void> {
       `confirm -> new rating: p50 ${Math.round(pct(sorted, 50))} ms, p95 ${Math.round(pct(sorted, 95))} ms, p99 ${Math.round(pct(sorted, 99))} ms, max ${Math.round(sorted[sorted.length - 1] ?? 0)} ms (${sorted.length} measured)`,
     );
     say(`ratings written meanwhile: ${recomputed[0].n}`);
+    if (slowest.length)
+      say(`over 1 s: ${slowest.length}, answered at ${[...new Set(slowest.map((x) => Math.floor((x.at - began) / 1000)))].slice(0, 20).join(', ')}${slowest.length > 20 ? ', ...' : ''} s into the run`);
     for (const r of relay)
       say(
         `outbox relay lag (created to sent), ${r.job_name}: ${r.n} rows, p50 ${Math.round(r.p50)} ms, p95 ${Math.round(r.p95)} ms, p99 ${Math.round(r.p99)} ms, max ${Math.round(r.max)} ms`,
