@@ -77,6 +77,6 @@ export async function load(name: string, url: string, body: unknown, headers: Re
 
 export function printTable(results: readonly LoadResult[]): void {
   for (const r of results) {
-    process.stdout.write(`${r.name.padEnd(28)} ${String(r.requestsPerSecond).padStart(7)} req/s   p99 ${String(r.p99Ms).padStart(4)} ms   errors ${r.errors}  non-2xx ${r.non2xx}\n`);
+    process.stdout.write(`${r.name.padEnd(36)} ${String(r.requestsPerSecond).padStart(7)} req/s   p99 ${String(r.p99Ms).padStart(4)} ms   errors ${r.errors}  non-2xx ${r.non2xx}\n`);
   }
 }

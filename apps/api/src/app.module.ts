@@ -5,7 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import type { AppConfig } from '@app/config';
 import { PersistenceModule } from '@app/persistence';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { FastifyRequest } from 'fastify';
 import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import type IORedis from 'ioredis';
@@ -164,6 +164,9 @@ export class AppModule {
             plugins: [
               queryLimitsPlugin(config.graphql),
               metrics.graphqlPlugin(),
+              // no response uses cache hints; left on, Apollo's cache-control plugin wraps
+              // every field resolver to read them (a tenth of a bank read's CPU)
+              ApolloServerPluginCacheControlDisabled(),
               ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
             ] as unknown as ApolloDriverConfig['plugins'],
             context: async (arg: FastifyRequest | WsContext): Promise<RequestContext> => {
