@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JobName, QueueName } from '@app/jobs';
-import { OutboxRepository, RatingRepository } from '@app/persistence';
+import { OutboxRepository, RatingRepository, ScoringInputRepository } from '@app/persistence';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { createWorld, type World } from '../support/world';
-import { CONFIRM, reportTrade } from '../records/records-support';
+import { CONFIRM, evidence, FILE_SOFT_SIGNAL, reportTrade, VERIFY } from '../records/records-support';
 import { subscribe } from './api-support';
 import { eventually, type IsolatedPipeline, isolatedPipeline, type RunningWorker } from './pipeline-support';
 
@@ -148,5 +148,57 @@ describe('the recompute pipeline, end to end', () => {
       [JobName.RATING_CHANGED, world.home.companyB.id],
     );
     expect(Number(relayed[0].n)).toBe(Number(events[0].n));
+  });
+
+  it("the owner's consent revoked: the owner's band stops counting at the recompute it queues; the signal stays, marked", async () => {
+    const { home, factories } = world;
+    const company = await factories.company(home.consortium.id);
+    const member = await world.signIn(await factories.user('MEMBER', { companyId: company.id }));
+    const band = {
+      signalKind: 'OWNER_CREDIT_BAND',
+      reference: `法定代表人个人信用 ${company.id.slice(0, 8)}`,
+      value: 1,
+      recordedOn: '2025-01-10',
+      evidence: evidence('个人信用报告摘要.pdf'),
+      ownerConsent: { ownerName: '李晓东', document: evidence('个人信息使用授权书.pdf'), signedOn: '2025-01-05' },
+    };
+    const filed = await member.client.ok<{ fileSoftSignal: { id: string } }>(FILE_SOFT_SIGNAL, { input: band });
+    const signalId = filed.fileSoftSignal.id;
+    await home.coordinator.client.ok(VERIFY, { id: signalId });
+    await eventually(async () => ((await rating(company.id))?.verifiedRecords === 1 ? true : undefined), 20_000, 'a rating that counts the band');
+
+    // who may not, and what is not an owner's band: refused, and nothing changes
+    const REVOKE = 'mutation($id: ID!) { revokeOwnerConsent(id: $id) { id status ... on SoftSignal { ownerConsentOnFile ownerConsentRevokedAt } } }';
+    const refused = await home.memberA.client.request(REVOKE, { id: signalId });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    const certificate = await member.client.ok<{ fileSoftSignal: { id: string } }>(FILE_SOFT_SIGNAL, {
+      input: { signalKind: 'CERTIFICATION', reference: 'ISO 9001:2015', recordedOn: '2025-01-10', evidence: evidence('ISO9001证书.pdf') },
+    });
+    const wrongKind = await member.client.request(REVOKE, { id: certificate.fileSoftSignal.id });
+    expect(wrongKind.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    const audit = () =>
+      pipeline.api.dataSource.query(`SELECT content::jsonb -> 'details' ->> 'recordId' AS record_id FROM audit_log WHERE action = 'ownerConsent.revoked'`) as Promise<{ record_id: string }[]>;
+    expect(await audit()).toEqual([]);
+    // what tells a recompute that something changed: the company's data version
+    const today = new Date().toISOString().slice(0, 10);
+    const dataVersion = async () => (await new ScoringInputRepository().dataVersions(pipeline.api.dataSource.manager, [company.id], today)).get(company.id);
+    const versionBefore = await dataVersion();
+
+    const revoked = await member.client.ok<{ revokeOwnerConsent: { id: string; status: string; ownerConsentOnFile: boolean; ownerConsentRevokedAt: string | null } }>(REVOKE, {
+      id: signalId,
+    });
+    expect(revoked.revokeOwnerConsent).toMatchObject({ id: signalId, status: 'VERIFIED', ownerConsentOnFile: true });
+    expect(revoked.revokeOwnerConsent.ownerConsentRevokedAt).not.toBeNull();
+    expect(await dataVersion()).not.toBe(versionBefore);
+    const after = await eventually(async () => {
+      const now = await rating(company.id);
+      return now && now.verifiedRecords === 0 ? now : undefined;
+    }, 20_000, 'a rating without the band');
+    expect(after.verifiedRecords).toBe(0);
+
+    // again: the same answer, no second audit entry; the coordinator may revoke too
+    const again = await home.coordinator.client.ok<{ revokeOwnerConsent: { ownerConsentRevokedAt: string } }>(REVOKE, { id: signalId });
+    expect(again.revokeOwnerConsent.ownerConsentRevokedAt).toBe(revoked.revokeOwnerConsent.ownerConsentRevokedAt);
+    expect(await audit()).toEqual([{ record_id: signalId }]);
   });
 });

@@ -224,6 +224,32 @@ export const RECORDS_CASES: Readonly<Record<string, MatrixCase>> = {
       variables: { id: id('resolve', t) },
     }),
   },
+  'Mutation.revokeOwnerConsent': {
+    operation: 'record.ownerConsent.revoke',
+    targets: COMPANY_TARGETS,
+    // an owner's-band signal of each target company, filed by the company itself with its owner's consent
+    setup: async (world) => {
+      for (const target of COMPANY_TARGETS) {
+        const sha = (name: string) => ({ name, sha256: randomBytes(32).toString('hex') });
+        const data = await membersOf(world, target).subject.client.ok<{ fileSoftSignal: { id: string } }>(
+          'mutation($i: SoftSignalInput!) { fileSoftSignal(input: $i) { id } }',
+          {
+            i: {
+              signalKind: 'OWNER_CREDIT_BAND',
+              reference: `法定代表人个人信用 ${unique()}`,
+              value: 2,
+              recordedOn: '2025-01-10',
+              evidence: sha('个人信用报告摘要.pdf'),
+              ownerConsent: { ownerName: '矩阵', document: sha('个人信息使用授权书.pdf'), signedOn: '2025-01-05' },
+            },
+          },
+        );
+        made.set(key('ownerBand', target), data.fileSoftSignal.id);
+      }
+    },
+    // revoking twice changes nothing, so every allowed caller succeeds on the same signal
+    request: (_w, t) => ({ query: 'mutation($id: ID!) { revokeOwnerConsent(id: $id) { id } }', variables: { id: id('ownerBand', t) } }),
+  },
   'Mutation.acknowledgeNotice': {
     operation: 'notice.acknowledge',
     // a coordinator's notice of each consortium (a company's notice is its members' alone)

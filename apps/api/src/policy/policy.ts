@@ -119,6 +119,8 @@ export const POLICY = {
   'record.dispute': { MEMBER: [OWN_COMPANY] },
   'record.verify': { COORDINATOR: [OWN_CONSORTIUM] },
   'record.resolveDispute': { COORDINATOR: [OWN_CONSORTIUM] },
+  /** the owner withdrew the written consent behind an owner's-band signal: the company, or its coordinator on the owner's written request (target: the subject) */
+  'record.ownerConsent.revoke': { MEMBER: [OWN_COMPANY], COORDINATOR: [OWN_CONSORTIUM] },
   'dispute.list': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
   /** a company's notices (target: the company), or the coordinator's (target: the consortium) */
   'notice.read': { MEMBER: [OWN_COMPANY], COORDINATOR: [OWN_CONSORTIUM] },
@@ -233,6 +235,7 @@ export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
   'Mutation.disputeRecord': 'record.dispute',
   'Mutation.verifyRecord': 'record.verify',
   'Mutation.resolveDispute': 'record.resolveDispute',
+  'Mutation.revokeOwnerConsent': 'record.ownerConsent.revoke',
   'Mutation.acknowledgeNotice': 'notice.acknowledge',
   'Query.partnerCheck': 'partner.check',
   'Query.partnerChecks': 'partner.checks.read',

@@ -1,6 +1,6 @@
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '@app/domain';
-import { DisputeRepository, TradeMatchRepository } from '@app/persistence';
+import { DisputeRepository, OwnerConsentRepository, TradeMatchRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import { BankModel, toBankModel } from '@api/banks/models/bank.model';
 import { CompanyModel, toCompanyModel } from '@api/companies/models/company.model';
@@ -8,9 +8,9 @@ import { Ctx, CurrentActor } from '@api/common/current-actor.decorator';
 import type { RequestContext } from '@api/common/request-context';
 import { CreditRecordModel } from './models/credit-record.model';
 import { DisputeModel, toDisputeModel } from './models/dispute.model';
-import { GuaranteeModel, LoanRecordModel, toRecordModel, TradeExperienceModel } from './models/record-kinds.model';
+import { GuaranteeModel, LoanRecordModel, SoftSignalModel, toRecordModel, TradeExperienceModel } from './models/record-kinds.model';
 import { TradeMatchStatus } from './models/record-enums';
-import { recordLoaders } from './record-loaders';
+import { type RecordLoaderSources, recordLoaders } from './record-loaders';
 import { RecordsService } from './records.service';
 
 async function companyOf(ctx: RequestContext, id: string): Promise<CompanyModel> {
@@ -24,12 +24,13 @@ async function companyOf(ctx: RequestContext, id: string): Promise<CompanyModel>
  * checked the caller may read it, and these fields show no more than the record itself.
  */
 @Resolver(() => CreditRecordModel)
-export class CreditRecordFieldsResolver {
+export class CreditRecordFieldsResolver implements RecordLoaderSources {
   constructor(
     private readonly records: RecordsService,
     private readonly dataSource: DataSource,
-    private readonly disputes: DisputeRepository,
-    private readonly matches: TradeMatchRepository,
+    readonly disputes: DisputeRepository,
+    readonly matches: TradeMatchRepository,
+    readonly ownerConsents: OwnerConsentRepository,
   ) {}
 
   @ResolveField(() => CompanyModel)
@@ -48,17 +49,18 @@ export class CreditRecordFieldsResolver {
 
   @ResolveField(() => DisputeModel, { nullable: true, description: 'the latest dispute of this record, open or settled' })
   async dispute(@Parent() record: CreditRecordModel, @Ctx() ctx: RequestContext): Promise<DisputeModel | null> {
-    const found = await recordLoaders(ctx, this.dataSource, this.disputes, this.matches).latestDispute.load(record.id);
+    const found = await recordLoaders(ctx, this.dataSource, this).latestDispute.load(record.id);
     return found && toDisputeModel(found, this.records.now());
   }
 }
 
 @Resolver(() => TradeExperienceModel)
-export class TradeExperienceFieldsResolver {
+export class TradeExperienceFieldsResolver implements RecordLoaderSources {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly disputes: DisputeRepository,
-    private readonly matches: TradeMatchRepository,
+    readonly disputes: DisputeRepository,
+    readonly matches: TradeMatchRepository,
+    readonly ownerConsents: OwnerConsentRepository,
   ) {}
 
   @ResolveField(() => CompanyModel)
@@ -68,8 +70,27 @@ export class TradeExperienceFieldsResolver {
 
   @ResolveField(() => TradeMatchStatus, { nullable: true })
   async matchStatus(@Parent() record: TradeExperienceModel, @Ctx() ctx: RequestContext): Promise<string | null> {
-    const found = await recordLoaders(ctx, this.dataSource, this.disputes, this.matches).tradeMatch.load(`${record.id}:${record.version}`);
+    const found = await recordLoaders(ctx, this.dataSource, this).tradeMatch.load(`${record.id}:${record.version}`);
     return found?.outcome ?? null;
+  }
+}
+
+@Resolver(() => SoftSignalModel)
+export class SoftSignalFieldsResolver implements RecordLoaderSources {
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly disputes: DisputeRepository,
+    readonly matches: TradeMatchRepository,
+    readonly ownerConsents: OwnerConsentRepository,
+  ) {}
+
+  @ResolveField(() => Date, {
+    nullable: true,
+    description: "OWNER_CREDIT_BAND: when the owner withdrew the consent behind this signal (revokeOwnerConsent); from then on it does not count. Null while the consent stands, and for other kinds",
+  })
+  async ownerConsentRevokedAt(@Parent() record: SoftSignalModel, @Ctx() ctx: RequestContext): Promise<Date | null> {
+    if (record.ownerConsentId === null) return null;
+    return recordLoaders(ctx, this.dataSource, this).ownerConsentRevokedAt.load(record.ownerConsentId);
   }
 }
 

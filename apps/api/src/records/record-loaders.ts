@@ -1,5 +1,5 @@
 import type { Dispute } from '@app/domain';
-import { DisputeRepository, TradeMatchRepository, type TradeMatch } from '@app/persistence';
+import type { DisputeRepository, OwnerConsentRepository, TradeMatch, TradeMatchRepository } from '@app/persistence';
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { RequestContext } from '@api/common/request-context';
@@ -9,11 +9,20 @@ export interface RecordLoaders {
   readonly latestDispute: DataLoader<string, Dispute | null>;
   /** keyed `recordId:version` */
   readonly tradeMatch: DataLoader<string, TradeMatch | null>;
+  /** keyed by owner consent id: when it was revoked, null while it stands */
+  readonly ownerConsentRevokedAt: DataLoader<string, Date | null>;
+}
+
+/** The repositories the loaders read through. */
+export interface RecordLoaderSources {
+  readonly disputes: DisputeRepository;
+  readonly matches: TradeMatchRepository;
+  readonly ownerConsents: OwnerConsentRepository;
 }
 
 const perRequest = new WeakMap<object, RecordLoaders>();
 
-export function recordLoaders(ctx: RequestContext, dataSource: DataSource, disputes: DisputeRepository, matches: TradeMatchRepository): RecordLoaders {
+export function recordLoaders(ctx: RequestContext, dataSource: DataSource, { disputes, matches, ownerConsents }: RecordLoaderSources): RecordLoaders {
   let loaders = perRequest.get(ctx);
   if (!loaders) {
     const db = dataSource.manager;
@@ -29,6 +38,10 @@ export function recordLoaders(ctx: RequestContext, dataSource: DataSource, dispu
         });
         const found = await matches.latestFor(db, versions);
         return keys.map((k) => found.get(k) ?? null);
+      }),
+      ownerConsentRevokedAt: new DataLoader(async (ids) => {
+        const found = await ownerConsents.revokedAt(db, ids);
+        return ids.map((id) => found.get(id) ?? null);
       }),
     };
     perRequest.set(ctx, loaders);

@@ -4,6 +4,7 @@ import {
   DisputeFieldsResolver,
   GuaranteeFieldsResolver,
   LoanRecordFieldsResolver,
+  SoftSignalFieldsResolver,
   TradeExperienceFieldsResolver,
 } from './record-fields.resolver';
 import { RecordsResolver } from './records.resolver';
@@ -18,6 +19,7 @@ import { RecordsService } from './records.service';
     TradeExperienceFieldsResolver,
     GuaranteeFieldsResolver,
     LoanRecordFieldsResolver,
+    SoftSignalFieldsResolver,
     DisputeFieldsResolver,
   ],
   exports: [RecordsService],

@@ -112,6 +112,14 @@ export class RecordsResolver {
     return this.model(await this.service.verify(actor, id, key));
   }
 
+  @Mutation(() => CreditRecordModel, {
+    description:
+      "the subject's MEMBER, or its COORDINATOR on the owner's written request: the owner withdrew the consent behind an OWNER_CREDIT_BAND signal; no signal it backs counts from the company's next recompute (queued now). Revoking again changes nothing",
+  })
+  async revokeOwnerConsent(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string, @Args('idempotencyKey', KEY) key?: string): Promise<CreditRecordModel> {
+    return this.model(await this.service.revokeOwnerConsent(actor, id, key));
+  }
+
   @Mutation(() => CreditRecordModel, { description: "the subject's COORDINATOR; answers the version the dispute was about" })
   async resolveDispute(
     @CurrentActor() actor: Actor,

@@ -330,6 +330,43 @@ export class RecordsService {
     });
   }
 
+  /**
+   * The owner withdrew the written consent behind an owner's-band signal (Art. 13-14): the
+   * consent is marked revoked, with an audit entry, and the company is queued for a
+   * recompute, which no longer counts any signal that consent backs. The signal stays in the
+   * ledger, as every version does. Revoking twice answers the same record and changes nothing.
+   */
+  async revokeOwnerConsent(actor: Actor, idInput: string, idempotencyKey?: string | null): Promise<CreditRecordVersion> {
+    this.policy.assertRole(actor, 'record.ownerConsent.revoke');
+    const id = parseId('id', idInput);
+    return this.run(actor, 'revokeOwnerConsent', { id }, idempotencyKey, async (tx) => {
+      const current = await this.currentForChange(tx, actor, 'record.ownerConsent.revoke', id);
+      if (current.kind !== 'SOFT_SIGNAL' || current.payload.signalKind !== 'OWNER_CREDIT_BAND') {
+        throw new BadInputError('id', `record ${current.recordId} is a ${current.kind === 'SOFT_SIGNAL' ? current.payload.signalKind : current.kind} record: only an owner's credit band rests on the owner's consent`);
+      }
+      const now = this.clock.now();
+      const outcome = await this.consents.revokeBehind(tx, current.recordId, now);
+      if (!outcome) throw new Error(`owner's band signal ${current.recordId} has no consent`);
+      if (outcome.revoked) {
+        await this.audit.append(
+          tx,
+          [
+            {
+              action: 'ownerConsent.revoked',
+              actorId: actor.id,
+              consortiumId: current.consortiumId,
+              companyId: current.subjectId,
+              details: { recordId: current.recordId, version: current.version, consentId: outcome.consentId },
+            },
+          ],
+          now,
+        );
+        await this.outbox.add(tx, [{ job: JobName.RECOMPUTE_COMPANY, payload: { companyId: current.subjectId, reason: 'ownerConsent.revoked' } }]);
+      }
+      return this.reload(tx, current);
+    });
+  }
+
   // ---- the state machine -------------------------------------------------------------
 
   /** The subject confirms a record another filed about it. */

@@ -29,4 +29,34 @@ export class OwnerConsentRepository {
     );
     return rows[0]?.id ?? null;
   }
+
+  /**
+   * Revokes the consent behind the current version of an owner's-band signal, once: from now
+   * on no signal it backs counts. Every current signal it backs gets a new change number, so
+   * the company's data version moves and its next recompute drops them. Null when the record
+   * is no such signal; `revoked` false when the consent was already revoked.
+   */
+  async revokeBehind(db: Db, recordId: string, at: Date): Promise<{ consentId: string; revokedAt: Date; revoked: boolean } | null> {
+    const rows: { id: string; revoked_at: Date | null }[] = await db.query(
+      `SELECT c.id, c.revoked_at FROM soft_signals s JOIN owner_consents c ON c.id = s.owner_consent_id
+       WHERE s.record_id = $1 AND s.is_current FOR UPDATE OF c`,
+      [recordId],
+    );
+    const consent = rows[0];
+    if (!consent) return null;
+    if (consent.revoked_at !== null) return { consentId: consent.id, revokedAt: consent.revoked_at, revoked: false };
+    await db.query('UPDATE owner_consents SET revoked_at = $2 WHERE id = $1', [consent.id, at]);
+    await db.query(`UPDATE soft_signals SET change_seq = nextval('record_change_seq') WHERE owner_consent_id = $1 AND is_current`, [consent.id]);
+    return { consentId: consent.id, revokedAt: at, revoked: true };
+  }
+
+  /** When each consent was revoked (absent: not revoked, or no such consent). */
+  async revokedAt(db: Db, consentIds: readonly string[]): Promise<Map<string, Date>> {
+    if (consentIds.length === 0) return new Map();
+    const rows: { id: string; revoked_at: Date }[] = await db.query(
+      'SELECT id, revoked_at FROM owner_consents WHERE id = ANY($1::uuid[]) AND revoked_at IS NOT NULL',
+      [[...new Set(consentIds)]],
+    );
+    return new Map(rows.map((r) => [r.id, r.revoked_at]));
+  }
 }

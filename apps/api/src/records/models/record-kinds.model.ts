@@ -124,6 +124,8 @@ export class SoftSignalModel extends CreditRecordModel {
   @Field(() => CalendarDateScalar) recordedOn: string;
   @Field(() => CalendarDateScalar, { nullable: true }) validUntil: string | null;
   @Field({ description: "the owner's written consent is on file (it is kept apart, and not shown here)" }) ownerConsentOnFile: boolean;
+  /** the consent's id, for the ownerConsentRevokedAt field; not in the schema (consents are kept apart) */
+  ownerConsentId: string | null;
 }
 
 type Payload<K extends RecordKind> = Extract<CreditRecordVersion, { kind: K }>['payload'];
@@ -163,7 +165,7 @@ export function toRecordModel(v: CreditRecordVersion, today: string): CreditReco
       return Object.assign(new GuaranteeModel(), base, v.payload);
     case 'SOFT_SIGNAL': {
       const { ownerConsentId, ...rest } = v.payload;
-      return Object.assign(new SoftSignalModel(), base, rest, { ownerConsentOnFile: ownerConsentId !== null });
+      return Object.assign(new SoftSignalModel(), base, rest, { ownerConsentOnFile: ownerConsentId !== null, ownerConsentId });
     }
   }
 }
