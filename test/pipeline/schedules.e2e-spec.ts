@@ -3,7 +3,7 @@ import { FixedClock, toCalendarDate } from '@app/domain';
 import { JobName } from '@app/jobs';
 import { OutboxRepository } from '@app/persistence';
 import { createWorld, type World } from '../support/world';
-import { CONFIRM, reportTrade } from '../records/records-support';
+import { CONFIRM, FILE_PAYMENT, reportTrade } from '../records/records-support';
 import { eventually, type IsolatedPipeline, isolatedPipeline, type RunningWorker } from './pipeline-support';
 
 const START = `mutation { startFullRecompute { id status totalChunks totalCompanies asOf } }`;
@@ -107,5 +107,71 @@ describe('full recomputes and time-driven changes', () => {
       return now && now.verifiedRecords === 1 ? now : undefined;
     }, 20_000, 'the rating counting the negative record');
     expect(counted.verifiedRecords).toBe(1);
+  });
+
+  it('bills that become 30 days overdue unpaid after filing are noticed first: they stop counting until the notice period ends, then count as negative', async () => {
+    const { home, factories } = world;
+    const company = await factories.company(home.consortium.id);
+    const member = await world.signIn(await factories.user('MEMBER', { companyId: company.id }));
+    const rating = async (): Promise<{ verifiedRecords: number } | null> =>
+      (await home.coordinator.client.ok<{ company: { rating: { verifiedRecords: number } | null } }>(RATING, { id: company.id })).company.rating;
+    // the API runs on the real clock: an open invoice, due in five days, is not negative when filed
+    const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const dueDate = dayOf(Date.now() + 5 * DAY_MS);
+    const open = await reportTrade(home.memberA.client, company.creditCode, { invoiceDate: dayOf(Date.now() - 10 * DAY_MS), dueDate, paidDate: null });
+    expect(open.negative).toBe(false);
+    await member.client.ok(CONFIRM, { id: open.id });
+    // and an electricity bill the coordinator filed from the utility's export (verified on filing)
+    const bill = await home.coordinator.client.ok<{ filePaymentRecord: { id: string; negative: boolean } }>(FILE_PAYMENT, {
+      input: { subjectCreditCode: company.creditCode, paymentKind: 'UTILITY', reference: `电费 ${dueDate}`, payee: '国网温州供电公司', amount: '3200.00', dueDate },
+    });
+    expect(bill.filePaymentRecord.negative).toBe(false);
+
+    // the worker's day: 31 days past the due date, still unpaid. Before the maintenance, the
+    // rating (as of that day) counts the record; the maintenance notices it and it stops counting
+    clock.set(new Date(Date.parse(`${dueDate}T04:00:00Z`) + 31 * DAY_MS));
+    const day = toCalendarDate(clock.now());
+    await pipeline.api.dataSource.transaction((tx) => new OutboxRepository().add(tx, [{ job: JobName.RECOMPUTE_COMPANY, payload: { companyId: company.id, reason: 'test' } }]));
+    await eventually(async () => ((await rating())?.verifiedRecords === 2 ? true : undefined), 20_000, 'a rating counting the open invoice and bill');
+    await pipeline.api.dataSource.transaction((tx) => new OutboxRepository().add(tx, [{ job: JobName.DAILY_MAINTENANCE, payload: { day } }]));
+    await eventually(async () => ((await rating())?.verifiedRecords === 0 ? true : undefined), 20_000, 'a rating without the noticed invoice and bill');
+
+    const notices = await member.client.ok<{ notices: { kind: string; recordId: string; waitingUntil: string }[] }>(
+      'query($c: ID) { notices(companyId: $c) { kind recordId waitingUntil } }',
+      { c: company.id },
+    );
+    expect(notices.notices.map((n) => n.recordId).sort()).toEqual([open.id, bill.filePaymentRecord.id].sort());
+    expect(notices.notices.every((n) => n.kind === 'NEGATIVE_INFORMATION')).toBe(true);
+    const billNow: { negative: boolean; is_current: boolean }[] = await pipeline.api.dataSource.query(
+      'SELECT negative, is_current FROM payment_records WHERE record_id = $1 ORDER BY version',
+      [bill.filePaymentRecord.id],
+    );
+    expect(billNow).toEqual([
+      { negative: false, is_current: false },
+      { negative: true, is_current: true },
+    ]);
+    const versions: { version: number; negative: boolean; status: string; is_current: boolean; counts_from: Date }[] = await pipeline.api.dataSource.query(
+      'SELECT version, negative, status, is_current, counts_from FROM trade_experiences WHERE record_id = $1 ORDER BY version',
+      [open.id],
+    );
+    expect(versions.map(({ version, negative, status, is_current }) => ({ version, negative, status, is_current }))).toEqual([
+      { version: 1, negative: false, status: 'VERIFIED', is_current: false },
+      { version: 2, negative: true, status: 'VERIFIED', is_current: true },
+    ]);
+    expect(versions[1].counts_from.toISOString()).toBe(notices.notices.find((n) => n.recordId === open.id)?.waitingUntil);
+
+    // the same day's maintenance again: nothing more; the ledger still verifies
+    await pipeline.api.dataSource.transaction((tx) => new OutboxRepository().add(tx, [{ job: JobName.DAILY_MAINTENANCE, payload: { day } }]));
+    await eventually(async () => ((await new OutboxRepository().countUnsent(pipeline.api.dataSource.manager)) === 0 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const count: { n: number }[] = await pipeline.api.dataSource.query('SELECT count(*)::int AS n FROM trade_experiences WHERE record_id = $1', [open.id]);
+    expect(count[0].n).toBe(2);
+    const ledger = await world.admin.client.ok<{ verifyRecordLedger: { ok: boolean } }>('{ verifyRecordLedger { ok } }');
+    expect(ledger.verifyRecordLedger.ok).toBe(true);
+
+    // the notice period ends: that day's maintenance recomputes, and the invoice counts again, as negative
+    clock.set(new Date(versions[1].counts_from.getTime() + DAY_MS / 2));
+    await pipeline.api.dataSource.transaction((tx) => new OutboxRepository().add(tx, [{ job: JobName.DAILY_MAINTENANCE, payload: { day: toCalendarDate(clock.now()) } }]));
+    await eventually(async () => ((await rating())?.verifiedRecords === 2 ? true : undefined), 20_000, 'a rating counting the negative invoice and bill');
   });
 });

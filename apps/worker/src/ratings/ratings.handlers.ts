@@ -6,6 +6,7 @@ import { FullRecomputeRepository, MaintenanceRepository, OutboxRepository } from
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { HandlesJob, type JobHandler } from '@worker/queues/job-handler';
+import { OverdueNotices } from '@worker/records/overdue-notices.service';
 import { WORKER_CONFIG } from '@worker/worker.tokens';
 import { FullRecompute } from './full-recompute.service';
 import { RatingComputer } from './rating-computer.service';
@@ -89,10 +90,12 @@ export class StartFullRecomputeHandler implements JobHandler<typeof JobName.STAR
 }
 
 /**
- * daily-maintenance.v1 {day}: what time changes. Companies whose records started counting
- * (a notice period ended) or expired (negative information after five years) since the day
- * before are recomputed; dispute stages that are due and were not raised are armed again
- * (their delayed jobs may have been lost with Redis); old sent outbox rows are purged.
+ * daily-maintenance.v1 {day}: what time changes. Bills that became negative information by
+ * ageing (30 days past due, unpaid) get their notice and stop counting until its period ends
+ * (OverdueNotices); companies whose records started counting (a notice period ended) or
+ * expired (negative information after five years) since the day before are recomputed;
+ * dispute stages that are due and were not raised are armed again (their delayed jobs may
+ * have been lost with Redis); old sent outbox rows are purged.
  */
 @Injectable()
 @HandlesJob(JobName.DAILY_MAINTENANCE)
@@ -103,6 +106,7 @@ export class DailyMaintenanceHandler implements JobHandler<typeof JobName.DAILY_
     private readonly dataSource: DataSource,
     private readonly maintenance: MaintenanceRepository,
     private readonly outbox: OutboxRepository,
+    private readonly overdue: OverdueNotices,
     private readonly clock: Clock,
   ) {}
 
@@ -110,6 +114,8 @@ export class DailyMaintenanceHandler implements JobHandler<typeof JobName.DAILY_
     const now = this.clock.now();
     const today = job.data.day && /^\d{4}-\d{2}-\d{2}$/.test(job.data.day) ? job.data.day : toCalendarDate(now);
     const since = toCalendarDate(new Date(Date.parse(`${today}T00:00:00Z`) - 2 * DAY_MS));
+    // first, in transactions of their own (a retry finds only what is left)
+    const becameNegative = await this.overdue.run(today);
     const outcome = await this.dataSource.transaction(async (tx) => {
       const companies = await this.maintenance.companiesWithTimeChanges(tx, since, today);
       const disputes = await this.maintenance.disputeStagesDue(tx, now);
@@ -118,7 +124,7 @@ export class DailyMaintenanceHandler implements JobHandler<typeof JobName.DAILY_
         ...disputes.map((d) => ({ job: JobName.DISPUTE_DEADLINE, payload: d })),
       ]);
       const purged = await this.maintenance.purgeSentOutbox(tx, new Date(now.getTime() - OUTBOX_KEEP_DAYS * DAY_MS));
-      return { day: today, recomputed: companies.length, disputeStages: disputes.length, purgedOutbox: purged };
+      return { day: today, becameNegative, recomputed: companies.length, disputeStages: disputes.length, purgedOutbox: purged };
     });
     this.logger.log(`daily maintenance ${JSON.stringify(outcome)}`);
     return outcome;

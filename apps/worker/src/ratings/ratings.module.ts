@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RecordsModule } from '@worker/records/records.module';
 import { FullRecompute } from './full-recompute.service';
 import { RatingComputer } from './rating-computer.service';
 import {
@@ -12,6 +13,7 @@ import { StandingComputer } from './standing-computer.service';
 
 /** The recompute pipeline's jobs: company ratings, standings, full recomputes, daily maintenance. */
 @Module({
+  imports: [RecordsModule],
   providers: [
     RatingComputer,
     StandingComputer,

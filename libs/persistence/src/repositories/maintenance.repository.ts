@@ -26,6 +26,26 @@ export class MaintenanceRepository {
     return rows.map((r) => r.company_id);
   }
 
+  /**
+   * Bills that were not negative information when filed and are now: unpaid, current,
+   * pending or verified, and NEGATIVE_DAYS_BEYOND_TERMS or more past their due date on
+   * `today`. Trade experiences and obligation payments (loans come with the bank's own days
+   * past due, filed anew). One sequential pass over each table, at most `limit` records.
+   */
+  async overdueUnnoticed(db: Db, today: string, days: number, limit: number): Promise<{ kind: 'TRADE_EXPERIENCE' | 'PAYMENT_RECORD'; recordId: string }[]> {
+    const rows: { kind: 'TRADE_EXPERIENCE' | 'PAYMENT_RECORD'; record_id: string }[] = await db.query(
+      `SELECT kind, record_id FROM (
+         SELECT 'TRADE_EXPERIENCE' AS kind, record_id, due_date FROM ${KIND_SPECS.TRADE_EXPERIENCE.table}
+         WHERE is_current AND NOT negative AND paid_date IS NULL AND status IN ('PENDING', 'VERIFIED') AND due_date <= $1::date - $2::int
+         UNION ALL
+         SELECT 'PAYMENT_RECORD', record_id, due_date FROM ${KIND_SPECS.PAYMENT_RECORD.table}
+         WHERE is_current AND NOT negative AND paid_date IS NULL AND status IN ('PENDING', 'VERIFIED') AND due_date <= $1::date - $2::int
+       ) overdue ORDER BY due_date, record_id LIMIT $3`,
+      [today, days, limit],
+    );
+    return rows.map((r) => ({ kind: r.kind, recordId: r.record_id }));
+  }
+
   /** Open disputes with a stage due by `now` and not yet raised: their timers are armed again. */
   async disputeStagesDue(db: Db, now: Date): Promise<{ recordId: string; stage: 'alert' | 'escalate' }[]> {
     const rows: { record_id: string; stage: 'alert' | 'escalate' }[] = await db.query(

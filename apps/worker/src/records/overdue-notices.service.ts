@@ -1,0 +1,122 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AppConfig } from '@app/config';
+import { assessNegative, Clock, NEGATIVE_DAYS_BEYOND_TERMS, negativeCountsFrom, toCalendarDate } from '@app/domain';
+import { JobName } from '@app/jobs';
+import { AuditLogRepository, CreditRecordRepository, type Db, MaintenanceRepository, NoticeRepository, OutboxRepository } from '@app/persistence';
+import { DataSource } from 'typeorm';
+import { WORKER_CONFIG } from '@worker/worker.tokens';
+
+/** Records per transaction. */
+export const OVERDUE_BATCH = 500;
+
+/**
+ * Bills that turn into negative information by the passing of time (征信业管理条例 Art. 15).
+ * A bill filed unpaid and within terms is not negative when filed; 30 days past its due date
+ * and still unpaid, it is. From the daily maintenance, each such record gets what a bill filed
+ * late gets at filing: a notice to its subject, and a new version (same content, marked
+ * negative) that counts only once the notice period has passed, so that the company can
+ * dispute it, or have the payment recorded, first. Meanwhile the record does not count at all.
+ */
+@Injectable()
+export class OverdueNotices {
+  private readonly logger = new Logger(OverdueNotices.name);
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly records: CreditRecordRepository,
+    private readonly maintenance: MaintenanceRepository,
+    private readonly notices: NoticeRepository,
+    private readonly audit: AuditLogRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Notices every bill that became negative by `today`; returns how many. */
+  async run(today: string): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const batch = await this.dataSource.transaction(async (tx) => {
+        const found = await this.maintenance.overdueUnnoticed(tx, today, NEGATIVE_DAYS_BEYOND_TERMS, OVERDUE_BATCH);
+        let noticed = 0;
+        for (const { recordId } of found) if (await this.notice(tx, recordId, today)) noticed++;
+        return { found: found.length, noticed };
+      });
+      total += batch.noticed;
+      // a full batch of which none could be noticed would come back unchanged: stop there
+      if (batch.found < OVERDUE_BATCH || batch.noticed === 0) {
+        if (batch.found > 0 && batch.noticed === 0) this.logger.warn(`${batch.found} overdue bills found but none could be noticed`);
+        return total;
+      }
+    }
+  }
+
+  /** One record, locked and read again: false when it no longer qualifies (paid, disputed, noticed meanwhile). */
+  private async notice(tx: Db, recordId: string, today: string): Promise<boolean> {
+    await this.records.lock(tx, recordId);
+    const current = await this.records.findCurrent(tx, recordId);
+    if (!current || current.negative || (current.status !== 'PENDING' && current.status !== 'VERIFIED')) return false;
+    if (current.kind !== 'TRADE_EXPERIENCE' && current.kind !== 'PAYMENT_RECORD') return false;
+    const assessment = assessNegative(current.kind, current.payload, today);
+    if (!assessment.negative) return false;
+
+    const now = this.clock.now();
+    const countsFrom = negativeCountsFrom(now, this.config.records.noticePeriodDays);
+    const notice = await this.notices.insert(tx, {
+      kind: 'NEGATIVE_INFORMATION',
+      consortiumId: current.consortiumId,
+      companyId: current.subjectId,
+      recordId,
+      message: `A record about your company became negative information: ${assessment.why}. It counts in ratings from ${toCalendarDate(countsFrom)}; dispute it before then if it is wrong, or have the payment recorded.`,
+      createdAt: now,
+      waitingUntil: countsFrom,
+    });
+    const version = await this.records.append(tx, recordId, {
+      kind: current.kind,
+      consortiumId: current.consortiumId,
+      subjectId: current.subjectId,
+      reporterCompanyId: current.reporterCompanyId,
+      reporterBankId: current.reporterBankId,
+      reporterRole: current.reporterRole,
+      filedStatus: current.status,
+      payload: current.payload,
+      evidence: current.evidence,
+      negative: true,
+      noticeId: notice.id,
+      countsFrom,
+      endedOn: assessment.endedOn,
+      expiresOn: assessment.expiresOn,
+      filedBy: null,
+      createdAt: now,
+    });
+    await this.audit.append(
+      tx,
+      [
+        {
+          action: 'record.filed',
+          actorId: null,
+          consortiumId: version.consortiumId,
+          companyId: version.subjectId,
+          details: {
+            kind: version.kind,
+            recordId: version.recordId,
+            version: version.version,
+            status: version.status,
+            rowHash: version.rowHash,
+            negative: true,
+            noticeId: notice.id,
+            countsFrom: version.countsFrom,
+            expiresOn: version.expiresOn,
+            via: 'overdue',
+          },
+        },
+      ],
+      now,
+    );
+    await this.outbox.add(
+      tx,
+      this.records.involvedCompanies(version).map((companyId) => ({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId, reason: 'record.becameNegative' } })),
+    );
+    return true;
+  }
+}
