@@ -1,7 +1,5 @@
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '@app/domain';
-import { DisputeRepository, OwnerConsentRepository, TradeMatchRepository } from '@app/persistence';
-import { DataSource } from 'typeorm';
 import { BankModel, toBankModel } from '@api/banks/models/bank.model';
 import { CompanyModel, toCompanyModel } from '@api/companies/models/company.model';
 import { Ctx, CurrentActor } from '@api/common/current-actor.decorator';
@@ -10,7 +8,7 @@ import { CreditRecordModel } from './models/credit-record.model';
 import { DisputeModel, toDisputeModel } from './models/dispute.model';
 import { GuaranteeModel, LoanRecordModel, SoftSignalModel, toRecordModel, TradeExperienceModel } from './models/record-kinds.model';
 import { TradeMatchStatus } from './models/record-enums';
-import { type RecordLoaderSources, recordLoaders } from './record-loaders';
+import { RecordLoaderFactory } from './record-loaders';
 import { RecordsService } from './records.service';
 
 async function companyOf(ctx: RequestContext, id: string): Promise<CompanyModel> {
@@ -24,13 +22,10 @@ async function companyOf(ctx: RequestContext, id: string): Promise<CompanyModel>
  * checked the caller may read it, and these fields show no more than the record itself.
  */
 @Resolver(() => CreditRecordModel)
-export class CreditRecordFieldsResolver implements RecordLoaderSources {
+export class CreditRecordFieldsResolver {
   constructor(
     private readonly records: RecordsService,
-    private readonly dataSource: DataSource,
-    readonly disputes: DisputeRepository,
-    readonly matches: TradeMatchRepository,
-    readonly ownerConsents: OwnerConsentRepository,
+    private readonly loaders: RecordLoaderFactory,
   ) {}
 
   @ResolveField(() => CompanyModel)
@@ -49,19 +44,14 @@ export class CreditRecordFieldsResolver implements RecordLoaderSources {
 
   @ResolveField(() => DisputeModel, { nullable: true, description: 'the latest dispute of this record, open or settled' })
   async dispute(@Parent() record: CreditRecordModel, @Ctx() ctx: RequestContext): Promise<DisputeModel | null> {
-    const found = await recordLoaders(ctx, this.dataSource, this).latestDispute.load(record.id);
+    const found = await this.loaders.of(ctx).latestDispute.load(record.id);
     return found && toDisputeModel(found, this.records.now());
   }
 }
 
 @Resolver(() => TradeExperienceModel)
-export class TradeExperienceFieldsResolver implements RecordLoaderSources {
-  constructor(
-    private readonly dataSource: DataSource,
-    readonly disputes: DisputeRepository,
-    readonly matches: TradeMatchRepository,
-    readonly ownerConsents: OwnerConsentRepository,
-  ) {}
+export class TradeExperienceFieldsResolver {
+  constructor(private readonly loaders: RecordLoaderFactory) {}
 
   @ResolveField(() => CompanyModel)
   creditor(@Parent() record: TradeExperienceModel, @Ctx() ctx: RequestContext): Promise<CompanyModel> {
@@ -70,19 +60,14 @@ export class TradeExperienceFieldsResolver implements RecordLoaderSources {
 
   @ResolveField(() => TradeMatchStatus, { nullable: true })
   async matchStatus(@Parent() record: TradeExperienceModel, @Ctx() ctx: RequestContext): Promise<string | null> {
-    const found = await recordLoaders(ctx, this.dataSource, this).tradeMatch.load(`${record.id}:${record.version}`);
+    const found = await this.loaders.of(ctx).tradeMatch.load(`${record.id}:${record.version}`);
     return found?.outcome ?? null;
   }
 }
 
 @Resolver(() => SoftSignalModel)
-export class SoftSignalFieldsResolver implements RecordLoaderSources {
-  constructor(
-    private readonly dataSource: DataSource,
-    readonly disputes: DisputeRepository,
-    readonly matches: TradeMatchRepository,
-    readonly ownerConsents: OwnerConsentRepository,
-  ) {}
+export class SoftSignalFieldsResolver {
+  constructor(private readonly loaders: RecordLoaderFactory) {}
 
   @ResolveField(() => Date, {
     nullable: true,
@@ -90,7 +75,7 @@ export class SoftSignalFieldsResolver implements RecordLoaderSources {
   })
   async ownerConsentRevokedAt(@Parent() record: SoftSignalModel, @Ctx() ctx: RequestContext): Promise<Date | null> {
     if (record.ownerConsentId === null) return null;
-    return recordLoaders(ctx, this.dataSource, this).ownerConsentRevokedAt.load(record.ownerConsentId);
+    return this.loaders.of(ctx).ownerConsentRevokedAt.load(record.ownerConsentId);
   }
 }
 

@@ -1,7 +1,8 @@
+import { Injectable } from '@nestjs/common';
 import type { Dispute } from '@app/domain';
-import type { DisputeRepository, OwnerConsentRepository, TradeMatch, TradeMatchRepository } from '@app/persistence';
+import { DisputeRepository, OwnerConsentRepository, type TradeMatch, TradeMatchRepository } from '@app/persistence';
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { RequestContext } from '@api/common/request-context';
 
 /** Per-request batching of what record fields add: one query for every record of a response. */
@@ -13,22 +14,32 @@ export interface RecordLoaders {
   readonly ownerConsentRevokedAt: DataLoader<string, Date | null>;
 }
 
-/** The repositories the loaders read through. */
-export interface RecordLoaderSources {
-  readonly disputes: DisputeRepository;
-  readonly matches: TradeMatchRepository;
-  readonly ownerConsents: OwnerConsentRepository;
-}
+/** The record fields' loaders of a request, made on first use and kept with its context. */
+@Injectable()
+export class RecordLoaderFactory {
+  private readonly perRequest = new WeakMap<object, RecordLoaders>();
 
-const perRequest = new WeakMap<object, RecordLoaders>();
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly disputes: DisputeRepository,
+    private readonly matches: TradeMatchRepository,
+    private readonly ownerConsents: OwnerConsentRepository,
+  ) {}
 
-export function recordLoaders(ctx: RequestContext, dataSource: DataSource, { disputes, matches, ownerConsents }: RecordLoaderSources): RecordLoaders {
-  let loaders = perRequest.get(ctx);
-  if (!loaders) {
-    const db = dataSource.manager;
-    loaders = {
+  of(ctx: RequestContext): RecordLoaders {
+    let loaders = this.perRequest.get(ctx);
+    if (!loaders) {
+      loaders = this.create();
+      this.perRequest.set(ctx, loaders);
+    }
+    return loaders;
+  }
+
+  private create(): RecordLoaders {
+    const db = this.dataSource.manager;
+    return {
       latestDispute: new DataLoader(async (ids) => {
-        const found = await disputes.latestFor(db, ids);
+        const found = await this.disputes.latestFor(db, ids);
         return ids.map((id) => found.get(id) ?? null);
       }),
       tradeMatch: new DataLoader(async (keys) => {
@@ -36,15 +47,13 @@ export function recordLoaders(ctx: RequestContext, dataSource: DataSource, { dis
           const [recordId, version] = k.split(':');
           return { recordId, version: Number(version) };
         });
-        const found = await matches.latestFor(db, versions);
+        const found = await this.matches.latestFor(db, versions);
         return keys.map((k) => found.get(k) ?? null);
       }),
       ownerConsentRevokedAt: new DataLoader(async (ids) => {
-        const found = await ownerConsents.revokedAt(db, ids);
+        const found = await this.ownerConsents.revokedAt(db, ids);
         return ids.map((id) => found.get(id) ?? null);
       }),
     };
-    perRequest.set(ctx, loaders);
   }
-  return loaders;
 }

@@ -7,6 +7,7 @@ import {
   SoftSignalFieldsResolver,
   TradeExperienceFieldsResolver,
 } from './record-fields.resolver';
+import { RecordLoaderFactory } from './record-loaders';
 import { RecordsResolver } from './records.resolver';
 import { RecordsService } from './records.service';
 
@@ -14,6 +15,7 @@ import { RecordsService } from './records.service';
 @Module({
   providers: [
     RecordsService,
+    RecordLoaderFactory,
     RecordsResolver,
     CreditRecordFieldsResolver,
     TradeExperienceFieldsResolver,
