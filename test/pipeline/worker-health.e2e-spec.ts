@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { startHealthServer } from '@worker/health/health-server';
 import { WorkerMetrics } from '@worker/health/worker-metrics';
 import { QueueRunner } from '@worker/queues/queue-runner.service';
+import { startPrivateRedis } from './fault-support';
 import { eventually, type IsolatedPipeline, isolatedPipeline, type RunningWorker } from './pipeline-support';
 
 describe("the worker's own signals: readiness, the stuck-worker watchdog, metrics", () => {
@@ -68,6 +69,31 @@ describe("the worker's own signals: readiness, the stuck-worker watchdog, metric
     } finally {
       await queue.close();
       connection.disconnect();
+    }
+  });
+
+  it('is not ready on a Redis that may evict queued jobs (maxmemory-policy other than noeviction), and says so', async () => {
+    // a worker of its own on a Redis of this test, whose policy the test may change
+    const redis = await startPrivateRedis();
+    const admin = new IORedis(redis.url, { maxRetriesPerRequest: 1 });
+    const other = await pipeline.startWorker({ REDIS_URL: redis.url });
+    const otherServer = await startHealthServer(pipeline.config, other.app.get(DataSource), other.app.get(QueueRunner), other.app.get(WorkerMetrics));
+    const url = `http://127.0.0.1:${(otherServer.address() as AddressInfo).port}/health/ready`;
+    try {
+      expect((await fetch(url)).status).toBe(200);
+      await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      const refused = await fetch(url);
+      expect(refused.status).toBe(503);
+      const body = (await refused.json()) as { checks: Record<string, string> };
+      expect(body.checks.redis).toMatch(/^misconfigured: maxmemory-policy is allkeys-lru: .*noeviction/);
+      expect(body.checks.database).toBe('up');
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      expect((await fetch(url)).status).toBe(200);
+    } finally {
+      await new Promise((resolve) => otherServer.close(resolve));
+      await other.close();
+      admin.disconnect();
+      await redis.destroy();
     }
   });
 });

@@ -6,8 +6,9 @@ import type { WorkerMetrics } from './worker-metrics';
 
 /**
  * The worker's own signals, for an orchestrator: `/health/live` while the process runs,
- * `/health/ready` when PostgreSQL and Redis answer and the worker is not stuck (jobs
- * waiting, none running here for WORKER_STUCK_AFTER_SECONDS), `/metrics` for Prometheus.
+ * `/health/ready` when PostgreSQL and Redis answer, Redis will not evict queued jobs
+ * (maxmemory-policy noeviction), and the worker is not stuck (jobs waiting, none running
+ * here for WORKER_STUCK_AFTER_SECONDS), `/metrics` for Prometheus.
  */
 export function startHealthServer(config: AppConfig, dataSource: DataSource, runner: QueueRunner, metrics: WorkerMetrics): Promise<Server> {
   const server = createServer((req, res) => {
@@ -32,12 +33,16 @@ export function startHealthServer(config: AppConfig, dataSource: DataSource, run
         } catch (error) {
           checks.database = `down: ${(error as Error).message}`;
         }
+        let reachable = false;
         try {
-          checks.redis = (await runner.ping()) ? 'up' : 'down: no connection';
+          reachable = await runner.ping();
+          checks.redis = reachable ? 'up' : 'down: no connection';
         } catch (error) {
           checks.redis = `down: ${(error as Error).message}`;
         }
-        if (checks.redis === 'up') {
+        if (reachable) {
+          const problem = await runner.redisProblem();
+          if (problem) checks.redis = `misconfigured: ${problem}`;
           const stuck = await runner.stuck().catch((error: Error) => `unknown: ${error.message}`);
           checks.jobs = stuck === null ? 'up' : `stuck: ${stuck}`;
         }

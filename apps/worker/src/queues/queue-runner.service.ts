@@ -7,7 +7,7 @@ import type IORedis from 'ioredis';
 import { WorkerMetrics } from '../health/worker-metrics';
 import { WORKER_CONFIG } from '../worker.tokens';
 import { HANDLES_JOB, handlerProblems, type JobHandler } from './job-handler';
-import { createWorkerRedis } from './redis-connection';
+import { createWorkerRedis, queueSafetyProblem } from './redis-connection';
 
 /**
  * Runs one BullMQ Worker per queue, each dispatching on `job.name` to the handler found at
@@ -48,6 +48,10 @@ export class QueueRunner implements OnApplicationBootstrap, OnApplicationShutdow
     for (const f of found) this.handlers.set(f.name, f.instance);
 
     this.connection = createWorkerRedis(this.config, 'credit-alliance-worker');
+    // said at every (re)connection, and in readiness while it lasts
+    this.connection.on('ready', () => {
+      void this.redisProblem().then((problem) => problem && this.logger.error(`Redis at ${this.config.redisUrl.replace(/\/\/[^@]*@/, '//***@')}: ${problem}`));
+    });
     for (const queueName of ALL_QUEUES) {
       if (jobsOfQueue(queueName).length === 0) continue;
       const queue = new Queue(queueName, { connection: this.connection, prefix: this.config.queuePrefix });
@@ -138,6 +142,12 @@ export class QueueRunner implements OnApplicationBootstrap, OnApplicationShutdow
   async ping(): Promise<boolean> {
     if (!this.connection) return false;
     return (await Promise.race([this.connection.ping(), new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 2_000).unref())])) === 'PONG';
+  }
+
+  /** What makes this Redis unsafe for queues (queueSafetyProblem), or null. */
+  async redisProblem(): Promise<string | null> {
+    if (!this.connection) return null;
+    return Promise.race([queueSafetyProblem(this.connection), new Promise<null>((resolve) => setTimeout(() => resolve(null), 2_000).unref())]);
   }
 
   private async dispatch(job: Job): Promise<unknown> {
