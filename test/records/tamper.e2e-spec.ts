@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { AuditLogRepository } from '@app/persistence';
 import { onlyError } from '@app/testing';
 import { type RunningApi, startApi } from '../support/api';
 import { createWorld, type World } from '../support/world';
@@ -87,5 +88,47 @@ describe('tamper evidence of records and the audit log', () => {
     await expect(api.dataSource.query(`UPDATE trade_experiences SET amount = 1 WHERE record_id = $1`, [record.id])).rejects.toThrow(/append-only/);
     await expect(api.dataSource.query(`DELETE FROM trade_experiences WHERE record_id = $1`, [record.id])).rejects.toThrow(/append-only/);
     await expect(api.dataSource.query(`DELETE FROM audit_log WHERE content LIKE $1`, [`%${record.id}%`])).rejects.toThrow(/append-only/);
+  });
+
+  it('a checkpoint published earlier catches entries cut from the end of the log, which the chain alone cannot', async () => {
+    const HEAD = `{ verifyAuditLog { ok headSeq headHash } }`;
+    const CHECK = `query($c: AuditCheckpointInput) { verifyAuditLog(checkpoint: $c) { ok firstBrokenSeq reason } }`;
+    type Check = { verifyAuditLog: { ok: boolean; firstBrokenSeq: number | null; reason: string | null } };
+    const head = (await world.admin.client.ok<{ verifyAuditLog: { ok: boolean; headSeq: number; headHash: string } }>(HEAD)).verifyAuditLog;
+    expect(head.headHash).toMatch(/^[0-9a-f]{64}$/);
+    await reportTrade(world.home.memberA.client, world.home.companyB.creditCode); // the log grows past the checkpoint
+    const checkpoint = { seq: head.headSeq, hash: head.headHash };
+    expect((await world.admin.client.ok<Check>(CHECK, { c: checkpoint })).verifyAuditLog).toMatchObject({ ok: true, firstBrokenSeq: null });
+
+    // the checkpoint's entry with another hash: rewritten; a checkpoint beyond the end: cut
+    const otherHash = `${head.headHash.slice(0, 63)}${head.headHash.endsWith('0') ? '1' : '0'}`;
+    expect((await world.admin.client.ok<Check>(CHECK, { c: { seq: head.headSeq, hash: otherHash } })).verifyAuditLog).toMatchObject({
+      ok: false,
+      firstBrokenSeq: head.headSeq,
+      reason: expect.stringMatching(/differs from the published checkpoint/),
+    });
+
+    // the end of the log cut as a superuser could (triggers off), in a transaction that is
+    // rolled back, on its own snapshot, so the shared database stays whole for other tests
+    const audit = new AuditLogRepository();
+    const rolledBack = new Error('rolled back');
+    await expect(
+      api.dataSource.transaction('REPEATABLE READ', async (tx) => {
+        await tx.query('SET LOCAL session_replication_role = replica');
+        await tx.query('DELETE FROM audit_log WHERE seq >= $1', [head.headSeq - 2]);
+        expect(await audit.verify(tx)).toMatchObject({ ok: true, headSeq: head.headSeq - 3 });
+        expect(await audit.verify(tx, { checkpoint })).toMatchObject({
+          ok: false,
+          firstBrokenSeq: head.headSeq - 2,
+          reason: expect.stringMatching(/^the log ends at entry \d+, before the published checkpoint at entry \d+: entries were removed/),
+        });
+        throw rolledBack;
+      }),
+    ).rejects.toBe(rolledBack);
+
+    for (const bad of [{ seq: 0, hash: head.headHash, field: 'checkpoint.seq' }, { seq: 1, hash: 'abc', field: 'checkpoint.hash' }]) {
+      const answer = await world.admin.client.request(CHECK, { c: { seq: bad.seq, hash: bad.hash } });
+      expect(onlyError(answer).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: bad.field });
+    }
   });
 });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
 import { Clock, toCalendarDate } from '@app/domain';
 import { JobName } from '@app/jobs';
-import { FullRecomputeRepository, MaintenanceRepository, OutboxRepository } from '@app/persistence';
+import { AuditLogRepository, FullRecomputeRepository, MaintenanceRepository, OutboxRepository } from '@app/persistence';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { HandlesJob, type JobHandler } from '@worker/queues/job-handler';
@@ -95,7 +95,9 @@ export class StartFullRecomputeHandler implements JobHandler<typeof JobName.STAR
  * (OverdueNotices); companies whose records started counting (a notice period ended) or
  * expired (negative information after five years) since the day before are recomputed;
  * dispute stages that are due and were not raised are armed again (their delayed jobs may
- * have been lost with Redis); old sent outbox rows are purged.
+ * have been lost with Redis); old sent outbox rows are purged. Its outcome, logged and kept
+ * with the job, carries the audit log's head: a daily checkpoint outside the database, which
+ * `verifyAuditLog(checkpoint:)` checks the log against.
  */
 @Injectable()
 @HandlesJob(JobName.DAILY_MAINTENANCE)
@@ -107,6 +109,7 @@ export class DailyMaintenanceHandler implements JobHandler<typeof JobName.DAILY_
     private readonly maintenance: MaintenanceRepository,
     private readonly outbox: OutboxRepository,
     private readonly overdue: OverdueNotices,
+    private readonly audit: AuditLogRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -124,7 +127,8 @@ export class DailyMaintenanceHandler implements JobHandler<typeof JobName.DAILY_
         ...disputes.map((d) => ({ job: JobName.DISPUTE_DEADLINE, payload: d })),
       ]);
       const purged = await this.maintenance.purgeSentOutbox(tx, new Date(now.getTime() - OUTBOX_KEEP_DAYS * DAY_MS));
-      return { day: today, becameNegative, recomputed: companies.length, disputeStages: disputes.length, purgedOutbox: purged };
+      const auditHead = await this.audit.head(tx);
+      return { day: today, becameNegative, recomputed: companies.length, disputeStages: disputes.length, purgedOutbox: purged, auditHead };
     });
     this.logger.log(`daily maintenance ${JSON.stringify(outcome)}`);
     return outcome;

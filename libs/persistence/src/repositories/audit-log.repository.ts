@@ -22,7 +22,16 @@ export interface AuditVerification {
   /** the first entry whose link or content does not verify */
   readonly firstBrokenSeq: number | null;
   readonly reason: string | null;
+  /** the last entry's position and hash (hex): publish both, to detect a truncated tail later */
+  readonly headSeq: number | null;
   readonly headHash: string | null;
+}
+
+/** A head published earlier (verify's headSeq and headHash, kept outside this database). */
+export interface AuditCheckpoint {
+  readonly seq: number;
+  /** hex */
+  readonly hash: string;
 }
 
 export function auditHash(prevHash: Buffer, content: string): Buffer {
@@ -66,8 +75,21 @@ export class AuditLogRepository {
     return rows[0] as number[];
   }
 
-  /** Walks the whole chain in seq order and reports the first broken link. */
-  async verify(db: Db, batchSize = 10_000): Promise<AuditVerification> {
+  /** The last entry of the chain: what a checkpoint publishes. */
+  async head(db: Db): Promise<AuditCheckpoint | null> {
+    const rows: { seq: string; hash: Buffer }[] = await db.query('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash.toString('hex') } : null;
+  }
+
+  /**
+   * Walks the whole chain in seq order and reports the first broken link. A chain is only
+   * evidence of what it still holds: entries cut from its end leave a shorter chain that
+   * verifies. So a checkpoint (a head published earlier, kept elsewhere) can be given: the
+   * chain must still reach it, with the same hash there.
+   */
+  async verify(db: Db, options: { readonly checkpoint?: AuditCheckpoint | null; readonly batchSize?: number } = {}): Promise<AuditVerification> {
+    const batchSize = options.batchSize ?? 10_000;
+    const checkpoint = options.checkpoint ?? null;
     let prev: Buffer = GENESIS;
     let expectedSeq = 1;
     let checked = 0;
@@ -79,7 +101,7 @@ export class AuditLogRepository {
       if (rows.length === 0) break;
       for (const row of rows) {
         const seq = Number(row.seq);
-        const fail = (reason: string): AuditVerification => ({ ok: false, checked, firstBrokenSeq: seq, reason, headHash: null });
+        const fail = (reason: string): AuditVerification => ({ ok: false, checked, firstBrokenSeq: seq, reason, headSeq: null, headHash: null });
         if (seq !== expectedSeq) return { ...fail(`entry ${expectedSeq} is missing`), firstBrokenSeq: expectedSeq };
         if (!row.prev_hash.equals(prev)) return fail('its previous-hash link does not match the entry before it');
         if (!auditHash(prev, row.content).equals(row.hash)) return fail('its content does not match its hash');
@@ -90,11 +112,24 @@ export class AuditLogRepository {
           return fail('its content is not valid JSON');
         }
         if (declaredSeq !== seq) return fail('its content names another position in the chain');
+        if (checkpoint && seq === checkpoint.seq && row.hash.toString('hex') !== checkpoint.hash.toLowerCase()) {
+          return fail('its hash differs from the published checkpoint: the log was rewritten at or before this entry');
+        }
         prev = row.hash;
         expectedSeq += 1;
         checked += 1;
       }
     }
-    return { ok: true, checked, firstBrokenSeq: null, reason: null, headHash: checked ? prev.toString('hex') : null };
+    if (checkpoint && checkpoint.seq > checked) {
+      return {
+        ok: false,
+        checked,
+        firstBrokenSeq: checked + 1,
+        reason: `the log ends at entry ${checked}, before the published checkpoint at entry ${checkpoint.seq}: entries were removed from its end`,
+        headSeq: null,
+        headHash: null,
+      };
+    }
+    return { ok: true, checked, firstBrokenSeq: null, reason: null, headSeq: checked || null, headHash: checked ? prev.toString('hex') : null };
   }
 }
