@@ -244,6 +244,13 @@ describe('verified credit records over GraphQL', () => {
       expect(notices.notices).toContainEqual({ kind: 'NEGATIVE_INFORMATION', recordId: filed.id });
       expect(await one(home.memberB.client, DISPUTE, { id: filed.id, reason: '判决已履行完毕' })).toMatchObject({ status: 'DISPUTED' });
       expect(await one(home.coordinator.client, RESOLVE, { id: filed.id, resolution: 'RECORD_CONFIRMED', note: '判决书与执行记录一致' })).toMatchObject({ status: 'VERIFIED' });
+      // the written answer to the one who disputed, with the decision and its reasons
+      const answered = await data<{ notices: { kind: string; recordId: string; message: string }[] }>(home.memberB.client, `query($c: ID) { notices(companyId: $c) { kind recordId message } }`, {
+        c: home.companyB.id,
+      });
+      const answer = answered.notices.filter((n) => n.kind === 'DISPUTE_RESOLVED' && n.recordId === filed.id);
+      expect(answer).toHaveLength(1);
+      expect(answer[0].message).toMatch(/found correct.*判决书与执行记录一致/);
     });
 
     it('guarantee: the guarantor files, the borrower confirms; the guarantor may not confirm its own filing', async () => {

@@ -457,6 +457,19 @@ export class RecordsService {
       const now = this.clock.now();
       const changeId = await this.records.setStatus(tx, current, to, { action, actorId: actor.id, at: now, disputeId: open.id });
       const resolved = await this.disputes.resolve(tx, open.id, actor.id, resolution, note, now);
+      // the written answer to the one who disputed (Art. 25)
+      await this.notices.insertOnce(tx, {
+        kind: 'DISPUTE_RESOLVED',
+        consortiumId: current.consortiumId,
+        companyId: current.subjectId,
+        recordId: current.recordId,
+        disputeId: open.id,
+        message:
+          resolution === 'RECORD_CONFIRMED'
+            ? `Your dispute of a ${words(current.kind)} was settled: the record was found correct and counts as filed. The coordinator's reasons: ${note}`
+            : `Your dispute of a ${words(current.kind)} was settled in your favour: the record was rejected and no longer counts. The coordinator's reasons: ${note}`,
+        createdAt: now,
+      });
       await this.audit.append(
         tx,
         [

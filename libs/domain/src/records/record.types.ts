@@ -264,6 +264,8 @@ export const NoticeKind = {
   DISPUTE_ESCALATED: 'DISPUTE_ESCALATED',
   /** to the coordinator: the two sides of an invoice disagree */
   TRADE_MISMATCH: 'TRADE_MISMATCH',
+  /** to the subject: the written answer to its dispute, with the coordinator's decision and reasons */
+  DISPUTE_RESOLVED: 'DISPUTE_RESOLVED',
 } as const;
 export type NoticeKind = (typeof NoticeKind)[keyof typeof NoticeKind];
 

@@ -5,6 +5,7 @@ import { BankAccess1764300400000 } from './1764300400000-bank-access';
 import { PartnersAndProfiles1764300500000 } from './1764300500000-partners-and-profiles';
 import { CreditRecords1764400000000 } from './1764400000000-credit-records';
 import { Pipeline1764500000000 } from './1764500000000-pipeline';
+import { DisputeResolvedNotices1764600000000 } from './1764600000000-dispute-resolved-notices';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   PartnersAndProfiles1764300500000,
   CreditRecords1764400000000,
   Pipeline1764500000000,
+  DisputeResolvedNotices1764600000000,
 ];
