@@ -52,6 +52,7 @@ import {
   type LedgerVerification,
   OutboxRepository,
   OwnerConsentRepository,
+  recordFiledEntry,
   RecordLedgerRepository,
   TradeMatchRepository,
 } from '@app/persistence';
@@ -595,29 +596,7 @@ export class RecordsService {
       filedBy: actor.id,
       createdAt: now,
     });
-    await this.audit.append(
-      tx,
-      [
-        {
-          action: 'record.filed',
-          actorId: actor.id,
-          consortiumId: filed.consortiumId,
-          companyId: filed.subjectId,
-          details: {
-            kind: filed.kind,
-            recordId: filed.recordId,
-            version: filed.version,
-            status: filed.status,
-            rowHash: filed.rowHash,
-            negative: filed.negative,
-            noticeId: filed.noticeId,
-            countsFrom: filed.countsFrom,
-            expiresOn: filed.expiresOn,
-          },
-        },
-      ],
-      now,
-    );
+    await this.audit.append(tx, [recordFiledEntry(filed, actor.id)], now);
     await this.outbox.add(tx, this.recomputes(filed as CreditRecordVersion, 'record.filed'));
     return filed;
   }

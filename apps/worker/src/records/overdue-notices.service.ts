@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
 import { assessNegative, Clock, NEGATIVE_DAYS_BEYOND_TERMS, negativeCountsFrom, toCalendarDate } from '@app/domain';
 import { JobName } from '@app/jobs';
-import { AuditLogRepository, CreditRecordRepository, type Db, MaintenanceRepository, NoticeRepository, OutboxRepository } from '@app/persistence';
+import { AuditLogRepository, CreditRecordRepository, type Db, MaintenanceRepository, NoticeRepository, OutboxRepository, recordFiledEntry } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import { WORKER_CONFIG } from '@worker/worker.tokens';
 
@@ -89,30 +89,7 @@ export class OverdueNotices {
       filedBy: null,
       createdAt: now,
     });
-    await this.audit.append(
-      tx,
-      [
-        {
-          action: 'record.filed',
-          actorId: null,
-          consortiumId: version.consortiumId,
-          companyId: version.subjectId,
-          details: {
-            kind: version.kind,
-            recordId: version.recordId,
-            version: version.version,
-            status: version.status,
-            rowHash: version.rowHash,
-            negative: true,
-            noticeId: notice.id,
-            countsFrom: version.countsFrom,
-            expiresOn: version.expiresOn,
-            via: 'overdue',
-          },
-        },
-      ],
-      now,
-    );
+    await this.audit.append(tx, [recordFiledEntry(version, null, { via: 'overdue' })], now);
     await this.outbox.add(
       tx,
       this.records.involvedCompanies(version).map((companyId) => ({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId, reason: 'record.becameNegative' } })),

@@ -1,6 +1,33 @@
-import type { RecordKind } from '@app/domain';
+import type { CreditRecordVersion, RecordKind } from '@app/domain';
 import type { Db } from '../database';
+import type { AuditEntry } from './audit-log.repository';
 import { KIND_SPECS, rowHashSql } from './record-kinds';
+
+/**
+ * The audit entry of one filed version, whoever filed it: the ledger check below finds a
+ * version's filing by `recordId` and `version` and compares `rowHash`. `extra` says how it
+ * came (e.g. `via`).
+ */
+export function recordFiledEntry<K extends RecordKind>(v: CreditRecordVersion<K>, actorId: string | null, extra: Readonly<Record<string, unknown>> = {}): AuditEntry {
+  return {
+    action: 'record.filed',
+    actorId,
+    consortiumId: v.consortiumId,
+    companyId: v.subjectId,
+    details: {
+      kind: v.kind,
+      recordId: v.recordId,
+      version: v.version,
+      status: v.status,
+      rowHash: v.rowHash,
+      negative: v.negative,
+      noticeId: v.noticeId,
+      countsFrom: v.countsFrom,
+      expiresOn: v.expiresOn,
+      ...extra,
+    },
+  };
+}
 
 export interface LedgerProblem {
   readonly kind: RecordKind | null;
