@@ -13,7 +13,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Factories, TEST_PASSWORD } from '@app/testing';
-import { ROOT, startBenchApi } from '../support/bench-api';
+import { benchEnv, ROOT, startBenchApi } from '../support/bench-api';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const PER_SECOND = Number(args[0] ?? 50);
@@ -37,15 +37,7 @@ async function gql<T>(url: string, token: string | null, query: string, variable
 
 async function main(): Promise<void> {
   const api = await startBenchApi(DATABASE, 3920);
-  const env = {
-    ...process.env,
-    NODE_ENV: 'production',
-    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${DATABASE}`,
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-000',
-    QUEUE_PREFIX: `bench_${DATABASE}`,
-    LOG_LEVEL: 'warn',
-    WORKER_HEALTH_PORT: '3921',
-  };
+  const env = benchEnv(DATABASE, { WORKER_HEALTH_PORT: '3921' });
   const worker: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/apps/worker/src/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const ds = api.dataSource;
   try {

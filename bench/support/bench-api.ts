@@ -13,23 +13,26 @@ export interface BenchApi {
   stop(): Promise<void>;
 }
 
-/**
- * The built API in its own process (production mode, as deployed) against a bench
- * database, so that the load generator in this process does not share its event loop.
- */
-export async function startBenchApi(database = 'ca_bench', port = 3900, extraEnv: Record<string, string> = {}): Promise<BenchApi> {
-  if (!process.argv.includes('--no-build')) execSync('npm run --silent build', { cwd: ROOT, stdio: 'inherit' });
-  const env = {
+/** The environment of a built process (API or worker) running in production mode on a bench database. */
+export function benchEnv(database: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     NODE_ENV: 'production',
     DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
     JWT_SECRET: 'bench-secret-bench-secret-bench-secret-000',
     QUEUE_PREFIX: `bench_${database}`,
     LOG_LEVEL: 'warn',
-    PORT: String(port),
-    LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
-    ...extraEnv,
+    ...extra,
   };
+}
+
+/**
+ * The built API in its own process (production mode, as deployed) against a bench
+ * database, so that the load generator in this process does not share its event loop.
+ */
+export async function startBenchApi(database = 'ca_bench', port = 3900, extraEnv: Record<string, string> = {}): Promise<BenchApi> {
+  if (!process.argv.includes('--no-build')) execSync('npm run --silent build', { cwd: ROOT, stdio: 'inherit' });
+  const env = benchEnv(database, { PORT: String(port), LOGIN_MAX_FAILURES_PER_ADDRESS: '100000', ...extraEnv });
   const config = loadConfig(env);
   await migrate(config);
   const dataSource = createDataSource(config, 'bench');

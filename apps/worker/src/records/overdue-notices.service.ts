@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
-import { assessNegative, Clock, NEGATIVE_DAYS_BEYOND_TERMS, negativeCountsFrom, toCalendarDate } from '@app/domain';
+import { assessNegative, Clock, type CreditRecordVersion, NEGATIVE_DAYS_BEYOND_TERMS, negativeCountsFrom, toCalendarDate } from '@app/domain';
 import { JobName } from '@app/jobs';
 import { AuditLogRepository, CreditRecordRepository, type Db, MaintenanceRepository, NoticeRepository, OutboxRepository, recordFiledEntry } from '@app/persistence';
 import { DataSource } from 'typeorm';
@@ -38,9 +38,17 @@ export class OverdueNotices {
     for (;;) {
       const batch = await this.dataSource.transaction(async (tx) => {
         const found = await this.maintenance.overdueUnnoticed(tx, today, NEGATIVE_DAYS_BEYOND_TERMS, OVERDUE_BATCH);
-        let noticed = 0;
-        for (const { recordId } of found) if (await this.notice(tx, recordId, today)) noticed++;
-        return { found: found.length, noticed };
+        const now = this.clock.now();
+        const versions: CreditRecordVersion[] = [];
+        for (const { recordId } of found) {
+          const version = await this.notice(tx, recordId, today, now);
+          if (version) versions.push(version);
+        }
+        // the batch's audit entries in one append, its recomputes in one outbox write
+        await this.audit.append(tx, versions.map((v) => recordFiledEntry(v, null, { via: 'overdue' })), now);
+        const companies = new Set(versions.flatMap((v) => this.records.involvedCompanies(v)));
+        await this.outbox.add(tx, [...companies].map((companyId) => ({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId, reason: 'record.becameNegative' } })));
+        return { found: found.length, noticed: versions.length };
       });
       total += batch.noticed;
       // a full batch of which none could be noticed would come back unchanged: stop there
@@ -51,16 +59,15 @@ export class OverdueNotices {
     }
   }
 
-  /** One record, locked and read again: false when it no longer qualifies (paid, disputed, noticed meanwhile). */
-  private async notice(tx: Db, recordId: string, today: string): Promise<boolean> {
+  /** One record, locked and read again: its notice and negative version, or null when it no longer qualifies (paid, disputed, noticed meanwhile). */
+  private async notice(tx: Db, recordId: string, today: string, now: Date): Promise<CreditRecordVersion | null> {
     await this.records.lock(tx, recordId);
     const current = await this.records.findCurrent(tx, recordId);
-    if (!current || current.negative || (current.status !== 'PENDING' && current.status !== 'VERIFIED')) return false;
-    if (current.kind !== 'TRADE_EXPERIENCE' && current.kind !== 'PAYMENT_RECORD') return false;
+    if (!current || current.negative || (current.status !== 'PENDING' && current.status !== 'VERIFIED')) return null;
+    if (current.kind !== 'TRADE_EXPERIENCE' && current.kind !== 'PAYMENT_RECORD') return null;
     const assessment = assessNegative(current.kind, current.payload, today);
-    if (!assessment.negative) return false;
+    if (!assessment.negative) return null;
 
-    const now = this.clock.now();
     const countsFrom = negativeCountsFrom(now, this.config.records.noticePeriodDays);
     const notice = await this.notices.insert(tx, {
       kind: 'NEGATIVE_INFORMATION',
@@ -71,7 +78,7 @@ export class OverdueNotices {
       createdAt: now,
       waitingUntil: countsFrom,
     });
-    const version = await this.records.append(tx, recordId, {
+    return this.records.append(tx, recordId, {
       kind: current.kind,
       consortiumId: current.consortiumId,
       subjectId: current.subjectId,
@@ -89,11 +96,5 @@ export class OverdueNotices {
       filedBy: null,
       createdAt: now,
     });
-    await this.audit.append(tx, [recordFiledEntry(version, null, { via: 'overdue' })], now);
-    await this.outbox.add(
-      tx,
-      this.records.involvedCompanies(version).map((companyId) => ({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId, reason: 'record.becameNegative' } })),
-    );
-    return true;
   }
 }
