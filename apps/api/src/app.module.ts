@@ -22,6 +22,7 @@ import { CompaniesService } from './companies/companies.service';
 import { APP_CONFIG } from './common/config.provider';
 import { createFormatError } from './common/error-format';
 import { GraphqlExceptionFilter } from './common/graphql-exception.filter';
+import { JitGateway } from './common/jit-executor';
 import { queryLimitsPlugin } from './common/limits.plugin';
 import { LoaderFactory } from './common/loaders';
 import { EventBus, PUB_SUB } from './common/pubsub.provider';
@@ -105,6 +106,7 @@ export class CoreModule implements OnApplicationShutdown {
 export class AppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     const production = config.nodeEnv === 'production';
+    const jit = config.graphql.jit ? new JitGateway() : null;
     const core: DynamicModule = {
       module: CoreModule,
       global: true,
@@ -148,6 +150,9 @@ export class AppModule {
           imports: [AuthModule],
           inject: [AuthenticationService, LoaderFactory, MetricsService],
           useFactory: (authentication: AuthenticationService, loaders: LoaderFactory, metrics: MetricsService): ApolloDriverConfig => ({
+            // graphql-jit executes operations (JitGateway: Apollo's gateway interface is its
+            // door for another executor; the schema stays the one built here)
+            ...(jit ? ({ gateway: jit, transformSchema: jit.capture } as Partial<ApolloDriverConfig>) : {}),
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,

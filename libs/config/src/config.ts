@@ -24,7 +24,13 @@ export interface AppConfig {
   readonly bootstrapAdmin: { readonly email: string; readonly password: string } | null;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly login: { readonly maxFailuresPerAccount: number; readonly maxFailuresPerAddress: number; readonly windowSeconds: number };
-  readonly graphql: { readonly maxDepth: number; readonly maxComplexity: number; readonly maxAliases: number };
+  readonly graphql: {
+    readonly maxDepth: number;
+    readonly maxComplexity: number;
+    readonly maxAliases: number;
+    /** operations executed by graphql-jit instead of graphql-js (GRAPHQL_JIT, default on) */
+    readonly jit: boolean;
+  };
   readonly dbPoolSize: number;
   readonly records: {
     /** days between the notice of negative information and its counting (issue 3; default 7) */
@@ -297,6 +303,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
       maxDepth: int(r, 'GRAPHQL_MAX_DEPTH', 10, 2, 50),
       maxComplexity: int(r, 'GRAPHQL_MAX_COMPLEXITY', 2000, 10, 1_000_000),
       maxAliases: int(r, 'GRAPHQL_MAX_ALIASES', 30, 1, 1000),
+      jit: bool(r, 'GRAPHQL_JIT', true),
     },
     dbPoolSize: int(r, 'DB_POOL_SIZE', 10, 1, 200),
     records: {
