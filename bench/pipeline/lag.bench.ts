@@ -10,10 +10,8 @@
  * Run: node -r @swc-node/register bench/pipeline/lag.bench.ts [perSecond] [seconds] [companies] [--no-build]
  *      (defaults 50 60 300)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { Factories, TEST_PASSWORD } from '@app/testing';
-import { benchEnv, ROOT, startBenchApi } from '../support/bench-api';
+import { startBenchApi, startBenchWorker } from '../support/bench-api';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const PER_SECOND = Number(args[0] ?? 50);
@@ -37,8 +35,7 @@ async function gql<T>(url: string, token: string | null, query: string, variable
 
 async function main(): Promise<void> {
   const api = await startBenchApi(DATABASE, 3920);
-  const env = benchEnv(DATABASE, { WORKER_HEALTH_PORT: '3921' });
-  const worker: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/apps/worker/src/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const worker = startBenchWorker(DATABASE, 3921);
   const ds = api.dataSource;
   try {
     say(`setting up ${COMPANIES} members and ${PER_SECOND * SECONDS} reported trade experiences...`);
@@ -165,8 +162,7 @@ async function main(): Promise<void> {
         `outbox relay lag (created to sent), ${r.job_name}: ${r.n} rows, p50 ${Math.round(r.p50)} ms, p95 ${Math.round(r.p95)} ms, p99 ${Math.round(r.p99)} ms, max ${Math.round(r.max)} ms`,
       );
   } finally {
-    worker.kill('SIGTERM');
-    await new Promise((r) => worker.once('exit', r));
+    await worker.stop();
     await api.stop();
   }
 }

@@ -1,4 +1,5 @@
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@app/config';
 import { createDataSource, migrate } from '@app/persistence';
@@ -10,6 +11,8 @@ export const ROOT = join(__dirname, '..', '..');
 export interface BenchApi {
   readonly url: string;
   readonly dataSource: DataSource;
+  /** CPU time (user and system) the API process has used so far, in microseconds (Linux /proc) */
+  cpuMicros(): number;
   stop(): Promise<void>;
 }
 
@@ -49,10 +52,33 @@ export async function startBenchApi(database = 'ca_bench', port = 3900, extraEnv
   return {
     url,
     dataSource,
+    cpuMicros: () => processCpuMicros(child.pid as number),
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
       await dataSource.destroy();
+    },
+  };
+}
+
+/** utime + stime of a process from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s). */
+function processCpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** The built worker in its own process (production mode, as deployed) on a bench database; `stop` lets it finish its jobs. */
+export function startBenchWorker(database: string, healthPort: number): { stop(): Promise<void> } {
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist/apps/worker/src/main.js')], {
+    env: benchEnv(database, { WORKER_HEALTH_PORT: String(healthPort) }),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return {
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
     },
   };
 }
