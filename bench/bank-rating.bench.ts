@@ -7,7 +7,8 @@
  * read must be exactly one inquiry, every inquiry sealed, and the audit chain must verify.
  *
  * Run: node -r @swc-node/register bench/bank-rating.bench.ts [--no-build]
- * Knobs: BENCH_SECONDS (10), BENCH_ROUNDS (3), BENCH_COMPANIES (1000), BENCH_AUTH (jwt | apikey);
+ * Knobs: BENCH_SECONDS (10), BENCH_ROUNDS (3), BENCH_COMPANIES (1000), BENCH_AUTH (jwt | apikey),
+ * BENCH_SEALING=off (no worker while measuring: what sealing costs);
  * GRAPHQL_JIT=false (the API's own setting) for graphql-js instead of graphql-jit.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -133,7 +134,8 @@ async function main(): Promise<void> {
 
     // the built worker, sealing the inquiries into the audit log throughout as in production
     // (in its own process: sealing here would share the load generator's event loop)
-    const worker = startBenchWorker(database, 3911);
+    // BENCH_SEALING=off (diagnosis): no worker during the runs; everything is sealed after them
+    const worker = process.env.BENCH_SEALING === 'off' ? null : startBenchWorker(database, 3911);
 
     const inquiriesBefore = Number((await db.query('SELECT count(*) AS n FROM inquiries'))[0].n);
     process.stdout.write(`warming up (ping, bankRating: 3 s each)...\n`);
@@ -149,9 +151,10 @@ async function main(): Promise<void> {
     }
     // autocannon stops with requests in flight: let the API finish them, and the worker seal them
     await new Promise((r) => setTimeout(r, 2_000));
-    for (let i = 0; i < 60 && (await new InquiryRepository().countUnsealed(db)) > 0; i += 1) await new Promise((r) => setTimeout(r, 500));
-    await worker.stop();
+    for (let i = 0; worker && i < 60 && (await new InquiryRepository().countUnsealed(db)) > 0; i += 1) await new Promise((r) => setTimeout(r, 500));
+    await worker?.stop();
     const sealer = new InquirySealer(config, ds, new InquiryRepository(), new AuditLogRepository());
+    if (!worker) await sealer.sealAll();
     const inquiriesAfter = Number((await db.query('SELECT count(*) AS n FROM inquiries'))[0].n);
     const unsealed = await new InquiryRepository().countUnsealed(db);
     const seals = await sealer.verify();
