@@ -5,6 +5,7 @@ import {
   buildSchema,
   execute,
   type ExecutionResult,
+  getIntrospectionQuery,
   GraphQLError,
   type GraphQLSchema,
   parse,
@@ -95,6 +96,8 @@ describe('JitGateway: operations executed by graphql-jit answer as graphql-js do
       ['{ views(codes: ["a", "bad", "unrated"]) { creditCode rating { grade } } }'],
       ['{ returned { creditCode } }'],
       ['{ a: view(code: "a", purpose: LOAN) { creditCode } b: view(code: "bb", purpose: LOAN) { c: creditCode, __typename } }'],
+      // introspection (development's GraphQL clients), through the same executor
+      [getIntrospectionQuery()],
     ];
     for (const [query, variables] of queries) {
       const [jit, reference] = [await run(executor, query, variables), await graphqlJs(query, variables)];
