@@ -78,9 +78,9 @@ describe('sealing inquiries into the audit log while reads go on (real PostgreSQ
     // what only the database's owner could do: switch the trigger off, rewrite the purpose
     const tamper = (purpose: string) =>
       ds.transaction(async (tx) => {
-        await tx.query('ALTER TABLE inquiries DISABLE TRIGGER inquiries_no_change');
+        await tx.query('ALTER TABLE inquiries DISABLE TRIGGER inquiries_no_update');
         await tx.query('UPDATE inquiries SET purpose = $2 WHERE id = $1', [read?.inquiryId, purpose]);
-        await tx.query('ALTER TABLE inquiries ENABLE TRIGGER inquiries_no_change');
+        await tx.query('ALTER TABLE inquiries ENABLE TRIGGER inquiries_no_update');
       });
     await tamper('MONITORING');
     try {

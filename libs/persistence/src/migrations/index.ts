@@ -6,6 +6,7 @@ import { PartnersAndProfiles1764300500000 } from './1764300500000-partners-and-p
 import { CreditRecords1764400000000 } from './1764400000000-credit-records';
 import { Pipeline1764500000000 } from './1764500000000-pipeline';
 import { DisputeResolvedNotices1764600000000 } from './1764600000000-dispute-resolved-notices';
+import { CheaperInquirySealing1764700000000 } from './1764700000000-cheaper-inquiry-sealing';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CreditRecords1764400000000,
   Pipeline1764500000000,
   DisputeResolvedNotices1764600000000,
+  CheaperInquirySealing1764700000000,
 ];

@@ -3,6 +3,7 @@ import type { Bank, Company, Consortium, User } from '@app/domain';
 import { Factories, RatingFixtures, testConfig } from '@app/testing';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../database';
+import { INQUIRY_SEALED_COLUMNS } from '../migrations/1764700000000-cheaper-inquiry-sealing';
 import { ConsentRepository } from './consent.repository';
 import { InquiryRepository, type RatingReadItem } from './inquiry.repository';
 
@@ -94,7 +95,24 @@ describe('bank reads: consent check, inquiry and data in one statement (real Pos
     const id = read?.inquiryId as string;
     await expect(ds.query(`UPDATE inquiries SET purpose = 'MONITORING' WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
     await expect(ds.query('DELETE FROM inquiries WHERE id = $1', [id])).rejects.toThrow(/append-only/);
+    // a seal that also changes a column is no seal
+    await expect(ds.query(`UPDATE inquiries SET audit_seq = 1, at = at + interval '1 second' WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
     await inquiries.markSealed(ds.manager, [id], 1);
+    expect((await ds.query('SELECT audit_seq FROM inquiries WHERE id = $1', [id]))[0].audit_seq).toBe('1');
     await expect(ds.query('UPDATE inquiries SET audit_seq = 2 WHERE id = $1', [id])).rejects.toThrow(/append-only/);
+    await expect(ds.query('UPDATE inquiries SET audit_seq = NULL WHERE id = $1', [id])).rejects.toThrow(/append-only/);
+  });
+
+  it("the sealing trigger's fast path names every column of inquiries but audit_seq", async () => {
+    // the trigger lets a seal through without calling its function when none of these
+    // columns changed: a column added to inquiries and missing here would go unguarded
+    const columns: { column_name: string }[] = await ds.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'inquiries' AND column_name <> 'audit_seq'`,
+    );
+    expect(columns.map((c) => c.column_name).sort()).toEqual([...INQUIRY_SEALED_COLUMNS].sort());
+    const [trigger]: { definition: string }[] = await ds.query(
+      `SELECT pg_get_triggerdef(oid) AS definition FROM pg_trigger WHERE tgrelid = 'inquiries'::regclass AND tgname = 'inquiries_no_update'`,
+    );
+    for (const column of INQUIRY_SEALED_COLUMNS) expect(trigger.definition).toContain(`new.${column}`);
   });
 });
