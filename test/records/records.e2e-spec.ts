@@ -129,8 +129,13 @@ describe('verified credit records over GraphQL', () => {
       const first = await data<{ reportTradeExperience: RecordShape }>(home.memberA.client, REPORT_TRADE, { input, key });
       const replay = await data<{ reportTradeExperience: RecordShape }>(home.memberA.client, REPORT_TRADE, { input, key });
       expect(replay.reportTradeExperience).toEqual(first.reportTradeExperience);
+      const writes = `SELECT (SELECT count(*) FROM trade_experiences WHERE invoice_no = $1) AS versions, (SELECT max(seq) FROM audit_log) AS audited, (SELECT coalesce(max(id), 0) FROM outbox) AS outbox`;
+      const before = (await api.dataSource.query(writes, [input.invoiceNo]))[0];
       const other = onlyError(await home.memberA.client.request(REPORT_TRADE, { input: { ...input, amount: '1.00' }, key }));
       expect(other.extensions).toMatchObject({ code: 'CONFLICT', field: 'idempotencyKey' });
+      // the refused call wrote nothing: no new version (its other amount would be one), no audit entry, no outbox row
+      expect((await api.dataSource.query(writes, [input.invoiceNo]))[0]).toEqual(before);
+      expect(before.versions).toBe('1');
       // another caller's key of the same name is its own
       const theirs = await data<{ reportTradeExperience: RecordShape }>(third.client, REPORT_TRADE, { input: tradeInput(home.companyB.creditCode), key });
       expect(theirs.reportTradeExperience.id).not.toBe(first.reportTradeExperience.id);

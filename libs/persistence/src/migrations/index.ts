@@ -7,6 +7,7 @@ import { CreditRecords1764400000000 } from './1764400000000-credit-records';
 import { Pipeline1764500000000 } from './1764500000000-pipeline';
 import { DisputeResolvedNotices1764600000000 } from './1764600000000-dispute-resolved-notices';
 import { CheaperInquirySealing1764700000000 } from './1764700000000-cheaper-inquiry-sealing';
+import { PartnerChecksNoTruncate1764800000000 } from './1764800000000-partner-checks-no-truncate';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Pipeline1764500000000,
   DisputeResolvedNotices1764600000000,
   CheaperInquirySealing1764700000000,
+  PartnerChecksNoTruncate1764800000000,
 ];

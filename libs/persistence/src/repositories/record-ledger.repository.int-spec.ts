@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { AuditLogRepository } from './audit-log.repository';
 import { CreditRecordRepository } from './credit-record.repository';
 import { RecordLedgerRepository } from './record-ledger.repository';
+import { KIND_SPECS } from './record-kinds';
 
 describe('the record ledger and its tamper evidence (real PostgreSQL)', () => {
   let ds: DataSource;
@@ -64,6 +65,18 @@ describe('the record ledger and its tamper evidence (real PostgreSQL)', () => {
     await records.setStatus(ds.manager, v, 'VERIFIED', { action: 'VERIFY', actorId: null, at: new Date() });
     expect((await records.findCurrent(ds.manager, v.recordId))?.status).toBe('VERIFIED');
     await expect(ds.query(`UPDATE record_status_changes SET to_status = 'REJECTED' WHERE record_id = $1`, [v.recordId])).rejects.toThrow(/append-only/);
+  });
+
+  it('refuses TRUNCATE of every append-only table: each kind of the ledger, status changes, the audit log, inquiries, partner checks', async () => {
+    const tables = [...Object.values(KIND_SPECS).map((spec) => spec.table), 'record_status_changes', 'audit_log', 'inquiries', 'partner_checks'];
+    for (const table of tables) {
+      // were it let through, the sentinel rolls the emptying back and fails the expectation
+      const truncate = ds.transaction(async (tx) => {
+        await tx.query(`TRUNCATE ${table} CASCADE`);
+        throw new Error(`TRUNCATE ${table} went through`);
+      });
+      await expect(truncate).rejects.toThrow(/append-only/);
+    }
   });
 
   it('catches a version altered directly in SQL, its hash forged along, or its status moved without a trace', async () => {
