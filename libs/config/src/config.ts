@@ -21,6 +21,11 @@ export interface AppConfig {
     readonly accessTtlSeconds: number;
     readonly refreshTtlSeconds: number;
   };
+  /**
+   * how long the API keeps a verified API key in memory (API_KEY_CACHE_SECONDS, default 60;
+   * 0: looked up on every request); revocation reaches every API process at once by NOTIFY
+   */
+  readonly apiKeyCacheSeconds: number;
   readonly bootstrapAdmin: { readonly email: string; readonly password: string } | null;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly login: { readonly maxFailuresPerAccount: number; readonly maxFailuresPerAddress: number; readonly windowSeconds: number };
@@ -292,6 +297,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
       accessTtlSeconds: int(r, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 3600),
       refreshTtlSeconds: int(r, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86400, 3600, 90 * 86400),
     },
+    apiKeyCacheSeconds: int(r, 'API_KEY_CACHE_SECONDS', 60, 0, 3600),
     bootstrapAdmin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : null,
     logLevel: oneOf(r, 'LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     login: {

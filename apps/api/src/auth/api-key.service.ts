@@ -4,6 +4,7 @@ import { type Actor, NotFoundError, parseId, parseText, UnauthenticatedError } f
 import { type ApiKey, ApiKeyRepository, AuditLogRepository, BankRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import { PolicyService } from '@api/policy/policy.service';
+import { ApiKeyCache } from './api-key-cache';
 
 const KEY_PREFIX = 'cak_';
 
@@ -20,6 +21,7 @@ export class ApiKeyService {
     private readonly banks: BankRepository,
     private readonly audit: AuditLogRepository,
     private readonly policy: PolicyService,
+    private readonly cache: ApiKeyCache,
   ) {}
 
   async create(actor: Actor, bankIdInput: string, nameInput: string): Promise<{ key: ApiKey; secret: string }> {
@@ -38,18 +40,28 @@ export class ApiKeyService {
   async revoke(actor: Actor, idInput: string): Promise<ApiKey> {
     this.policy.assert(actor, 'bank.apiKeys.manage');
     const id = parseId('id', idInput);
-    return this.dataSource.transaction(async (tx) => {
+    const revoked = await this.dataSource.transaction(async (tx) => {
       const key = await this.apiKeys.revoke(tx, id);
       if (!key) throw new NotFoundError('No such API key', { field: 'id' });
       await this.audit.append(tx, [{ action: 'apiKey.revoked', actorId: actor.id, details: { apiKeyId: id, bankId: key.bankId } }]);
       return key;
     });
+    // this process's next request already refuses it; the others hear it by NOTIFY
+    this.cache.forget(id);
+    return revoked;
   }
 
   async authenticate(secret: string): Promise<Actor> {
     if (!secret.startsWith(KEY_PREFIX) || secret.length > 100) throw new UnauthenticatedError('The API key is not valid');
-    const key = await this.apiKeys.findActiveByHash(this.dataSource.manager, hashApiKey(secret));
+    const hash = hashApiKey(secret);
+    const cacheKey = hash.toString('base64');
+    const cached = this.cache.get(cacheKey);
+    if (cached) return cached;
+    const ticket = this.cache.ticket();
+    const key = await this.apiKeys.findActiveByHash(this.dataSource.manager, hash);
     if (!key) throw new UnauthenticatedError('The API key is not valid or has been revoked');
-    return { kind: 'apiKey', id: key.id, role: 'BANK', companyId: null, consortiumId: null, bankId: key.bankId };
+    const actor: Actor = { kind: 'apiKey', id: key.id, role: 'BANK', companyId: null, consortiumId: null, bankId: key.bankId };
+    this.cache.put(cacheKey, key.id, actor, ticket);
+    return actor;
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApiKeyCache } from './api-key-cache';
 import { ApiKeyResolver } from './api-key.resolver';
 import { ApiKeyService } from './api-key.service';
 import { AuthResolver } from './auth.resolver';
@@ -8,7 +9,7 @@ import { PasswordService } from './password.service';
 import { TokenService } from './token.service';
 
 @Module({
-  providers: [ApiKeyResolver, ApiKeyService, AuthResolver, AuthService, AuthenticationService, PasswordService, TokenService],
+  providers: [ApiKeyCache, ApiKeyResolver, ApiKeyService, AuthResolver, AuthService, AuthenticationService, PasswordService, TokenService],
   exports: [AuthenticationService, PasswordService],
 })
 export class AuthModule {}

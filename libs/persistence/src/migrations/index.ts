@@ -8,6 +8,7 @@ import { Pipeline1764500000000 } from './1764500000000-pipeline';
 import { DisputeResolvedNotices1764600000000 } from './1764600000000-dispute-resolved-notices';
 import { CheaperInquirySealing1764700000000 } from './1764700000000-cheaper-inquiry-sealing';
 import { PartnerChecksNoTruncate1764800000000 } from './1764800000000-partner-checks-no-truncate';
+import { ApiKeyRevocationSignal1764900000000 } from './1764900000000-api-key-revocation-signal';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   DisputeResolvedNotices1764600000000,
   CheaperInquirySealing1764700000000,
   PartnerChecksNoTruncate1764800000000,
+  ApiKeyRevocationSignal1764900000000,
 ];
