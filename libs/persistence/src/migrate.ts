@@ -1,9 +1,10 @@
 import type { AppConfig } from '@app/config';
 import { Client } from 'pg';
+import { MigrationExecutor } from 'typeorm';
 import { createDataSource } from './database';
 
 /** Arbitrary constant: the advisory lock that lets only one migrator run at a time. */
-const MIGRATION_LOCK = 7_312_004_001;
+export const MIGRATION_LOCK = 7_312_004_001;
 
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -47,10 +48,21 @@ export async function migrate(config: Pick<AppConfig, 'databaseUrl' | 'dbPoolSiz
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();
-    await runner.query(`SET lock_timeout = '5s'`);
+    // Another migrator (a replica started at the same moment) holds the lock only while it
+    // works: wait for it however long its migrations take, then find nothing left to do; a
+    // timeout on this wait failed that replica's start. Nor does a migration answer to the
+    // pool's statement_timeout, which is meant for requests: an index or a backfill on
+    // production data takes longer.
+    await runner.query('SET statement_timeout = 0');
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      // A migration's DDL gives up after 5 s waiting for a table lock rather than queue behind
+      // live traffic and stall it. It runs on this session, where the setting holds (runMigrations
+      // would take another pooled connection, without it).
+      await runner.query(`SET lock_timeout = '5s'`);
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'each';
+      const applied = await executor.executePendingMigrations();
       return { created, applied: applied.map((m) => m.name) };
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
