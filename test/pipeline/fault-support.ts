@@ -284,6 +284,20 @@ export interface WorkerProcess {
   output(): string;
   /** SIGKILL: no shutdown hook runs, no transaction commits; resolves when it is gone */
   kill(): Promise<void>;
+  /**
+   * SIGTERM (a deploy): how it exited and how long after the signal. One that has not exited
+   * within `graceMs` is killed with SIGKILL, as an orchestrator would, and says so.
+   */
+  terminate(graceMs?: number): Promise<WorkerExit>;
+}
+
+export interface WorkerExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** from the SIGTERM to the exit */
+  readonly ms: number;
+  /** true when it outlived the grace period and was killed */
+  readonly killed: boolean;
 }
 
 /** The repository's root (this file is test/pipeline/fault-support.ts). */
@@ -309,6 +323,20 @@ export async function spawnWorker(env: Record<string, string>, ms = 45_000): Pro
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGKILL');
       await waitForExit(child);
+    },
+    terminate: async (graceMs = 30_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the worker had already exited (${child.exitCode ?? child.signalCode})`);
+      const signalled = Date.now();
+      let killed = false;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const timer = setTimeout(() => {
+        killed = true;
+        child.kill('SIGKILL');
+      }, graceMs);
+      child.kill('SIGTERM');
+      await exited;
+      clearTimeout(timer);
+      return { code: child.exitCode, signal: child.signalCode, ms: Date.now() - signalled, killed };
     },
   };
   await new Promise<void>((resolve, reject) => {

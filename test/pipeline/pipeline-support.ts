@@ -3,9 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { Clock } from '@app/domain';
 import type { AppConfig } from '@app/config';
-import { migrate } from '@app/persistence';
+import { JobName } from '@app/jobs';
+import { migrate, OutboxRepository } from '@app/persistence';
 import { testConfig } from '@app/testing';
+import type { Queue } from 'bullmq';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
 import { OutboxRelay } from '@worker/outbox/outbox-relay.service';
 import { WorkerModule } from '@worker/worker.module';
 import { startApi, type RunningApi } from '../support/api';
@@ -88,4 +91,22 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, ms = 20
     if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * Waits until the outbox is relayed and the ratings queue has nothing left to run: no job
+ * waiting, active or prioritized, and none delayed (a retry, a debounced standing) but the
+ * nightly scheduler's next full recompute.
+ */
+export async function ratingsSettled(dataSource: DataSource, ratings: Queue, ms = 45_000): Promise<void> {
+  await eventually(
+    async () => {
+      if ((await new OutboxRepository().countUnsent(dataSource.manager)) > 0) return undefined;
+      const counts = await ratings.getJobCounts('waiting', 'active', 'prioritized');
+      const delayed = (await ratings.getJobs(['delayed'], 0, 1_000)).filter((j) => j && j.name !== JobName.START_FULL_RECOMPUTE);
+      return Object.values(counts).every((n) => n === 0) && delayed.length === 0 ? true : undefined;
+    },
+    ms,
+    'the outbox and the ratings queue to drain',
+  );
 }

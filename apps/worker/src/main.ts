@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // SIGTERM: close everything, then exit 0 (Nest's default re-raises the signal once closed,
+  // so a clean stop looked like a kill: status 143); an error while closing exits 1
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   const health = await startHealthServer(config, app.get(DataSource), app.get(QueueRunner), app.get(WorkerMetrics));
   process.once('SIGTERM', () => health.close());
   process.once('SIGINT', () => health.close());

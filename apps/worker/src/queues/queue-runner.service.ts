@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
 import { ALL_JOB_NAMES, ALL_QUEUES, cappedBackoffDelay, JOBS, JobName, jobsOfQueue, QueueName, RETENTION } from '@app/jobs';
@@ -16,7 +16,7 @@ import { createWorkerRedis, queueSafetyProblem } from './redis-connection';
  * finish the jobs they hold before the queues close.
  */
 @Injectable()
-export class QueueRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(QueueRunner.name);
   private readonly handlers = new Map<JobName, JobHandler>();
   private readonly workers: Worker[] = [];
@@ -170,8 +170,19 @@ export class QueueRunner implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
+  /**
+   * Workers first: close() waits for the jobs they run. Before any onApplicationShutdown,
+   * because TypeORM's module closes the DataSource in its own, and Nest ran it before this
+   * class's: the jobs in hand lost their database connections ("Connection terminated").
+   * Full-recompute lanes stop at their next chunk boundary (FullRecompute's hook, in
+   * RatingsModule, runs before this global module's), so this wait is one chunk long.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    // workers first: close() waits for the jobs they run; then the producers
+    // then the producers (the workers are closed: closing again is a no-op)
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     // a caller's connection is never closed by BullMQ: left open, it kept reconnecting after shutdown
