@@ -46,13 +46,16 @@ interface Run {
   ratingsWritten: number;
 }
 
-/** What a worker printed that a clean shutdown never prints: error-level log lines, "Connection is closed", anything but a log line. */
+/**
+ * What a worker printed that a clean start and shutdown never print: error-level log lines,
+ * "Connection is closed", the relay pausing (Redis is up throughout), anything but a log line.
+ */
 function troubles(output: string): string[] {
   return output
     .split('\n')
     .filter((line) => line.trim() !== '' && !line.startsWith('Credit Alliance worker running'))
     .filter((line) => {
-      if (/connection is closed/i.test(line)) return true;
+      if (/connection is closed|outbox relay paused/i.test(line)) return true;
       try {
         return ((JSON.parse(line) as { level?: number }).level ?? 0) >= 50;
       } catch {

@@ -29,6 +29,9 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
  * in case a notification was missed. While Redis is down, mutations keep writing rows and
  * the relay catches up when Redis returns.
  */
+/** How long the relay waits quietly for its first Redis connection. */
+const STARTUP_GRACE_MS = 5_000;
+
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
@@ -40,6 +43,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private again = false;
   private stopped = false;
   private lastFailureLog = 0;
+  private startedAt = 0;
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: AppConfig,
@@ -50,6 +54,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   onApplicationBootstrap(): void {
     if (!this.config.pipeline.schedulesEnabled) return;
+    this.startedAt = Date.now();
     // fail fast while Redis is down (no offline queue): the rows stay in the outbox meanwhile
     this.producer = new IORedis(this.config.redisUrl, {
       connectionName: 'credit-alliance-outbox-relay',
@@ -98,7 +103,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     // Redis. Every mutation's NOTIFY kicks the relay, so during an outage that was a wasted
     // claim per committed change; wait for the connection instead (its 'ready' kicks).
     if (this.producer?.status !== 'ready') {
-      this.warnPaused(`Redis connection ${this.producer?.status ?? 'missing'}`);
+      // at start the connection is still being made, and its 'ready' kicks: a warning then
+      // only taught operators to ignore it; one still slow after the grace is worth one
+      if (Date.now() - this.startedAt > STARTUP_GRACE_MS) this.warnPaused(`Redis connection ${this.producer?.status ?? 'missing'}`);
       return;
     }
     try {
