@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { onlyError, randomCreditCode, TEST_PASSWORD } from '@app/testing';
+import * as argon2 from 'argon2';
 import { type RunningApi, startApi } from '../support/api';
 import { createWorld, signIn, type World } from '../support/world';
 
@@ -147,6 +148,18 @@ describe('identity and tenancy (GraphQL over HTTP)', () => {
   it('hashes passwords with argon2id at OWASP parameters', async () => {
     const rows: { password_hash: string }[] = await api.dataSource.query('SELECT password_hash FROM users WHERE id = $1', [world.home.memberA.user.id]);
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+  });
+
+  it('upgrades a password hash made with weaker parameters at the next sign-in', async () => {
+    const user = await world.factories.user('MEMBER', { companyId: world.home.companyB.id });
+    const weak = await argon2.hash(TEST_PASSWORD, { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    await api.dataSource.query('UPDATE users SET password_hash = $2 WHERE id = $1', [user.id, weak]);
+    const signedIn = await api.client.ok<{ login: { user: { id: string } } }>(LOGIN, { e: user.email, p: TEST_PASSWORD });
+    expect(signedIn.login.user.id).toBe(user.id);
+    const rows: { password_hash: string }[] = await api.dataSource.query('SELECT password_hash FROM users WHERE id = $1', [user.id]);
+    expect(rows[0].password_hash).not.toBe(weak);
+    expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    expect(await argon2.verify(rows[0].password_hash, TEST_PASSWORD)).toBe(true);
   });
 
   it('signs in a user created through the API and the token carries its tenant', async () => {

@@ -31,6 +31,11 @@ describe('configuration', () => {
     expect(found.some((p) => p.startsWith('QUEUE_PREFIX: '))).toBe(true);
   });
 
+  it('keeps access tokens to 15 minutes at most', () => {
+    expect(loadConfig({ ACCESS_TOKEN_TTL_SECONDS: '900' }).jwt.accessTtlSeconds).toBe(900);
+    expect(problems({ ACCESS_TOKEN_TTL_SECONDS: '901' })).toEqual([expect.stringMatching(/^ACCESS_TOKEN_TTL_SECONDS: must be between 60 and 900/)]);
+  });
+
   it('refuses production without JWT_SECRET', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET: required when NODE_ENV=production']);
   });

@@ -294,7 +294,8 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
       generated: givenSecret === undefined,
       issuer: 'credit-alliance',
       audience: 'credit-alliance-api',
-      accessTtlSeconds: int(r, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 3600),
+      // at most 15 minutes: an access token is not revocable before it expires (RFC 9700 4.10)
+      accessTtlSeconds: int(r, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 900),
       refreshTtlSeconds: int(r, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86400, 3600, 90 * 86400),
     },
     apiKeyCacheSeconds: int(r, 'API_KEY_CACHE_SECONDS', 60, 0, 3600),

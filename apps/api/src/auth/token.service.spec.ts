@@ -24,6 +24,13 @@ describe('access tokens (RFC 8725)', () => {
     expect(await tokens.verifyAccessToken(await tokens.signAccessToken(actor, 's1'))).toEqual(actor);
   });
 
+  it('issues access tokens that expire after the configured lifetime, 15 minutes by default', async () => {
+    const token = await tokens.signAccessToken(actor, 's1');
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { iat: number; exp: number };
+    expect(config.jwt.accessTtlSeconds).toBe(900);
+    expect(claims.exp - claims.iat).toBe(config.jwt.accessTtlSeconds);
+  });
+
   it('refuses alg "none"', async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64({ sub: 'u1', role: 'ADMIN', iss: config.jwt.issuer, aud: config.jwt.audience, iat: now, exp: now + 60 })}.`;
