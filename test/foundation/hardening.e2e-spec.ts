@@ -59,13 +59,27 @@ describe('GraphQL hardening', () => {
     expect(response.status).toBe(400);
   });
 
-  it('prevents CSRF: a simple form post does not run, a mutation over GET is refused', async () => {
+  it('prevents CSRF: a simple, url-encoded or multipart form post does not run, a mutation over GET is refused', async () => {
     const form = await fetch(`${api.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
       body: JSON.stringify({ query: 'mutation { createBank(input: { name: "csrf" }) { id } }' }),
     });
     expect(form.status).toBe(400);
+    // what an HTML form can send without a preflight: url-encoded and multipart bodies
+    const urlEncoded = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ query: 'mutation { createBank(input: { name: "csrf" }) { id } }' }).toString(),
+    });
+    // refused by Apollo's CSRF prevention (no JSON content type, no preflight header)
+    expect(urlEncoded.status).toBe(400);
+    const multipart = new FormData();
+    multipart.set('operations', JSON.stringify({ query: 'mutation { createBank(input: { name: "csrf" }) { id } }' }));
+    multipart.set('map', '{}');
+    const formData = await fetch(`${api.url}/graphql`, { method: 'POST', body: multipart });
+    // no multipart parser is registered (no GraphQL uploads): 415 Unsupported Media Type
+    expect(formData.status).toBe(415);
     const get = await fetch(`${api.url}/graphql?query=${encodeURIComponent('mutation { createBank(input: { name: "csrf" }) { id } }')}`, {
       headers: { 'apollo-require-preflight': 'true' },
     });

@@ -90,6 +90,20 @@ describe('the recompute pipeline, API side', () => {
       // a bank reaches no Company at all, so not its history either
       expect(onlyError(await world.banker.client.request(HISTORY, { id: world.consented.company.id })).extensions?.code).toBe('FORBIDDEN');
     });
+
+    it('refuses every aliased copy of the guarded fields on its own (the field guards run per field, not per query)', async () => {
+      const aliased = await world.home.memberB.client.request(
+        `query($id: ID!) { company(id: $id) { id h1: ratingHistory(limit: 5) { score } h2: ratingHistory(limit: 1) { grade } r1: rating { score } r2: rating { grade } } }`,
+        { id: world.home.companyA.id },
+      );
+      const errors = aliased.errors ?? [];
+      expect(errors.map((e) => e.path?.join('.')).sort()).toEqual(['company.h1', 'company.h2', 'company.r1', 'company.r2']);
+      expect(errors.every((e) => e.extensions?.code === 'FORBIDDEN')).toBe(true);
+      // no alias carries data (the history is a non-null list: its refusal nulls the company)
+      const company = (aliased.data as { company: Record<string, unknown> | null } | null | undefined)?.company ?? null;
+      for (const alias of ['h1', 'h2', 'r1', 'r2']) expect(company?.[alias] ?? null).toBeNull();
+      expect(JSON.stringify(aliased.data ?? null)).not.toMatch(/"(score|grade)"/);
+    });
   });
 
   describe('Subscription.ratingChanged', () => {
