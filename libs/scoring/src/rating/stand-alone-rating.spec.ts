@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { LoanRecord, PublicRecord, ScoringInput } from '@app/domain/scoring';
+import { type LoanRecord, type PublicRecord, REASON_CODES, type ScoringInput } from '@app/domain/scoring';
 import { addDays } from '../common/calendar-date';
 import { emptyInput, fullInput, trade } from '../testing/company.fixture';
 import { REASON_TEXT } from './reason-codes';
@@ -136,6 +136,23 @@ describe('the stand-alone rating: properties', () => {
         expect(r.score).toBeLessThanOrEqual(900);
         expect(r.reasons.length).toBeLessThanOrEqual(4);
         expect(r.factors.reduce((s, f) => s + f.weight, 0)).toBeCloseTo(1, 9);
+      }),
+    );
+  });
+
+  it('gives the same rating and the same ordered reasons again for the same inputs, stored and read back (adverse-action reasons)', () => {
+    const vocabulary = new Set<string>(REASON_CODES);
+    fc.assert(
+      fc.property(input, (i) => {
+        const first = rateCompany(i, AS_OF);
+        // the inputs as they travel: to JSON and back (no Dates, no shared objects)
+        const again = rateCompany(JSON.parse(JSON.stringify(i)) as ScoringInput, AS_OF);
+        expect(again).toEqual(first);
+        expect(first.reasons.length).toBeLessThanOrEqual(4);
+        for (const reason of first.reasons) expect(vocabulary.has(reason.code)).toBe(true);
+        expect(new Set(first.reasons.map((r) => r.code)).size).toBe(first.reasons.length);
+        const lost = first.reasons.map((r) => r.pointsLost);
+        expect(lost).toEqual([...lost].sort((a, b) => b - a));
       }),
     );
   });
