@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addDays, type Company, toCalendarDate } from '@app/domain';
-import { ALL_QUEUES, JobName, QueueName } from '@app/jobs';
+import { JobName, QueueName } from '@app/jobs';
 import { OutboxRepository } from '@app/persistence';
 import { Factories } from '@app/testing';
-import { type Job, type JobType, Queue, QueueEvents } from 'bullmq';
+import { type Job, type JobType, type Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { signIn, type SignedIn } from '../support/world';
 import { CONFIRM, DISPUTE, REPORT_TRADE, tradeInput } from '../records/records-support';
 import { freePort, type PrivateRedis, sleep, spawnWorker, startPrivateRedis, timedGraphql, type WorkerProcess } from './fault-support';
-import { eventually, type IsolatedPipeline, isolatedPipeline } from './pipeline-support';
+import { eventually, type IsolatedPipeline, isolatedPipeline, watchQueues, type WatchedQueues } from './pipeline-support';
 
 /**
  * Reliability scenario 9, "crash between commit and enqueue" (docs/reliability-anchors.md).
@@ -93,11 +93,12 @@ describe('fault: the outbox relay killed with SIGKILL in and between its transac
   let pipeline: IsolatedPipeline;
   let workerEnv: Record<string, string>;
   const workers: WorkerProcess[] = [];
+  let watched: WatchedQueues;
   let connection: IORedis;
-  const queues = new Map<QueueName, Queue>();
-  const listeners: { events: QueueEvents; connection: IORedis }[] = [];
-  const failed: string[] = [];
-  const stalled: string[] = [];
+  let queues: ReadonlyMap<QueueName, Queue>;
+  /** 'stalled' and 'failed' events seen on any queue, from before the first worker started */
+  let stalled: string[];
+  let failed: string[];
   const members: Member[] = [];
   let marked: Member;
   const today = toCalendarDate(new Date());
@@ -138,27 +139,13 @@ describe('fault: the outbox relay killed with SIGKILL in and between its transac
        WHEN (NEW.payload->>'companyId' = '${marked.company.id}') EXECUTE FUNCTION fault_ghost()`,
     );
 
-    connection = new IORedis(pipeline.config.redisUrl, { maxRetriesPerRequest: 1 });
-    for (const name of ALL_QUEUES) {
-      queues.set(name, new Queue(name, { connection, prefix: pipeline.config.queuePrefix }));
-      // QueueEvents blocks on its connection: one each, listening from before the first worker
-      const own = new IORedis(pipeline.config.redisUrl, { maxRetriesPerRequest: null });
-      const events = new QueueEvents(name, { connection: own, prefix: pipeline.config.queuePrefix });
-      events.on('failed', ({ jobId, failedReason }) => failed.push(`${name}:${jobId}: ${failedReason}`));
-      events.on('stalled', ({ jobId }) => stalled.push(`${name}:${jobId}`));
-      await events.waitUntilReady();
-      listeners.push({ events, connection: own });
-    }
+    watched = await watchQueues(pipeline.config);
+    ({ connection, queues, stalled, failed } = watched);
   }, 60_000);
 
   afterAll(async () => {
     for (const w of workers) await w.kill();
-    for (const l of listeners) {
-      await l.events.close().catch(() => undefined);
-      l.connection.disconnect();
-    }
-    for (const q of queues.values()) await q.close().catch(() => undefined);
-    connection?.disconnect();
+    await watched?.close();
     await pipeline?.api.close();
     await pipeline?.drop();
     await redis?.destroy();

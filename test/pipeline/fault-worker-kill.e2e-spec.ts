@@ -7,7 +7,14 @@ import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { signIn, type SignedIn } from '../support/world';
 import { Factories } from '@app/testing';
-import { eventually, type IsolatedPipeline, isolatedPipeline } from './pipeline-support';
+import {
+  eventually,
+  FULL_RECOMPUTE_RUN as RUN,
+  type FullRecomputeRunView as Run,
+  type IsolatedPipeline,
+  isolatedPipeline,
+  START_FULL_RECOMPUTE as START,
+} from './pipeline-support';
 import { freePort, type PrivateRedis, spawnWorker, startPrivateRedis, type WorkerProcess } from './fault-support';
 
 /**
@@ -26,20 +33,6 @@ const CHUNK = 20;
 const K1 = 4;
 const K2 = 9;
 
-const START = `mutation { startFullRecompute { id status totalChunks totalCompanies asOf } }`;
-const RUN = `query($id: ID) { fullRecomputeRun(id: $id) { id status chunksDone totalChunks companiesDone totalCompanies ratingsWritten progress } }`;
-
-interface Run {
-  id: string;
-  status: string;
-  asOf: string;
-  chunksDone: number;
-  totalChunks: number;
-  companiesDone: number;
-  totalCompanies: number;
-  ratingsWritten: number;
-  progress: number;
-}
 
 describe('fault: a worker killed with SIGKILL in the middle of a full recompute', () => {
   let redis: PrivateRedis;

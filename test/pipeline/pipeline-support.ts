@@ -3,10 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { Clock } from '@app/domain';
 import type { AppConfig } from '@app/config';
-import { JobName } from '@app/jobs';
+import { ALL_QUEUES, JobName, type QueueName } from '@app/jobs';
 import { migrate, OutboxRepository } from '@app/persistence';
 import { testConfig } from '@app/testing';
-import type { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
+import IORedis from 'ioredis';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { OutboxRelay } from '@worker/outbox/outbox-relay.service';
@@ -109,4 +110,68 @@ export async function ratingsSettled(dataSource: DataSource, ratings: Queue, ms 
     ms,
     'the outbox and the ratings queue to drain',
   );
+}
+
+/**
+ * Every queue of a pipeline, with BullMQ's 'failed' and 'stalled' events collected from the
+ * moment this returns (so from before the first worker starts, when called first).
+ */
+export interface WatchedQueues {
+  /** the producer connection the queues share, free for the test's own Redis commands */
+  readonly connection: IORedis;
+  readonly queues: ReadonlyMap<QueueName, Queue>;
+  /** `<queue>:<job id>: <reason>` of every failed attempt */
+  readonly failed: string[];
+  /** `<queue>:<job id>` of every stalled job */
+  readonly stalled: string[];
+  close(): Promise<void>;
+}
+
+export async function watchQueues(config: Pick<AppConfig, 'redisUrl' | 'queuePrefix'>): Promise<WatchedQueues> {
+  const connection = new IORedis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  const queues = new Map<QueueName, Queue>();
+  const listeners: { events: QueueEvents; connection: IORedis }[] = [];
+  const failed: string[] = [];
+  const stalled: string[] = [];
+  for (const name of ALL_QUEUES) {
+    queues.set(name, new Queue(name, { connection, prefix: config.queuePrefix }));
+    // QueueEvents blocks on its connection: one each
+    const own = new IORedis(config.redisUrl, { maxRetriesPerRequest: null });
+    const events = new QueueEvents(name, { connection: own, prefix: config.queuePrefix });
+    events.on('failed', ({ jobId, failedReason }) => failed.push(`${name}:${jobId}: ${failedReason}`));
+    events.on('stalled', ({ jobId }) => stalled.push(`${name}:${jobId}`));
+    await events.waitUntilReady();
+    listeners.push({ events, connection: own });
+  }
+  return {
+    connection,
+    queues,
+    failed,
+    stalled,
+    close: async () => {
+      for (const l of listeners) {
+        await l.events.close().catch(() => undefined);
+        l.connection.disconnect();
+      }
+      for (const q of queues.values()) await q.close().catch(() => undefined);
+      connection.disconnect();
+    },
+  };
+}
+
+/** The full recompute as an ADMIN starts and follows it over GraphQL. */
+export const START_FULL_RECOMPUTE = `mutation { startFullRecompute { id status totalChunks totalCompanies asOf } }`;
+export const FULL_RECOMPUTE_RUN = `query($id: ID) { fullRecomputeRun(id: $id) { id status chunksDone totalChunks companiesDone totalCompanies ratingsWritten progress finishedAt } }`;
+
+export interface FullRecomputeRunView {
+  id: string;
+  status: string;
+  asOf: string;
+  chunksDone: number;
+  totalChunks: number;
+  companiesDone: number;
+  totalCompanies: number;
+  ratingsWritten: number;
+  progress: number;
+  finishedAt: string | null;
 }

@@ -4,24 +4,19 @@ import { JobName } from '@app/jobs';
 import { OutboxRepository } from '@app/persistence';
 import { createWorld, type World } from '../support/world';
 import { CONFIRM, FILE_PAYMENT, reportTrade } from '../records/records-support';
-import { eventually, type IsolatedPipeline, isolatedPipeline, type RunningWorker } from './pipeline-support';
+import {
+  eventually,
+  FULL_RECOMPUTE_RUN as RUN,
+  type FullRecomputeRunView as Run,
+  type IsolatedPipeline,
+  isolatedPipeline,
+  type RunningWorker,
+  START_FULL_RECOMPUTE as START,
+} from './pipeline-support';
 
-const START = `mutation { startFullRecompute { id status totalChunks totalCompanies asOf } }`;
-const RUN = `query($id: ID) { fullRecomputeRun(id: $id) { id status chunksDone totalChunks companiesDone totalCompanies ratingsWritten progress finishedAt } }`;
 const RATING = `query($id: ID!) { company(id: $id) { rating { score verifiedRecords computedAt } } }`;
 const DAY_MS = 86_400_000;
 
-interface Run {
-  id: string;
-  status: string;
-  chunksDone: number;
-  totalChunks: number;
-  companiesDone: number;
-  totalCompanies: number;
-  ratingsWritten: number;
-  progress: number;
-  finishedAt: string | null;
-}
 
 describe('full recomputes and time-driven changes', () => {
   let pipeline: IsolatedPipeline;

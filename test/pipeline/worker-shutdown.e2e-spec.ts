@@ -2,11 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ALL_QUEUES, JobName, QueueName } from '@app/jobs';
 import { OutboxRepository, ScoringInputRepository } from '@app/persistence';
 import { Factories, generateCluster } from '@app/testing';
-import { Job, Queue, QueueEvents } from 'bullmq';
-import IORedis from 'ioredis';
+import { Job, type Queue } from 'bullmq';
 import { signIn, type SignedIn } from '../support/world';
 import { freePort, sleep, spawnWorker, type WorkerExit, type WorkerProcess } from './fault-support';
-import { eventually, type IsolatedPipeline, isolatedPipeline, ratingsSettled } from './pipeline-support';
+import {
+  eventually,
+  FULL_RECOMPUTE_RUN as RUN,
+  type FullRecomputeRunView as Run,
+  type IsolatedPipeline,
+  isolatedPipeline,
+  ratingsSettled,
+  START_FULL_RECOMPUTE as START,
+  watchQueues,
+  type WatchedQueues,
+} from './pipeline-support';
 
 /**
  * Reliability scenario 6, a graceful deploy (docs/reliability-anchors.md): SIGTERM reaches a
@@ -32,19 +41,6 @@ const GRACE_MS = 30_000;
 
 const NONE_ACTIVE_OR_FAILED = Object.fromEntries(ALL_QUEUES.flatMap((q) => [[`${q}.active`, 0], [`${q}.failed`, 0]]));
 
-const START = `mutation { startFullRecompute { id status totalChunks totalCompanies asOf } }`;
-const RUN = `query($id: ID) { fullRecomputeRun(id: $id) { id status chunksDone totalChunks companiesDone totalCompanies ratingsWritten } }`;
-
-interface Run {
-  id: string;
-  status: string;
-  asOf: string;
-  chunksDone: number;
-  totalChunks: number;
-  companiesDone: number;
-  totalCompanies: number;
-  ratingsWritten: number;
-}
 
 /**
  * What a worker printed that a clean start and shutdown never print: error-level log lines,
@@ -70,12 +66,11 @@ describe('graceful deploy: SIGTERM to a worker with jobs in hand', () => {
   let admin: SignedIn;
   let workerEnv: Record<string, string>;
   const workers: WorkerProcess[] = [];
-  let connection: IORedis;
-  const queues = new Map<QueueName, Queue>();
-  const listeners: { events: QueueEvents; connection: IORedis }[] = [];
+  let watched: WatchedQueues;
+  let queues: ReadonlyMap<QueueName, Queue>;
   /** 'stalled' and 'failed' events seen on any queue, from before the first worker started */
-  const stalled: string[] = [];
-  const failed: string[] = [];
+  let stalled: string[];
+  let failed: string[];
   let run: Run;
   /** the jobs the first worker held when SIGTERM reached it */
   let inHand: Job[] = [];
@@ -100,28 +95,14 @@ describe('graceful deploy: SIGTERM to a worker with jobs in hand', () => {
       WORKER_STALLED_INTERVAL_MS: String(STALLED_INTERVAL_MS),
       DB_POOL_SIZE: '8',
     };
-    connection = new IORedis(pipeline.config.redisUrl, { maxRetriesPerRequest: 1 });
-    for (const name of ALL_QUEUES) {
-      queues.set(name, new Queue(name, { connection, prefix: pipeline.config.queuePrefix }));
-      // QueueEvents blocks on its connection: one each
-      const own = new IORedis(pipeline.config.redisUrl, { maxRetriesPerRequest: null });
-      const events = new QueueEvents(name, { connection: own, prefix: pipeline.config.queuePrefix });
-      events.on('stalled', ({ jobId }) => stalled.push(`${name}:${jobId}`));
-      events.on('failed', ({ jobId, failedReason }) => failed.push(`${name}:${jobId}: ${failedReason}`));
-      await events.waitUntilReady();
-      listeners.push({ events, connection: own });
-    }
+    watched = await watchQueues(pipeline.config);
+    ({ queues, stalled, failed } = watched);
     ids = (await pipeline.api.dataSource.query('SELECT id FROM companies ORDER BY id')).map((r: { id: string }) => r.id);
   }, 90_000);
 
   afterAll(async () => {
     for (const w of workers) await w.kill();
-    for (const l of listeners) {
-      await l.events.close().catch(() => undefined);
-      l.connection.disconnect();
-    }
-    for (const q of queues.values()) await q.close().catch(() => undefined);
-    connection?.disconnect();
+    await watched?.close();
     await pipeline?.api.close();
     await pipeline?.drop();
   }, 60_000);
