@@ -17,16 +17,24 @@ const ME = '{ me { id email } }';
 describe('the connection pool exhausted', () => {
   let api: RunningApi;
   let member: SignedIn;
+  let apiKey: string;
+  let creditCode: string;
 
   beforeAll(async () => {
     api = await startApi({ DB_POOL_SIZE: String(POOL) });
     const f = new Factories(api.dataSource);
     const company = await f.company((await f.consortium()).id);
+    creditCode = company.creditCode;
     member = await signIn(api, await f.user('MEMBER', { companyId: company.id }));
+    const admin = await signIn(api, await f.user('ADMIN'));
+    const created = await admin.client.ok<{ createApiKey: { secret: string } }>(`mutation($b: ID!) { createApiKey(bankId: $b, name: "core banking") { secret } }`, {
+      b: (await f.bank()).id,
+    });
+    apiKey = created.createApiKey.secret;
   });
   afterAll(async () => api?.close());
 
-  it('answers 100 concurrent reads with SERVICE_UNAVAILABLE within the acquire timeout, then serves again, with no connection left idle in a transaction', async () => {
+  it('answers 100 concurrent reads, and a REST read with 503, SERVICE_UNAVAILABLE within the acquire timeout, then serves again, with no connection left idle in a transaction', async () => {
     expect((await member.client.request(ME)).errors).toBeUndefined();
 
     // hold every connection of the API's own pool, each inside an open transaction
@@ -49,9 +57,12 @@ describe('the connection pool exhausted', () => {
       ).rows[0].n;
     const started = Date.now();
     let answers: Awaited<ReturnType<typeof member.client.request<{ me: { id: string } | null }>>>[];
+    let rest: Response;
     try {
       expect(await idleInTransaction()).toBe(POOL);
       answers = await Promise.all(Array.from({ length: 100 }, () => member.client.request<{ me: { id: string } | null }>(ME)));
+      // the REST face answers it as GraphQL does, with the status a client's retry logic reads
+      rest = await fetch(`${api.url}/v1/ratings/${creditCode}?purpose=LOAN_APPLICATION`, { headers: { 'x-api-key': apiKey } });
     } finally {
       for (const runner of held) {
         await runner.rollbackTransaction();
@@ -65,6 +76,11 @@ describe('the connection pool exhausted', () => {
       expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true, errorId: expect.any(String) });
       expect(JSON.stringify(answer.errors)).not.toMatch(/timeout exceeded|pg-pool|at \w+ \(/);
     }
+    expect(rest.status).toBe(503);
+    expect(rest.headers.get('retry-after')).toBe('5');
+    const restBody = (await rest.text()) as string;
+    expect(JSON.parse(restBody)).toEqual({ code: 'SERVICE_UNAVAILABLE', message: expect.stringMatching(/retry in a few seconds/), errorId: expect.any(String), retryable: true });
+    expect(restBody).not.toMatch(/timeout exceeded|pg-pool|at \w+ \(/);
     // a query that needs no database was never affected
     expect((await api.client.request('{ ping }')).data).toEqual({ ping: 'pong' });
 

@@ -17,6 +17,9 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
  * The REST face answers errors as `{ code, message, field?, reason? }` with the status of
  * the code, never a stack trace; unknown errors are logged with an id and answered with it.
  */
+/** What a 503 tells a client to wait before it retries: about the pool's acquire timeout. */
+const RETRY_AFTER_SECONDS = 5;
+
 @Catch()
 export class RestExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('RestApi');
@@ -32,9 +35,16 @@ export class RestExceptionFilter implements ExceptionFilter {
       return;
     }
     const errorId = randomUUID();
-    const unavailable = isDatabaseUnavailable(error);
-    if (unavailable) this.logger.warn({ errorId, err: error }, 'database unavailable');
-    else this.logger.error({ errorId, err: error }, 'unexpected error');
-    void reply.status(unavailable ? 503 : 500).send({ code: 'INTERNAL_SERVER_ERROR', message: `Unexpected error (reference ${errorId})`, errorId });
+    if (isDatabaseUnavailable(error)) {
+      // the same answer as GraphQL's (apps/api/src/common/error-format.ts): a client retries
+      this.logger.warn({ errorId, err: error }, 'database unavailable');
+      void reply
+        .status(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({ code: 'SERVICE_UNAVAILABLE', message: `The service's database is unavailable; retry in a few seconds (reference ${errorId})`, errorId, retryable: true });
+      return;
+    }
+    this.logger.error({ errorId, err: error }, 'unexpected error');
+    void reply.status(500).send({ code: 'INTERNAL_SERVER_ERROR', message: `Unexpected error (reference ${errorId})`, errorId });
   }
 }

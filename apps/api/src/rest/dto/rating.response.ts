@@ -50,8 +50,10 @@ export class BatchRatingRequest {
 }
 
 export class ErrorDto {
-  @ApiProperty({ enum: ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'INTERNAL_SERVER_ERROR'] }) code: string;
+  @ApiProperty({ enum: ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE'] }) code: string;
   @ApiProperty() message: string;
+  @ApiProperty({ required: false, description: 'INTERNAL_SERVER_ERROR and SERVICE_UNAVAILABLE: the reference of the logged error' }) errorId?: string;
+  @ApiProperty({ required: false, description: 'SERVICE_UNAVAILABLE: true; retry after the Retry-After header' }) retryable?: boolean;
   @ApiProperty({ required: false, description: 'BAD_USER_INPUT: the input at fault' }) field?: string;
   @ApiProperty({ required: false, description: 'FORBIDDEN for want of consent: CONSENT_MISSING, CONSENT_EXPIRED, CONSENT_REVOKED' }) reason?: string;
 }
