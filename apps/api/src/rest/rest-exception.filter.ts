@@ -13,13 +13,14 @@ const STATUS: Readonly<Record<ErrorCode, number>> = {
   CONFLICT: 409,
 };
 
-/**
- * The REST face answers errors as `{ code, message, field?, reason? }` with the status of
- * the code, never a stack trace; unknown errors are logged with an id and answered with it.
- */
 /** What a 503 tells a client to wait before it retries: about the pool's acquire timeout. */
 const RETRY_AFTER_SECONDS = 5;
 
+/**
+ * The REST face answers errors as `{ code, message, field?, reason? }` with the status of
+ * the code, never a stack trace; unknown errors are logged with an id and answered with it,
+ * a database out of reach as 503 SERVICE_UNAVAILABLE (retryable), as GraphQL answers it.
+ */
 @Catch()
 export class RestExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('RestApi');

@@ -20,18 +20,19 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** How long the relay waits quietly for its first Redis connection. */
+const STARTUP_GRACE_MS = 5_000;
+
 /**
  * The outbox relay: moves outbox rows into BullMQ. Each batch is claimed with FOR UPDATE
  * SKIP LOCKED (several workers relay at once, never the same row), added to Redis, and
  * marked sent in the same transaction, after Redis answered; a batch that fails stays
- * unsent and is tried again (a row added twice is one job: see relayJobOptions). It wakes
+ * unsent and is tried again (a row added twice while its job waits or runs is one job, see
+ * relayJobOptions; after that, consumers are idempotent by keys of their own). It wakes
  * on PostgreSQL NOTIFY (a trigger on the outbox) and polls every OUTBOX_RELAY_INTERVAL_MS
  * in case a notification was missed. While Redis is down, mutations keep writing rows and
  * the relay catches up when Redis returns.
  */
-/** How long the relay waits quietly for its first Redis connection. */
-const STARTUP_GRACE_MS = 5_000;
-
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
