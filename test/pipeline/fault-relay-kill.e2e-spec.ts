@@ -8,7 +8,7 @@ import IORedis from 'ioredis';
 import { signIn, type SignedIn } from '../support/world';
 import { CONFIRM, DISPUTE, REPORT_TRADE, tradeInput } from '../records/records-support';
 import { freePort, type PrivateRedis, sleep, spawnWorker, startPrivateRedis, timedGraphql, type WorkerProcess } from './fault-support';
-import { eventually, type IsolatedPipeline, isolatedPipeline, watchQueues, type WatchedQueues } from './pipeline-support';
+import { eventually, type IsolatedPipeline, isolatedPipeline, repeatedRatings, watchQueues, type WatchedQueues } from './pipeline-support';
 
 /**
  * Reliability scenario 9, "crash between commit and enqueue" (docs/reliability-anchors.md).
@@ -373,10 +373,7 @@ describe('fault: the outbox relay killed with SIGKILL in and between its transac
     expect(inCall.length).toBeGreaterThan(0);
 
     // ...and were absorbed: each recompute's effect is single, and nothing failed
-    const duplicates: { company_id: string; data_version: string }[] = await db().query(
-      'SELECT company_id, data_version FROM ratings GROUP BY company_id, data_version HAVING count(*) > 1',
-    );
-    expect(duplicates).toEqual([]);
+    expect(await repeatedRatings(db())).toEqual([]);
     expect(failed).toEqual([]);
     const failedCounts = await Promise.all([...queues.values()].map((q) => q.getJobCounts('failed')));
     expect(failedCounts.every((c) => c.failed === 0)).toBe(true);

@@ -175,3 +175,17 @@ export interface FullRecomputeRunView {
   progress: number;
   finishedAt: string | null;
 }
+
+/**
+ * Companies with two ratings in a row computed from the same data: a recompute that found
+ * its data version equal to the current rating's must write nothing, so a repeat is a double
+ * write. (The same version may come back later: partners' scores are part of it, and a
+ * partner moving away and back makes an A, B, A history, each rating then new.)
+ */
+export async function repeatedRatings(dataSource: DataSource): Promise<{ company_id: string; data_version: string }[]> {
+  return dataSource.query(
+    `SELECT company_id, data_version FROM (
+       SELECT company_id, data_version, lag(data_version) OVER (PARTITION BY company_id ORDER BY id) AS previous FROM ratings
+     ) r WHERE data_version = previous`,
+  );
+}

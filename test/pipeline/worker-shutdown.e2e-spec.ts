@@ -12,6 +12,7 @@ import {
   type IsolatedPipeline,
   isolatedPipeline,
   ratingsSettled,
+  repeatedRatings,
   START_FULL_RECOMPUTE as START,
   watchQueues,
   type WatchedQueues,
@@ -220,8 +221,7 @@ describe('graceful deploy: SIGTERM to a worker with jobs in hand', () => {
     expect(perCompany).toHaveLength(COMPANIES);
     const latest = await new ScoringInputRepository().dataVersions(db().manager, ids, run.asOf);
     expect(perCompany.filter((c) => c.as_of !== run.asOf || !c.data_version?.startsWith(`${latest.get(c.company_id)}|${run.asOf}|`))).toEqual([]);
-    const twice: { company_id: string }[] = await db().query('SELECT company_id FROM ratings GROUP BY company_id, data_version HAVING count(*) > 1');
-    expect(twice).toEqual([]);
+    expect(await repeatedRatings(db())).toEqual([]);
     // each chunk was rated once, by one transaction (the ratings it wrote share its xmin): at most one rating of the run per company
     const runTwice: { company_id: string }[] = await db().query(
       `SELECT r.company_id FROM ratings r JOIN full_recompute_chunks c ON c.run_id = $1 AND r.xmin = c.xmin GROUP BY r.company_id HAVING count(*) > 1`,
