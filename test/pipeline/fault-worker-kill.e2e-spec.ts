@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { JobName, QueueName } from '@app/jobs';
-import { OutboxRepository, ScoringInputRepository } from '@app/persistence';
+import { QueueName } from '@app/jobs';
+import { ScoringInputRepository } from '@app/persistence';
 import { generateCluster } from '@app/testing';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
@@ -13,6 +13,7 @@ import {
   type FullRecomputeRunView as Run,
   type IsolatedPipeline,
   isolatedPipeline,
+  ratingsSettled,
   START_FULL_RECOMPUTE as START,
 } from './pipeline-support';
 import { freePort, type PrivateRedis, spawnWorker, startPrivateRedis, type WorkerProcess } from './fault-support';
@@ -159,17 +160,7 @@ describe('fault: a worker killed with SIGKILL in the middle of a full recompute'
     const connection = new IORedis(redis.url, { maxRetriesPerRequest: 1 });
     const queue = new Queue(QueueName.RATINGS, { connection, prefix: pipeline.config.queuePrefix });
     try {
-      await eventually(
-        async () => {
-          if ((await new OutboxRepository().countUnsent(db().manager)) > 0) return undefined;
-          const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
-          // the nightly scheduler's next run waits as a delayed job; a retry would wait there too
-          const delayed = (await queue.getJobs(['delayed'], 0, 1_000)).filter((j) => j && j.name !== JobName.START_FULL_RECOMPUTE);
-          return Object.values(counts).every((n) => n === 0) && delayed.length === 0 ? true : undefined;
-        },
-        45_000,
-        'the outbox and the ratings queue to drain',
-      );
+      await ratingsSettled(db(), queue);
       // no lane ended in failure: each was taken over, not given up
       expect(await queue.getJobCounts('failed')).toEqual({ failed: 0 });
     } finally {
