@@ -3,8 +3,8 @@
  * Inputs and outputs are the plain types of @app/domain/scoring. No clock: every function
  * that depends on time takes the evaluation date.
  */
-export { paymentBehaviourFactor, paymentIndex, daysBeyondTermsAsOf, MIN_EXPERIENCES } from './factors/payment-behaviour.factor';
-export { paydexKey, PAYDEX_KEY } from './factors/paydex-key';
+export { paymentBehaviourFactor, paymentIndex, paymentWindows, summariseTrade, daysBeyondTermsAsOf, MIN_EXPERIENCES } from './factors/payment-behaviour.factor';
+export { paydexKey, paydexKeyThirds, PAYDEX_KEY } from './factors/paydex-key';
 export { financialStrengthFactor, latestUsableStatement } from './factors/financial-strength.factor';
 export { obligationsFactor, taxCreditGradeAsOf } from './factors/obligations.factor';
 export { publicRecordFactor, publicRecordCounts, NEGATIVE_INFORMATION_EXPIRY_MONTHS } from './factors/public-record.factor';

@@ -155,10 +155,65 @@ export interface GuaranteeGiven {
   readonly endDate: IsoDate | null;
 }
 
+/**
+ * The windows of the factor at `asOf`, as ISO dates (bounds are exclusive below, inclusive
+ * above): experiences count when due after `from` (24 months back); the trend compares those
+ * due after `recentFrom` (3 months) with those due after `earlierFrom` (12 months) and by
+ * `recentFrom`. Windows go by due date, so paying later never moves an experience from one
+ * window to another. The recompute pipeline's SQL takes these same dates
+ * (`paymentWindows` of @app/scoring computes them).
+ */
+export interface PaymentWindows {
+  readonly asOf: IsoDate;
+  readonly from: IsoDate;
+  readonly recentFrom: IsoDate;
+  readonly earlierFrom: IsoDate;
+}
+
+/**
+ * Sums over a set of payment experiences, as the payment-behaviour factor reads them. Every
+ * sum is an integer (fen, and fen times three times the PAYDEX key, which is a whole number
+ * for whole days), so it is exact whatever the order of the lines: the database's sums equal
+ * the engine's own.
+ */
+export interface PaymentSums {
+  readonly experiences: number;
+  /** Σ amount */
+  readonly amount: bigint;
+  /** Σ amount x 3 x PAYDEX key */
+  readonly keyed: bigint;
+  /** Σ amount x days beyond terms */
+  readonly lateness: bigint;
+  /** the experiences due within the last 3 months */
+  readonly recentAmount: bigint;
+  readonly recentKeyed: bigint;
+  /** the experiences due in the 9 months before those */
+  readonly earlierAmount: bigint;
+  readonly earlierKeyed: bigint;
+  /** the most days beyond terms of any experience, and of any older debt still unpaid; at least 0 */
+  readonly worst: number;
+}
+
+/**
+ * A company's trade experiences at one date in the form the rating reads them: the payment
+ * sums of the 24-month window, and how many count in all. The recompute pipeline has the
+ * database compute it (docs/pipeline.md); `summariseTrade` computes it from the lines.
+ */
+export interface TradeSummary {
+  /** counting trade experiences, whatever their dates (a rating's verifiedRecords) */
+  readonly counted: number;
+  readonly window: PaymentSums;
+}
+
 /** Everything verified about one company: the input of a stand-alone rating. */
 export interface ScoringInput {
   readonly companyId: string;
   readonly tradeExperiences: readonly TradeExperience[];
+  /**
+   * The trade experiences summarised at the rating date; when present it stands for
+   * `tradeExperiences`, which may then be left empty (the lines are not needed to rate).
+   */
+  readonly tradeSummary?: TradeSummary;
   readonly loans: readonly LoanRecord[];
   readonly obligationPayments: readonly ObligationPayment[];
   readonly taxCreditGrades: readonly TaxCreditGradeRecord[];

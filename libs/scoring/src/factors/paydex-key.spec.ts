@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { paydexKey } from './paydex-key';
+import { paydexKey, paydexKeyThirds } from './paydex-key';
 
 describe('the PAYDEX key of PRODUCT.md', () => {
   it.each([
@@ -39,5 +39,16 @@ describe('the PAYDEX key of PRODUCT.md', () => {
         expect(paydexKey(d + later)).toBeLessThanOrEqual(paydexKey(d));
       }),
     );
+  });
+
+  it('in thirds: a whole number for whole days, three times the key (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1000, max: 1000 }), (d) => {
+        const thirds = paydexKeyThirds(d);
+        expect(Number.isInteger(thirds)).toBe(true);
+        expect(thirds / 3).toBeCloseTo(paydexKey(d), 10);
+      }),
+    );
+    expect(() => paydexKeyThirds(1.5)).toThrow(RangeError);
   });
 });

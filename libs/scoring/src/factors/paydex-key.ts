@@ -22,3 +22,20 @@ export const PAYDEX_KEY: readonly (readonly [number, number])[] = [
 export function paydexKey(daysBeyondTerms: number): number {
   return interpolate(PAYDEX_KEY, daysBeyondTerms);
 }
+
+/**
+ * Three times the key, for whole days: an integer, because every slope of the key is a whole
+ * number of thirds of a point a day. Sums of amount x keyThirds are exact in any order, in
+ * JavaScript's bigint as in PostgreSQL's numeric; `PAYDEX_KEY_THIRDS_SQL` is the same function
+ * in SQL, and a property test holds the three equal.
+ */
+export function paydexKeyThirds(daysBeyondTerms: number): number {
+  if (!Number.isInteger(daysBeyondTerms)) throw new RangeError(`days beyond terms must be whole: ${daysBeyondTerms}`);
+  const d = daysBeyondTerms;
+  if (d <= -30) return 300;
+  if (d <= 15) return 240 - 2 * d;
+  if (d <= 30) return 270 - 4 * d;
+  if (d <= 180) return 180 - d;
+  return 0;
+}
+

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { LoanRecord, ScoredFactor, TradeExperience } from '@app/domain/scoring';
 import { addDays } from '../common/calendar-date';
 import { trade } from '../testing/company.fixture';
-import { paymentBehaviourFactor, paymentIndex } from './payment-behaviour.factor';
+import { paymentBehaviourFactor, paymentIndex, summariseTrade } from './payment-behaviour.factor';
 
 const AS_OF = '2026-06-30';
 const scored = (r: ReturnType<typeof paymentBehaviourFactor>): ScoredFactor => {
@@ -169,5 +169,43 @@ describe('payment behaviour: properties', () => {
         expect(f.subScore).toBeLessThanOrEqual(100);
       }),
     );
+  });
+});
+
+describe('payment behaviour: summarised trade', () => {
+  const line = fc.record({
+    amount: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    invoiced: fc.integer({ min: -800, max: 40 }),
+    terms: fc.integer({ min: 0, max: 120 }),
+    paidAfterDue: fc.option(fc.integer({ min: -60, max: 400 }), { nil: null }),
+  });
+  const build = (l: { amount: number; invoiced: number; terms: number; paidAfterDue: number | null }, i: number): TradeExperience => {
+    const invoiceDate = addDays(AS_OF, l.invoiced);
+    const dueDate = addDays(invoiceDate, l.terms);
+    const paid = l.paidAfterDue === null ? null : addDays(dueDate, l.paidAfterDue);
+    return trade(`t${i}`, l.amount, dueDate, paid !== null && paid < invoiceDate ? invoiceDate : paid, invoiceDate);
+  };
+
+  it('rates from the summary exactly as from the lines, and the summary does not depend on their order (property)', () => {
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 30 }), fc.nat(), (list, seed) => {
+        const trades = list.map(build);
+        const shuffled = [...trades].sort((a, b) => ((Number(a.id.slice(1)) * 7919 + seed) % 101) - ((Number(b.id.slice(1)) * 7919 + seed) % 101));
+        const summary = summariseTrade(trades, AS_OF);
+        expect(summariseTrade(shuffled, AS_OF)).toEqual(summary);
+        expect(summary.counted).toBe(trades.length);
+        expect(paymentBehaviourFactor(summary, [], AS_OF)).toEqual(paymentBehaviourFactor(trades, [], AS_OF));
+      }),
+    );
+  });
+
+  it('sums amounts beyond 2^53 exactly', () => {
+    const big = Number.MAX_SAFE_INTEGER;
+    const lines = [0, 1, 2].map((i) => trade(`t${i}`, big, addDays(AS_OF, -40), addDays(AS_OF, -40), addDays(AS_OF, -70)));
+    const { window } = summariseTrade(lines, AS_OF);
+    expect(window.amount).toBe(3n * BigInt(big));
+    expect(window.keyed).toBe(3n * BigInt(big) * 240n); // paid on the due date: key 80, thirds 240
+    const f = paymentBehaviourFactor(lines, [], AS_OF);
+    expect(f.status === 'SCORED' && f.subScore).toBe(80);
   });
 });

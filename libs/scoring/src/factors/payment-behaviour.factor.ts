@@ -1,21 +1,7 @@
-import type { FactorResult, IsoDate, LoanRecord, TradeExperience } from '@app/domain/scoring';
+import type { FactorResult, IsoDate, LoanRecord, PaymentSums, PaymentWindows, TradeExperience, TradeSummary } from '@app/domain/scoring';
 import { addMonths, dayNumber } from '../common/calendar-date';
 import { clamp } from '../common/math';
-import { paydexKey } from './paydex-key';
-
-/** One payment experience as the factor reads it: a trade invoice or a loan instalment. */
-interface Experience {
-  readonly amount: number;
-  readonly due: number;
-  readonly daysBeyondTerms: number;
-  /** paydexKey(daysBeyondTerms) */
-  readonly key: number;
-  readonly source: 'TRADE' | 'LOAN';
-}
-
-function experience(amount: number, due: number, daysBeyondTerms: number, source: 'TRADE' | 'LOAN'): Experience {
-  return { amount, due, daysBeyondTerms, key: paydexKey(daysBeyondTerms), source };
-}
+import { paydexKey, paydexKeyThirds } from './paydex-key';
 
 /** At least three experiences before the factor speaks (D&B: PAYDEX "cannot be calculated with fewer than three"). */
 export const MIN_EXPERIENCES = 3;
@@ -39,52 +25,106 @@ export function daysBeyondTermsOn(due: number, paid: number | null, at: number):
   return Math.max(0, at - due);
 }
 
+/** The windows of the factor at `asOf` (PaymentWindows). */
+export function paymentWindows(asOf: IsoDate): PaymentWindows {
+  return { asOf, from: addMonths(asOf, -24), recentFrom: addMonths(asOf, -3), earlierFrom: addMonths(asOf, -12) };
+}
+
+/** PaymentSums being built (its fields, mutable). */
+type SumsBuilder = { -readonly [K in keyof PaymentSums]: PaymentSums[K] };
+
+const noSums = (): SumsBuilder => ({
+  experiences: 0,
+  amount: 0n,
+  keyed: 0n,
+  lateness: 0n,
+  recentAmount: 0n,
+  recentKeyed: 0n,
+  earlierAmount: 0n,
+  earlierKeyed: 0n,
+  worst: 0,
+});
+
+interface WindowDays {
+  readonly at: number;
+  readonly from: number;
+  readonly recentFrom: number;
+  readonly earlierFrom: number;
+}
+
+const windowDays = (w: PaymentWindows): WindowDays => ({
+  at: dayNumber(w.asOf),
+  from: dayNumber(w.from),
+  recentFrom: dayNumber(w.recentFrom),
+  earlierFrom: dayNumber(w.earlierFrom),
+});
+
+/** Adds one experience of the window (due after `from`) to the sums. */
+function addExperience(sums: SumsBuilder, amount: number, due: number, daysBeyondTerms: number, w: WindowDays): void {
+  const fen = BigInt(amount);
+  const keyed = fen * BigInt(paydexKeyThirds(daysBeyondTerms));
+  sums.experiences += 1;
+  sums.amount += fen;
+  sums.keyed += keyed;
+  sums.lateness += fen * BigInt(daysBeyondTerms);
+  if (due > w.recentFrom) {
+    sums.recentAmount += fen;
+    sums.recentKeyed += keyed;
+  } else if (due > w.earlierFrom) {
+    sums.earlierAmount += fen;
+    sums.earlierKeyed += keyed;
+  }
+  if (daysBeyondTerms > sums.worst) sums.worst = daysBeyondTerms;
+}
+
 /**
- * The trade experiences of the last 24 months, by due date: invoiced by `asOf` and due after
- * `asOf` - 24 months (open invoices not yet due included). Windows go by due date, so paying
- * later never moves an experience from one window to another.
+ * The trade experiences at `asOf`: those invoiced by `asOf` and due in the last 24 months (open
+ * invoices not yet due included) summed; the worst delinquency also counts any older debt still
+ * unpaid at `asOf`, whatever its due date.
  */
-function tradeExperiences(trade: readonly TradeExperience[], asOf: IsoDate): { window: Experience[]; worstOpen: number } {
-  const at = dayNumber(asOf);
-  const from = dayNumber(addMonths(asOf, -24));
-  const window: Experience[] = [];
-  let worstOpen = 0; // the oldest debt still unpaid at asOf, whatever its due date
+export function summariseTrade(trade: readonly TradeExperience[], asOf: IsoDate, windows: PaymentWindows = paymentWindows(asOf)): TradeSummary {
+  const w = windowDays(windows);
+  const sums = noSums();
   for (const t of trade) {
     // YYYY-MM-DD strings order as the dates do: no need to parse the invoice date
     if (t.invoiceDate > asOf) continue;
     const due = dayNumber(t.dueDate);
     const paid = t.paidDate === null ? null : dayNumber(t.paidDate);
-    if (paid === null || paid > at) worstOpen = Math.max(worstOpen, at - due);
-    if (due <= from) continue;
-    window.push(experience(t.amount, due, daysBeyondTermsOn(due, paid, at), 'TRADE'));
+    if ((paid === null || paid > w.at) && w.at - due > sums.worst) sums.worst = w.at - due;
+    if (due <= w.from) continue;
+    addExperience(sums, t.amount, due, daysBeyondTermsOn(due, paid, w.at), w);
   }
-  return { window, worstOpen };
+  return { counted: trade.length, window: sums };
 }
 
-/** Loan instalments due in the last 24 months (a future instalment is a schedule, not an experience). */
-function loanExperiences(loans: readonly LoanRecord[], asOf: IsoDate): Experience[] {
-  const at = dayNumber(asOf);
-  const from = dayNumber(addMonths(asOf, -24));
-  const out: Experience[] = [];
+/** Loan instalments due in the last 24 months (a future instalment is a schedule, not an experience), and the worst of them. */
+function summariseLoans(loans: readonly LoanRecord[], w: WindowDays): { sums: SumsBuilder; worst: number } {
+  const sums = noSums();
   for (const loan of loans)
     for (const r of loan.repayments) {
       const due = dayNumber(r.dueDate);
-      if (due > at || due <= from) continue;
-      out.push(experience(r.amount, due, daysBeyondTermsOn(due, r.paidDate === null ? null : dayNumber(r.paidDate), at), 'LOAN'));
+      if (due > w.at || due <= w.from) continue;
+      addExperience(sums, r.amount, due, daysBeyondTermsOn(due, r.paidDate === null ? null : dayNumber(r.paidDate), w.at), w);
     }
-  return out;
+  return { sums, worst: sums.worst };
 }
 
-/** Amount-weighted PAYDEX key (D&B: each experience's share of the amount times its key value). */
-function weightedIndex(experiences: readonly Experience[]): { index: number | null; amount: number } {
-  let amount = 0;
-  let weighted = 0;
-  for (const e of experiences) {
-    amount += e.amount;
-    weighted += e.amount * e.key;
-  }
-  return { index: amount > 0 ? weighted / amount : null, amount };
+function addSums(a: PaymentSums, b: PaymentSums): PaymentSums {
+  return {
+    experiences: a.experiences + b.experiences,
+    amount: a.amount + b.amount,
+    keyed: a.keyed + b.keyed,
+    lateness: a.lateness + b.lateness,
+    recentAmount: a.recentAmount + b.recentAmount,
+    recentKeyed: a.recentKeyed + b.recentKeyed,
+    earlierAmount: a.earlierAmount + b.earlierAmount,
+    earlierKeyed: a.earlierKeyed + b.earlierKeyed,
+    worst: Math.max(a.worst, b.worst),
+  };
 }
+
+/** Amount-weighted PAYDEX key (D&B: each experience's share of the amount times its key value), null without amount. */
+const weightedIndex = (amount: bigint, keyed: bigint): number | null => (amount > 0n ? Number(keyed) / (3 * Number(amount)) : null);
 
 /**
  * The payment index of a trading partner (contract `PartnerView.paymentIndex`): 0..100 on
@@ -92,9 +132,9 @@ function weightedIndex(experiences: readonly Experience[]): { index: number | nu
  * fewer than three experiences.
  */
 export function paymentIndex(trade: readonly TradeExperience[], asOf: IsoDate): number | null {
-  const experiences = tradeExperiences(trade, asOf).window;
-  if (experiences.length < MIN_EXPERIENCES) return null;
-  const { index } = weightedIndex(experiences);
+  const { window } = summariseTrade(trade, asOf);
+  if (window.experiences < MIN_EXPERIENCES) return null;
+  const index = weightedIndex(window.amount, window.keyed);
   return index === null ? null : Math.round(index);
 }
 
@@ -102,46 +142,41 @@ export function paymentIndex(trade: readonly TradeExperience[], asOf: IsoDate): 
  * Payment behaviour: index = amount-weighted PAYDEX key of trade and loan experiences of 24
  * months; minus TREND_WEIGHT x (A9 / A24) x max(0, index of the 9 months before - index of
  * the last 3) for a worsening trend (the A9/A24 share keeps the factor monotone: paying any
- * invoice later never raises it); capped at key(worst delinquency) + 30.
+ * invoice later never raises it); capped at key(worst delinquency) + 30. The trade
+ * experiences come as lines or already summarised (`summariseTrade`, or the database's
+ * equal sums): the factor reads only the sums.
  */
 export function paymentBehaviourFactor(
-  trade: readonly TradeExperience[],
+  trade: readonly TradeExperience[] | TradeSummary,
   loans: readonly LoanRecord[],
   asOf: IsoDate,
 ): FactorResult {
-  const fromTrade = tradeExperiences(trade, asOf);
-  const all = [...fromTrade.window, ...loanExperiences(loans, asOf)];
-  if (all.length < MIN_EXPERIENCES)
+  const windows = paymentWindows(asOf);
+  const fromTrade = 'window' in trade ? trade : summariseTrade(trade, asOf, windows);
+  const fromLoans = summariseLoans(loans, windowDays(windows));
+  const all = addSums(fromTrade.window, fromLoans.sums);
+  if (all.experiences < MIN_EXPERIENCES)
     return {
       factor: 'PAYMENT_BEHAVIOUR',
       status: 'INSUFFICIENT_DATA',
       reasonCode: 'THIN_FILE',
-      why: `${all.length} payment experiences in 24 months; at least ${MIN_EXPERIENCES} are needed`,
-      records: all.length,
+      why: `${all.experiences} payment experiences in 24 months; at least ${MIN_EXPERIENCES} are needed`,
+      records: all.experiences,
     };
-  const threeMonths = dayNumber(addMonths(asOf, -3));
-  const twelveMonths = dayNumber(addMonths(asOf, -12));
-  const base = weightedIndex(all);
-  const recent = weightedIndex(all.filter((e) => e.due > threeMonths));
-  const before = weightedIndex(all.filter((e) => e.due > twelveMonths && e.due <= threeMonths));
-  const index = base.index ?? 80;
-  const trend = recent.index !== null && before.index !== null ? recent.index - before.index : null;
+  const baseIndex = weightedIndex(all.amount, all.keyed);
+  const recent = weightedIndex(all.recentAmount, all.recentKeyed);
+  const before = weightedIndex(all.earlierAmount, all.earlierKeyed);
+  const index = baseIndex ?? 80;
+  const trend = recent !== null && before !== null ? recent - before : null;
   const trendPenalty =
-    trend !== null && base.amount > 0 ? TREND_WEIGHT * (before.amount / base.amount) * Math.max(0, -trend) : 0;
+    trend !== null && all.amount > 0n ? TREND_WEIGHT * (Number(all.earlierAmount) / Number(all.amount)) * Math.max(0, -trend) : 0;
 
   // the worst delinquency: any experience of the window, and any older debt still unpaid
-  let worst = fromTrade.worstOpen;
-  for (const e of all) if (e.daysBeyondTerms > worst) worst = e.daysBeyondTerms;
+  const worst = all.worst;
   const worstCap = paydexKey(worst) + WORST_DELINQUENCY_MARGIN;
   const subScore = clamp(Math.min(index - trendPenalty, worstCap), 0, 100);
 
-  const loanWorst = Math.max(0, ...all.filter((e) => e.source === 'LOAN').map((e) => e.daysBeyondTerms));
-  let amount = 0;
-  let dbt = 0;
-  for (const e of all) {
-    amount += e.amount;
-    dbt += e.amount * e.daysBeyondTerms;
-  }
+  const loanWorst = fromLoans.worst;
   const capBinds = worstCap < index - trendPenalty;
   const reasonCode =
     capBinds && worst >= 90
@@ -160,14 +195,14 @@ export function paymentBehaviourFactor(
     reasonCode,
     figures: {
       paydexIndex: round2(index),
-      weightedDaysBeyondTerms: amount > 0 ? round2(dbt / amount) : null,
+      weightedDaysBeyondTerms: all.amount > 0n ? round2(Number(all.lateness) / Number(all.amount)) : null,
       trend: trend === null ? null : round2(trend),
       trendPenalty: round2(trendPenalty),
       worstDaysBeyondTerms: worst,
       loanWorstDaysPastDue: loanWorst,
-      experiences: all.length,
+      experiences: all.experiences,
     },
-    records: all.length,
+    records: all.experiences,
   };
 }
 

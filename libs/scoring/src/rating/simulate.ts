@@ -40,6 +40,8 @@ const later = (a: IsoDate, b: IsoDate): IsoDate => (dayNumber(a) >= dayNumber(b)
 
 /** The input with the changes applied, in order. Pure: the input is not touched. */
 export function applyChanges(input: ScoringInput, changes: readonly WhatIfChange[], asOf: IsoDate): ScoringInput {
+  // a what-if changes trade lines; a summary of them would go on counting the old ones
+  if (input.tradeSummary) throw new RangeError('a what-if needs the trade experiences as lines, not summarised');
   let next = input;
   for (const c of changes) {
     switch (c.kind) {

@@ -40,7 +40,7 @@ export function isInDefault(loans: readonly LoanRecord[], asOf: IsoDate): boolea
 /** Every factor of one company at `asOf`, in FACTOR_NAMES order. */
 export function scoreFactors(input: ScoringInput, asOf: IsoDate, financialModels: FinancialModels = SHIPPED_FINANCIAL_MODELS): FactorResult[] {
   return [
-    paymentBehaviourFactor(input.tradeExperiences, input.loans, asOf),
+    paymentBehaviourFactor(input.tradeSummary ?? input.tradeExperiences, input.loans, asOf),
     financialStrengthFactor(input.financialStatements, asOf, financialModels),
     obligationsFactor(input.obligationPayments, input.taxCreditGrades, asOf),
     publicRecordFactor(input.publicRecords, asOf),
@@ -153,7 +153,7 @@ export function rateCompany(
     factorResults,
     confidence: round4(combination.confidence),
     verifiedRecords:
-      input.tradeExperiences.length +
+      (input.tradeSummary?.counted ?? input.tradeExperiences.length) +
       input.loans.length +
       input.obligationPayments.length +
       input.taxCreditGrades.length +
