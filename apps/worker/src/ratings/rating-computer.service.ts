@@ -15,7 +15,7 @@ import {
   StandingInputRepository,
   StandingRepository,
 } from '@app/persistence';
-import { backedRating, DEFAULT_RATING_MODEL, rateCompany } from '@app/scoring';
+import { backedRating, DEFAULT_RATING_MODEL, paymentWindows, rateCompany } from '@app/scoring';
 import { WORKER_CONFIG } from '@worker/worker.tokens';
 
 /** What one recompute of a set of companies did. */
@@ -89,7 +89,7 @@ export class RatingComputer {
 
     // what the rating would be computed from, first: a company whose data, partners'
     // ratings and standing have not moved since its current rating is never loaded
-    const { versions, counterparties } = await this.scoringInputs.fingerprints(tx, ids, asOf);
+    const { versions, counterparties, trade } = await this.scoringInputs.fingerprints(tx, ids, asOf, paymentWindows(asOf));
     const counterpartyIds = new Set<string>();
     for (const list of counterparties.values()) for (const c of list) counterpartyIds.add(c.counterpartyId);
     // the chunk's own ratings in full (compared with what a recompute would write); its
@@ -104,7 +104,8 @@ export class RatingComputer {
       const dataVersion = `${versions.get(id)}|${asOf}|${DEFAULT_RATING_MODEL.version}|n${network}|s${standing?.id ?? 0}`;
       if (current.get(id)?.dataVersion !== dataVersion) dataVersions.set(id, dataVersion);
     }
-    const inputs = await this.scoringInputs.loadScoringInputs(tx, [...dataVersions.keys()], asOf, { counterparties });
+    // trade comes summed by the database (the lines would be most of what a chunk ships)
+    const inputs = await this.scoringInputs.loadScoringInputs(tx, [...dataVersions.keys()], asOf, { counterparties, tradeSummaries: trade });
     const funds = await this.standingInputs.funds(tx, consortia, ids);
 
     const toWrite: NewRating[] = [];

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Company, RecordKind, RecordPayloads } from '@app/domain';
+import { addDays, daysBetween, type Company, type RecordKind, type RecordPayloads } from '@app/domain';
+import { paydexKeyThirds, paymentWindows, summariseTrade } from '@app/scoring';
 import { Factories, openTestDataSource } from '@app/testing';
+import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { CreditRecordRepository, type NewVersion } from './credit-record.repository';
-import { ScoringInputRepository } from './scoring-input.repository';
+import { paydexKeyThirdsSql, ScoringInputRepository } from './scoring-input.repository';
 
 const AS_OF = '2025-06-30';
 
@@ -209,5 +211,57 @@ describe('loading scoring inputs (set-based, real PostgreSQL)', () => {
     expect(confirmed.get(p.id)).not.toBe(filed.get(p.id));
     expect((await versions('2025-07-04')).get(p.id)).toBe(confirmed.get(p.id));
     expect((await versions('2025-07-05')).get(p.id)).not.toBe(confirmed.get(p.id));
+  });
+
+  it('has the PAYDEX key in thirds in SQL exactly as the engine has it', async () => {
+    const rows: { d: number; k: number }[] = await ds.query(`SELECT d, ${paydexKeyThirdsSql('d')} AS k FROM generate_series(-400, 400) d`);
+    expect(rows).toHaveLength(801);
+    for (const r of rows) expect([r.d, r.k]).toEqual([r.d, paydexKeyThirds(r.d)]);
+  });
+
+  it('sums a company\'s trade in SQL exactly as the engine sums its lines (property)', async () => {
+    const windowsAt = paymentWindows(AS_OF);
+    // due dates anywhere in 27 months, and often on a window's edge or a day off it
+    const edges = [AS_OF, windowsAt.recentFrom, windowsAt.earlierFrom, windowsAt.from].map((d) => daysBetween(AS_OF, d));
+    const due = fc.oneof(
+      fc.integer({ min: -800, max: 40 }),
+      fc.tuple(fc.constantFrom(...edges), fc.integer({ min: -1, max: 1 })).map(([edge, off]) => edge + off),
+    );
+    const line = fc.record({
+      subject: fc.integer({ min: 0, max: 2 }),
+      creditorStep: fc.integer({ min: 1, max: 2 }),
+      buyerSide: fc.boolean(),
+      invoiceNo: fc.integer({ min: 1, max: 6 }),
+      fen: fc.oneof(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 9_000_000_000_000_000 })),
+      due,
+      terms: fc.integer({ min: 0, max: 120 }),
+      paidAfterDue: fc.option(fc.integer({ min: -60, max: 400 }), { nil: null }),
+      pending: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 25 }), async (lines) => {
+        const consortium = await f.consortium();
+        const members = [await f.company(consortium.id), await f.company(consortium.id), await f.company(consortium.id)];
+        for (const l of lines) {
+          const subject = members[l.subject];
+          const creditor = members[(l.subject + l.creditorStep) % 3];
+          const dueDate = addDays(AS_OF, l.due);
+          const invoiceDate = addDays(dueDate, -l.terms);
+          const paid = l.paidAfterDue === null ? null : addDays(dueDate, l.paidAfterDue);
+          const payload = trade(creditor, `P-${l.invoiceNo}`, `${Math.floor(l.fen / 100)}.${String(l.fen % 100).padStart(2, '0')}`, {
+            invoiceDate,
+            dueDate,
+            paidDate: paid !== null && paid < invoiceDate ? invoiceDate : paid,
+          });
+          const reporter = l.buyerSide ? subject : creditor;
+          await file('TRADE_EXPERIENCE', subject, { ...payload, side: l.buyerSide ? 'BUYER' : 'SUPPLIER' }, { reporterCompanyId: reporter.id, filedStatus: l.pending ? 'PENDING' : 'VERIFIED' });
+        }
+        const ids = members.map((m) => m.id);
+        const { trade: summed } = await loader.fingerprints(ds.manager, ids, AS_OF, windowsAt);
+        const inputs = await loader.loadScoringInputs(ds.manager, ids, AS_OF);
+        for (const id of ids) expect(summed.get(id)).toEqual(summariseTrade(inputs.get(id)?.tradeExperiences ?? [], AS_OF));
+      }),
+      { numRuns: 40 },
+    );
   });
 });

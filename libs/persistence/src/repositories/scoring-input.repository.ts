@@ -4,11 +4,13 @@ import type {
   GuaranteeGiven,
   LoanRecord,
   ObligationPayment,
+  PaymentWindows,
   PublicRecord,
   ScoringInput,
   SoftSignal,
   TaxCreditGradeRecord,
   TradeExperience,
+  TradeSummary,
 } from '@app/domain/scoring';
 import { decimalToFen, fenToNumber } from '@app/domain';
 import type { Db } from '../database';
@@ -77,6 +79,67 @@ const STATEMENT_ITEMS: readonly [string, keyof FinancialStatement][] = [
   ['prior_year_revenue', 'priorYearRevenue'],
 ];
 
+/** paydexKeyThirds of @app/scoring in SQL, of an integer expression (held equal to it by a property test). */
+export const paydexKeyThirdsSql = (days: string): string =>
+  `(CASE WHEN ${days} <= -30 THEN 300 WHEN ${days} <= 15 THEN 240 - 2 * ${days} WHEN ${days} <= 30 THEN 270 - 4 * ${days} WHEN ${days} <= 180 THEN 180 - ${days} ELSE 0 END)`;
+
+/**
+ * summariseTrade of @app/scoring as one aggregate over a company's counting invoices (each
+ * invoice's days beyond terms at $2 and its key computed once, below): the sums of
+ * TradeSummary in its field order, space-separated. $3 starts the 24-month window, $4 the
+ * last 3 months, $5 the last 12. Each product fits a bigint (fen < 2^53, key thirds <= 300,
+ * |days| < 2^15) and PostgreSQL sums bigints in numeric, exactly; a property test holds it
+ * equal to the engine's.
+ */
+const TRADE_SUMS = `concat_ws(' ',
+  count(*),
+  count(*) FILTER (WHERE w),
+  coalesce(sum(fen) FILTER (WHERE w), 0),
+  coalesce(sum(fen * k) FILTER (WHERE w), 0),
+  coalesce(sum(fen * days) FILTER (WHERE w), 0),
+  coalesce(sum(fen) FILTER (WHERE w AND due_date > $4::date), 0),
+  coalesce(sum(fen * k) FILTER (WHERE w AND due_date > $4::date), 0),
+  coalesce(sum(fen) FILTER (WHERE w AND due_date <= $4::date AND due_date > $5::date), 0),
+  coalesce(sum(fen * k) FILTER (WHERE w AND due_date <= $4::date AND due_date > $5::date), 0),
+  greatest(0, max(days) FILTER (WHERE w), max($2::date - due_date) FILTER (WHERE invoiced AND (paid_date IS NULL OR paid_date > $2::date))))`;
+
+/**
+ * A company's counting invoices (`from`) as payment experiences at $2: amount in fen, days
+ * beyond terms (daysBeyondTermsOn of @app/scoring), its key in thirds, whether invoiced by
+ * $2 and within the window. OFFSET 0 keeps PostgreSQL from copying each expression into
+ * every aggregate that reads it.
+ */
+const experiences = (from: string): string =>
+  `SELECT *, ${paydexKeyThirdsSql('days')} AS k, invoiced AND due_date > $3::date AS w
+   FROM (SELECT subject_id, due_date, paid_date, (amount * 100)::bigint AS fen, invoice_date <= $2::date AS invoiced,
+                CASE WHEN paid_date <= $2::date THEN paid_date - due_date ELSE greatest(0, $2::date - due_date) END AS days
+         FROM ${from} OFFSET 0) e OFFSET 0`;
+
+/** A company with no counting trade experience. */
+const NO_TRADE: TradeSummary = {
+  counted: 0,
+  window: { experiences: 0, amount: 0n, keyed: 0n, lateness: 0n, recentAmount: 0n, recentKeyed: 0n, earlierAmount: 0n, earlierKeyed: 0n, worst: 0 },
+};
+
+/** TRADE_SUMS' text back into a TradeSummary. */
+function tradeSummary(text: string): TradeSummary {
+  const [counted, experiences, amount, keyed, lateness, recentAmount, recentKeyed, earlierAmount, earlierKeyed, worst] = text.split(' ');
+  return {
+    counted: Number(counted),
+    window: {
+      experiences: Number(experiences),
+      amount: BigInt(amount),
+      keyed: BigInt(keyed),
+      lateness: BigInt(lateness),
+      recentAmount: BigInt(recentAmount),
+      recentKeyed: BigInt(recentKeyed),
+      earlierAmount: BigInt(earlierAmount),
+      earlierKeyed: BigInt(earlierKeyed),
+      worst: Number(worst),
+    },
+  };
+}
+
 /**
  * Loads what the scoring engine reads, for many companies at once: one query per record
  * kind for the whole batch, never one per company. Counterparties' PDs are left null: the
@@ -87,7 +150,11 @@ export class ScoringInputRepository {
     db: Db,
     companyIds: readonly string[],
     asOf: string,
-    options: { readonly counterparties?: ReadonlyMap<string, Counterparty[]> } = {},
+    options: {
+      readonly counterparties?: ReadonlyMap<string, Counterparty[]>;
+      /** the companies' trade already summarised (`fingerprints` with windows): their trade lines are not loaded */
+      readonly tradeSummaries?: ReadonlyMap<string, TradeSummary>;
+    } = {},
   ): Promise<Map<string, ScoringInput>> {
     const ids = [...new Set(companyIds)];
     const out = new Map<string, Builder>(
@@ -115,7 +182,7 @@ export class ScoringInputRepository {
     // own payment experiences are its subject rows, deduplicated; its counterparties and
     // their trade volumes (both roles) come aggregated from the database.
     const trades: { record_id: string; subject_id: string; counterparty_id: string; amount: string; invoice_day: number; due_day: number; paid_day: number | null }[] =
-      await db.query(
+      options.tradeSummaries ? [] : await db.query(
         `SELECT DISTINCT ON (subject_id, counterparty_id, invoice_no)
                 record_id, subject_id, counterparty_id, (amount * 100)::bigint::text AS amount,
                 invoice_date - DATE '2000-01-01' AS invoice_day, due_date - DATE '2000-01-01' AS due_day, paid_date - DATE '2000-01-01' AS paid_day
@@ -247,6 +314,7 @@ export class ScoringInputRepository {
         softSignals: b.softSignals,
         counterparties: counterparties.get(companyId) ?? [],
         guaranteesGiven: b.guaranteesGiven,
+        ...(options.tradeSummaries ? { tradeSummary: options.tradeSummaries.get(companyId) ?? NO_TRADE } : {}),
       });
     }
     return result;
@@ -275,15 +343,19 @@ export class ScoringInputRepository {
   /**
    * dataVersions and counterparties in one statement: the trade lines a company is the
    * subject or the creditor of are read from the table once for both (the creditor's lines
-   * are scattered over the table, one heap page each), and aggregated in the database.
+   * are scattered over the table, one heap page each), and aggregated in the database. With
+   * the payment windows of `asOf`, also each company's trade summarised as the rating reads
+   * it (`trade`), so that no trade line travels to the worker.
    */
   async fingerprints(
     db: Db,
     companyIds: readonly string[],
     asOf: string,
-  ): Promise<{ versions: Map<string, string>; counterparties: Map<string, Counterparty[]> }> {
+    windows?: PaymentWindows,
+  ): Promise<{ versions: Map<string, string>; counterparties: Map<string, Counterparty[]>; trade: Map<string, TradeSummary> }> {
     const ids = [...new Set(companyIds)];
-    if (ids.length === 0) return { versions: new Map(), counterparties: new Map() };
+    if (ids.length === 0) return { versions: new Map(), counterparties: new Map(), trade: new Map() };
+    if (windows && windows.asOf !== asOf) throw new RangeError(`payment windows of ${windows.asOf} for a fingerprint at ${asOf}`);
     const branches: string[] = [];
     for (const spec of Object.values(KIND_SPECS)) {
       if (spec.kind === 'TRADE_EXPERIENCE') {
@@ -296,34 +368,44 @@ export class ScoringInputRepository {
       branches.push(`${agg('t.subject_id')} WHERE t.is_current AND t.subject_id = ANY($1::uuid[])`);
       branches.push(`${agg('t.reporter_company_id')} WHERE t.is_current AND t.reporter_company_id = ANY($1::uuid[])`);
     }
-    const lines = (side: 'subject_id' | 'counterparty_id') =>
-      `SELECT subject_id, counterparty_id, invoice_no, side, record_id, amount, invoice_date, change_seq, counts_from, expires_on, status, is_current
+    const lines = (side: 'subject_id' | 'counterparty_id', extra: string) =>
+      `SELECT subject_id, counterparty_id, invoice_no, side, record_id, amount, invoice_date, change_seq, counts_from, expires_on, status, is_current${extra}
        FROM trade_experiences t WHERE t.is_current AND t.${side} = ANY($1::uuid[])`;
-    const invoices = (from: string) =>
-      `SELECT DISTINCT ON (subject_id, counterparty_id, invoice_no) subject_id, counterparty_id, amount, invoice_date
+    const invoices = (from: string, extra: string) =>
+      `SELECT DISTINCT ON (subject_id, counterparty_id, invoice_no) subject_id, counterparty_id, amount, invoice_date${extra}
        FROM ${from} t WHERE ${counting('t')}
        ORDER BY subject_id, counterparty_id, invoice_no, (side = 'SUPPLIER') DESC, record_id`;
     const recent = `invoice_date > $2::date - interval '12 months' AND invoice_date <= $2::date`;
-    const rows: { what: 'V' | 'BUYER' | 'SUPPLIER'; company_id: string; other_id: string | null; a: string | null; b: string | null; c: string | null }[] =
+    // the company's own payment experiences are the invoices it is the subject of: with
+    // windows, they come summed as the payment-behaviour factor reads them (TRADE_SUMS)
+    const dates = windows ? ', due_date, paid_date' : '';
+    const rows: { what: 'V' | 'P' | 'BUYER' | 'SUPPLIER'; company_id: string; other_id: string | null; a: string | null; b: string | null; c: string | null }[] =
       await db.query(
-        `WITH subject_lines AS MATERIALIZED (${lines('subject_id')}), creditor_lines AS MATERIALIZED (${lines('counterparty_id')})
+        `WITH subject_lines AS MATERIALIZED (${lines('subject_id', dates)}), creditor_lines AS MATERIALIZED (${lines('counterparty_id', '')}),
+              subject_invoices AS MATERIALIZED (${invoices('subject_lines', dates)})
          SELECT 'V' AS what, company_id, NULL::uuid AS other_id, max(change_seq)::text AS a,
                 floor(extract(epoch FROM max(counts_from) FILTER (WHERE counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC'))))::bigint::text AS b,
                 to_char(max(expires_on) FILTER (WHERE expires_on <= $2::date), 'YYYYMMDD') AS c
          FROM (${branches.join(' UNION ALL ')}) involved GROUP BY company_id
          UNION ALL
          SELECT 'SUPPLIER', subject_id, counterparty_id, sum((amount * 100)::bigint)::text, NULL, NULL
-         FROM (${invoices('subject_lines')}) d WHERE ${recent} GROUP BY subject_id, counterparty_id
+         FROM subject_invoices d WHERE ${recent} GROUP BY subject_id, counterparty_id
          UNION ALL
          SELECT 'BUYER', counterparty_id, subject_id, sum((amount * 100)::bigint)::text, NULL, NULL
-         FROM (${invoices('creditor_lines')}) d WHERE ${recent} GROUP BY counterparty_id, subject_id`,
-        [ids, asOf],
+         FROM (${invoices('creditor_lines', '')}) d WHERE ${recent} GROUP BY counterparty_id, subject_id
+         ${windows ? `UNION ALL SELECT 'P', subject_id, NULL, ${TRADE_SUMS}, NULL, NULL FROM (${experiences('subject_invoices')}) x GROUP BY subject_id` : ''}`,
+        windows ? [ids, asOf, windows.from, windows.recentFrom, windows.earlierFrom] : [ids, asOf],
       );
     const found = new Map<string, string>();
     const counterparties = new Map<string, Counterparty[]>();
+    const trade = new Map<string, TradeSummary>();
     for (const r of rows) {
       if (r.what === 'V') {
         found.set(r.company_id, `${r.a ?? 0}.${r.b ?? 0}.${r.c ?? 0}`);
+        continue;
+      }
+      if (r.what === 'P') {
+        trade.set(r.company_id, tradeSummary(r.a as string));
         continue;
       }
       const c: Counterparty = { counterpartyId: r.other_id as string, role: r.what, tradeVolume: Number(r.a), pd: null };
@@ -337,6 +419,7 @@ export class ScoringInputRepository {
       const first = (c: Counterparty): number => ((c.role === 'BUYER') === c.counterpartyId < companyId ? 0 : 1);
       list.sort((x, y) => y.tradeVolume - x.tradeVolume || x.counterpartyId.localeCompare(y.counterpartyId) || first(x) - first(y));
     }
-    return { versions: new Map(ids.map((id) => [id, found.get(id) ?? '0.0.0'])), counterparties };
+    if (windows) for (const id of ids) if (!trade.has(id)) trade.set(id, NO_TRADE);
+    return { versions: new Map(ids.map((id) => [id, found.get(id) ?? '0.0.0'])), counterparties, trade };
   }
 }
