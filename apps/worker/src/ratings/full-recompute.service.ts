@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { JobName } from '@app/jobs';
-import { FullRecomputeRepository, OutboxRepository } from '@app/persistence';
+import { FullRecomputeRepository, OutboxRepository, ScoringInputRepository } from '@app/persistence';
+import { paymentWindows } from '@app/scoring';
 import { DataSource } from 'typeorm';
 import { RatingComputer } from './rating-computer.service';
 
@@ -19,7 +20,8 @@ export class LaneInterrupted extends Error {
 }
 
 /**
- * One lane of a full recompute run: claims the next undone range of companies (FOR UPDATE
+ * One lane of a full recompute run: prepares the run's trade pass if no lane has (one
+ * sequential read of the trade ledger), then claims the next undone range of companies (FOR UPDATE
  * SKIP LOCKED), rates it in the same transaction and marks it done at commit, until no range
  * is left. Lanes run in parallel on any number of workers; a lane that dies takes nothing
  * with it (its range's transaction rolls back and the range is claimed again), so a run
@@ -36,6 +38,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
     private readonly runs: FullRecomputeRepository,
     private readonly computer: RatingComputer,
     private readonly outbox: OutboxRepository,
+    private readonly scoringInputs: ScoringInputRepository,
   ) {}
 
   /** Lanes stop at their next chunk boundary when the worker shuts down (the chunk in hand commits first). */
@@ -44,6 +47,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
   }
 
   async runLane(runId: string, progress: (done: number, total: number) => Promise<void>): Promise<LaneOutcome> {
+    await this.prepareTradePass(runId);
     let chunks = 0;
     let written = 0;
     for (;;) {
@@ -52,7 +56,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
         const chunk = await this.runs.claimChunk(tx, runId);
         if (!chunk) return null;
         const ids = await this.runs.chunkCompanies(tx, chunk);
-        const result = await this.computer.recompute(tx, ids, chunk.asOf, { queueDependents: false, queueStandings: false });
+        const result = await this.computer.recompute(tx, ids, chunk.asOf, { queueDependents: false, queueStandings: false, tradePassOf: runId });
         await this.runs.completeChunk(tx, chunk, result.written);
         return result;
       });
@@ -73,5 +77,24 @@ export class FullRecompute implements BeforeApplicationShutdown {
     });
     if (finishedRun) this.logger.log(`full recompute ${runId} done`);
     return { chunks, written, finishedRun };
+  }
+
+  /**
+   * Reads the trade ledger once for the whole run (ScoringInputRepository.prepareTradePass),
+   * in a transaction of its own: the first lane does it, lanes starting meanwhile wait for
+   * it, later lanes and a resumed run find it done. A lane that dies while preparing rolls
+   * it back; the next lane prepares again.
+   */
+  private async prepareTradePass(runId: string): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const pass = await this.runs.claimTradePass(tx, runId);
+      if (!pass) return;
+      const started = Date.now();
+      // the pass aggregates the whole ledger: let its sorts and hashes stay in memory
+      await tx.query(`SET LOCAL work_mem = '256MB'`);
+      await this.scoringInputs.prepareTradePass(tx, runId, pass.asOf, paymentWindows(pass.asOf));
+      await this.runs.markTradePassPrepared(tx, runId);
+      this.logger.log(`full recompute ${runId}: trade pass as of ${pass.asOf} in ${Date.now() - started} ms`);
+    });
   }
 }

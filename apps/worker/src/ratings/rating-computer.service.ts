@@ -41,6 +41,8 @@ export interface RecomputeOptions {
   readonly queueDependents?: boolean;
   /** false in a full recompute, which queues every standing once at its end */
   readonly queueStandings?: boolean;
+  /** in a full recompute, the run whose trade pass holds the companies' trade (fingerprintsFromTradePass) */
+  readonly tradePassOf?: string;
 }
 
 /**
@@ -89,7 +91,10 @@ export class RatingComputer {
 
     // what the rating would be computed from, first: a company whose data, partners'
     // ratings and standing have not moved since its current rating is never loaded
-    const { versions, counterparties, trade } = await this.scoringInputs.fingerprints(tx, ids, asOf, paymentWindows(asOf));
+    const windows = paymentWindows(asOf);
+    const { versions, counterparties, trade } = options.tradePassOf
+      ? await this.scoringInputs.fingerprintsFromTradePass(tx, options.tradePassOf, ids, asOf, windows)
+      : await this.scoringInputs.fingerprints(tx, ids, asOf, windows);
     const counterpartyIds = new Set<string>();
     for (const list of counterparties.values()) for (const c of list) counterpartyIds.add(c.counterpartyId);
     // the chunk's own ratings in full (compared with what a recompute would write); its

@@ -9,6 +9,7 @@ import { DisputeResolvedNotices1764600000000 } from './1764600000000-dispute-res
 import { CheaperInquirySealing1764700000000 } from './1764700000000-cheaper-inquiry-sealing';
 import { PartnerChecksNoTruncate1764800000000 } from './1764800000000-partner-checks-no-truncate';
 import { ApiKeyRevocationSignal1764900000000 } from './1764900000000-api-key-revocation-signal';
+import { FullRecomputeTradePass1765000000000 } from './1765000000000-full-recompute-trade-pass';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CheaperInquirySealing1764700000000,
   PartnerChecksNoTruncate1764800000000,
   ApiKeyRevocationSignal1764900000000,
+  FullRecomputeTradePass1765000000000,
 ];

@@ -122,6 +122,23 @@ export class FullRecomputeRepository {
     return rows[0] ? toRun(rows[0]) : null;
   }
 
+  /**
+   * The run's trade pass, to prepare in this transaction: locks the run's row, so that of
+   * several lanes starting together one prepares and the others wait for its commit. Null
+   * when there is nothing to prepare: the run is done, gone or already prepared.
+   */
+  async claimTradePass(db: Db, runId: string): Promise<{ asOf: string } | null> {
+    const rows: { as_of: string }[] = await db.query(
+      `SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM full_recompute_runs WHERE id = $1 AND status = 'RUNNING' AND prepared_at IS NULL FOR UPDATE`,
+      [runId],
+    );
+    return rows[0] ? { asOf: rows[0].as_of } : null;
+  }
+
+  async markTradePassPrepared(db: Db, runId: string): Promise<void> {
+    await db.query('UPDATE full_recompute_runs SET prepared_at = now() WHERE id = $1', [runId]);
+  }
+
   /** Claims the next undone range of a running run for this transaction, or null when none is left unclaimed. */
   async claimChunk(db: Db, runId: string): Promise<FullRecomputeChunk | null> {
     const rows: { run_id: string; chunk_no: number; first_company: string; last_company: string; as_of: string }[] = await db.query(

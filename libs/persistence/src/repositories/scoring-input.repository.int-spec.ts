@@ -264,4 +264,69 @@ describe('loading scoring inputs (set-based, real PostgreSQL)', () => {
       { numRuns: 40 },
     );
   });
+
+  it('reads from a full run\'s trade pass what it reads live, and reads live what changed after the pass (property)', async () => {
+    const line = fc.record({
+      subject: fc.integer({ min: 0, max: 3 }),
+      creditorStep: fc.integer({ min: 1, max: 3 }),
+      buyerSide: fc.boolean(),
+      invoiceNo: fc.integer({ min: 1, max: 4 }),
+      fen: fc.integer({ min: 1, max: 100_000_000 }),
+      due: fc.integer({ min: -800, max: 40 }),
+      paidAfterDue: fc.option(fc.integer({ min: -20, max: 200 }), { nil: null }),
+      pending: fc.boolean(),
+      noticeUntil: fc.option(fc.integer({ min: -30, max: 30 }), { nil: null }),
+    });
+    const windowsAt = paymentWindows(AS_OF);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 20 }), fc.array(line, { maxLength: 3 }), fc.boolean(), async (before, after, otherKind) => {
+        const consortium = await f.consortium();
+        const members = [await f.company(consortium.id), await f.company(consortium.id), await f.company(consortium.id), await f.company(consortium.id)];
+        const fileLine = async (l: typeof before[number]) => {
+          const subject = members[l.subject];
+          const creditor = members[(l.subject + l.creditorStep) % 4];
+          const dueDate = addDays(AS_OF, l.due);
+          const invoiceDate = addDays(dueDate, -30);
+          const paid = l.paidAfterDue === null ? null : addDays(dueDate, l.paidAfterDue);
+          const payload = trade(creditor, `R-${l.invoiceNo}`, `${Math.floor(l.fen / 100)}.${String(l.fen % 100).padStart(2, '0')}`, {
+            invoiceDate,
+            dueDate,
+            paidDate: paid !== null && paid < invoiceDate ? invoiceDate : paid,
+          });
+          await file('TRADE_EXPERIENCE', subject, { ...payload, side: l.buyerSide ? 'BUYER' : 'SUPPLIER' }, {
+            reporterCompanyId: (l.buyerSide ? subject : creditor).id,
+            filedStatus: l.pending ? 'PENDING' : 'VERIFIED',
+            countsFrom: l.noticeUntil === null ? undefined : new Date(`${addDays(AS_OF, l.noticeUntil)}T12:00:00Z`),
+          });
+        };
+        for (const l of before) await fileLine(l);
+        // another kind moves the fingerprint too
+        if (otherKind)
+          await file('PAYMENT_RECORD', members[0], { paymentKind: 'TAX', reference: '2025-05 增值税', payee: null, amount: '8.00', dueDate: '2025-05-15', paidDate: '2025-05-15' }, { reporterCompanyId: members[0].id });
+        const runId = (await ds.query(`INSERT INTO full_recompute_runs (trigger, as_of, chunk_size, status) VALUES ('ADMIN', $1, 10, 'DONE') RETURNING id`, [AS_OF]))[0].id as string;
+        run++;
+        await loader.prepareTradePass(ds.manager, runId, AS_OF, windowsAt);
+        const ids = members.map((m) => m.id);
+        expect(await loader.fingerprintsFromTradePass(ds.manager, runId, ids, AS_OF, windowsAt)).toEqual(await loader.fingerprints(ds.manager, ids, AS_OF, windowsAt));
+        for (const l of after) await fileLine(l);
+        expect(await loader.fingerprintsFromTradePass(ds.manager, runId, ids, AS_OF, windowsAt)).toEqual(await loader.fingerprints(ds.manager, ids, AS_OF, windowsAt));
+      }),
+      {
+        numRuns: 25,
+        // an invoice filed by both sides, both counting: counted once, the supplier's filing
+        examples: [
+          [
+            [
+              { subject: 0, creditorStep: 1, buyerSide: false, invoiceNo: 1, fen: 100_00, due: -10, paidAfterDue: 5, pending: false, noticeUntil: null },
+              { subject: 0, creditorStep: 1, buyerSide: true, invoiceNo: 1, fen: 100_00, due: -10, paidAfterDue: 40, pending: false, noticeUntil: null },
+            ],
+            [],
+            false,
+          ],
+        ],
+      },
+    );
+    expect(run).toBe(25);
+  });
 });

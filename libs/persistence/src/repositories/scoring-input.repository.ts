@@ -115,6 +115,63 @@ const experiences = (from: string): string =>
                 CASE WHEN paid_date <= $2::date THEN paid_date - due_date ELSE greatest(0, $2::date - due_date) END AS days
          FROM ${from} OFFSET 0) e OFFSET 0`;
 
+/**
+ * The parts of a data fingerprint over the rows of `involved` (company_id, change_seq,
+ * counts_from, expires_on), as columns a, b, c: the last change, the last notice period
+ * passed by $2 (epoch seconds) and the last expiry passed by $2 (YYYYMMDD).
+ */
+const VERSION_PARTS = `max(change_seq)::text AS a,
+  floor(extract(epoch FROM max(counts_from) FILTER (WHERE counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC'))))::bigint::text AS b,
+  to_char(max(expires_on) FILTER (WHERE expires_on <= $2::date), 'YYYYMMDD') AS c`;
+
+/**
+ * VERSION_PARTS in two steps, for a large set: the rows' maxima grouped one way (these
+ * columns), then VERSION_PARTS over them (a maximum of maxima is the maximum).
+ */
+const SIDE_PARTS = `max(change_seq) AS change_seq,
+  max(counts_from) FILTER (WHERE counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC')) AS counts_from,
+  max(expires_on) FILTER (WHERE expires_on <= $2::date) AS expires_on`;
+
+interface VersionParts {
+  readonly a: string | null;
+  readonly b: string | null;
+  readonly c: string | null;
+}
+
+const versionText = (p: VersionParts): string => `${p.a ?? 0}.${p.b ?? 0}.${p.c ?? 0}`;
+
+/** The parts of the union of two sets of rows, from the parts of each (the later of each part). */
+function latestParts(x: VersionParts, y: VersionParts): VersionParts {
+  const later = (p: string | null, q: string | null, compare: (p: string, q: string) => boolean): string | null =>
+    p === null ? q : q === null ? p : compare(p, q) ? p : q;
+  const numerically = (p: string, q: string) => BigInt(p) >= BigInt(q);
+  return { a: later(x.a, y.a, numerically), b: later(x.b, y.b, numerically), c: later(x.c, y.c, (p, q) => p >= q) };
+}
+
+/** The fingerprint branches of every record kind but trade, for the companies $1: the subject's and the reporter's. */
+function otherKindBranches(): string[] {
+  const branches: string[] = [];
+  for (const spec of Object.values(KIND_SPECS)) {
+    if (spec.kind === 'TRADE_EXPERIENCE') continue;
+    const agg = (company: string) => `SELECT ${company} AS company_id, change_seq, counts_from, expires_on FROM ${spec.table} t`;
+    branches.push(`${agg('t.subject_id')} WHERE t.is_current AND t.subject_id = ANY($1::uuid[])`);
+    branches.push(`${agg('t.reporter_company_id')} WHERE t.is_current AND t.reporter_company_id = ANY($1::uuid[])`);
+  }
+  return branches;
+}
+
+/**
+ * Each company's counterparties, largest volume first; equal volumes with one partner in
+ * both roles: the order the invoices come in (by subject), the buyer's side first when the
+ * partner sorts before the company.
+ */
+function sortCounterparties(counterparties: Map<string, Counterparty[]>): void {
+  for (const [companyId, list] of counterparties) {
+    const first = (c: Counterparty): number => ((c.role === 'BUYER') === c.counterpartyId < companyId ? 0 : 1);
+    list.sort((x, y) => y.tradeVolume - x.tradeVolume || x.counterpartyId.localeCompare(y.counterpartyId) || first(x) - first(y));
+  }
+}
+
 /** A company with no counting trade experience. */
 const NO_TRADE: TradeSummary = {
   counted: 0,
@@ -356,18 +413,12 @@ export class ScoringInputRepository {
     const ids = [...new Set(companyIds)];
     if (ids.length === 0) return { versions: new Map(), counterparties: new Map(), trade: new Map() };
     if (windows && windows.asOf !== asOf) throw new RangeError(`payment windows of ${windows.asOf} for a fingerprint at ${asOf}`);
-    const branches: string[] = [];
-    for (const spec of Object.values(KIND_SPECS)) {
-      if (spec.kind === 'TRADE_EXPERIENCE') {
-        // a trade experience's filer is its subject or its creditor
-        branches.push(`SELECT subject_id AS company_id, change_seq, counts_from, expires_on FROM subject_lines`);
-        branches.push(`SELECT counterparty_id AS company_id, change_seq, counts_from, expires_on FROM creditor_lines`);
-        continue;
-      }
-      const agg = (company: string) => `SELECT ${company} AS company_id, change_seq, counts_from, expires_on FROM ${spec.table} t`;
-      branches.push(`${agg('t.subject_id')} WHERE t.is_current AND t.subject_id = ANY($1::uuid[])`);
-      branches.push(`${agg('t.reporter_company_id')} WHERE t.is_current AND t.reporter_company_id = ANY($1::uuid[])`);
-    }
+    const branches = [
+      // a trade experience's filer is its subject or its creditor
+      `SELECT subject_id AS company_id, change_seq, counts_from, expires_on FROM subject_lines`,
+      `SELECT counterparty_id AS company_id, change_seq, counts_from, expires_on FROM creditor_lines`,
+      ...otherKindBranches(),
+    ];
     const lines = (side: 'subject_id' | 'counterparty_id', extra: string) =>
       `SELECT subject_id, counterparty_id, invoice_no, side, record_id, amount, invoice_date, change_seq, counts_from, expires_on, status, is_current${extra}
        FROM trade_experiences t WHERE t.is_current AND t.${side} = ANY($1::uuid[])`;
@@ -383,9 +434,7 @@ export class ScoringInputRepository {
       await db.query(
         `WITH subject_lines AS MATERIALIZED (${lines('subject_id', dates)}), creditor_lines AS MATERIALIZED (${lines('counterparty_id', '')}),
               subject_invoices AS MATERIALIZED (${invoices('subject_lines', dates)})
-         SELECT 'V' AS what, company_id, NULL::uuid AS other_id, max(change_seq)::text AS a,
-                floor(extract(epoch FROM max(counts_from) FILTER (WHERE counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC'))))::bigint::text AS b,
-                to_char(max(expires_on) FILTER (WHERE expires_on <= $2::date), 'YYYYMMDD') AS c
+         SELECT 'V' AS what, company_id, NULL::uuid AS other_id, ${VERSION_PARTS}
          FROM (${branches.join(' UNION ALL ')}) involved GROUP BY company_id
          UNION ALL
          SELECT 'SUPPLIER', subject_id, counterparty_id, sum((amount * 100)::bigint)::text, NULL, NULL
@@ -401,7 +450,7 @@ export class ScoringInputRepository {
     const trade = new Map<string, TradeSummary>();
     for (const r of rows) {
       if (r.what === 'V') {
-        found.set(r.company_id, `${r.a ?? 0}.${r.b ?? 0}.${r.c ?? 0}`);
+        found.set(r.company_id, versionText(r));
         continue;
       }
       if (r.what === 'P') {
@@ -413,13 +462,122 @@ export class ScoringInputRepository {
       if (list) list.push(c);
       else counterparties.set(r.company_id, [c]);
     }
-    for (const [companyId, list] of counterparties) {
-      // equal volumes with one partner in both roles: the order the invoices come in
-      // (by subject), the buyer's side first when the partner sorts before the company
-      const first = (c: Counterparty): number => ((c.role === 'BUYER') === c.counterpartyId < companyId ? 0 : 1);
-      list.sort((x, y) => y.tradeVolume - x.tradeVolume || x.counterpartyId.localeCompare(y.counterpartyId) || first(x) - first(y));
-    }
+    sortCounterparties(counterparties);
     if (windows) for (const id of ids) if (!trade.has(id)) trade.set(id, NO_TRADE);
     return { versions: new Map(ids.map((id) => [id, found.get(id) ?? '0.0.0'])), counterparties, trade };
+  }
+
+  /**
+   * The trade pass of a full recompute run (`runId`, as of `asOf`): the whole trade ledger
+   * read sequentially into `full_recompute_trade`, one row per company: its trade part of
+   * the fingerprint, its trade summary and its partners with their trade volume of the last
+   * 12 months, what `fingerprints` reads by index for a few companies. Empties the previous run's rows first (one run at a time). Each
+   * invoice counts once, the supplier's filing first, as in `fingerprints`: a buyer's
+   * filing counts only when no counting supplier's filing of the same invoice exists (one
+   * record per invoice and side: record ids derive from the key).
+   */
+  async prepareTradePass(db: Db, runId: string, asOf: string, windows: PaymentWindows): Promise<void> {
+    if (windows.asOf !== asOf) throw new RangeError(`payment windows of ${windows.asOf} for a trade pass at ${asOf}`);
+    await db.query('TRUNCATE full_recompute_trade');
+    const invoices = `
+      SELECT subject_id, counterparty_id, amount, invoice_date, due_date, paid_date FROM trade_experiences t
+      WHERE ${counting('t')} AND t.side = 'SUPPLIER'
+      UNION ALL
+      SELECT subject_id, counterparty_id, amount, invoice_date, due_date, paid_date FROM trade_experiences t
+      WHERE ${counting('t')} AND t.side = 'BUYER' AND NOT EXISTS (
+        SELECT 1 FROM trade_experiences s
+        WHERE s.subject_id = t.subject_id AND s.counterparty_id = t.counterparty_id AND s.invoice_no = t.invoice_no
+          AND s.side = 'SUPPLIER' AND ${counting('s')})`;
+    await db.query(
+      `WITH involved AS (
+         SELECT company_id, ${VERSION_PARTS} FROM (
+           SELECT subject_id AS company_id, ${SIDE_PARTS} FROM trade_experiences t WHERE t.is_current GROUP BY subject_id
+           UNION ALL
+           SELECT counterparty_id, ${SIDE_PARTS} FROM trade_experiences t WHERE t.is_current GROUP BY counterparty_id) sides
+         GROUP BY company_id),
+       summed AS (SELECT subject_id, ${TRADE_SUMS} AS sums FROM (${experiences(`(${invoices}) i`)}) x GROUP BY subject_id),
+       pairs AS MATERIALIZED (
+         SELECT subject_id, counterparty_id, sum((amount * 100)::bigint) AS volume FROM (${invoices}) i
+         WHERE invoice_date > $2::date - interval '12 months' AND invoice_date <= $2::date GROUP BY subject_id, counterparty_id),
+       partners AS (
+         -- one aggregate node feeds the three in the same order: the arrays line up
+         SELECT company_id, array_agg(other_id) AS ids, string_agg(role, '') AS roles, array_agg(volume) AS volumes FROM (
+           SELECT subject_id AS company_id, counterparty_id AS other_id, 'S' AS role, volume FROM pairs
+           UNION ALL
+           SELECT counterparty_id, subject_id, 'B', volume FROM pairs) p
+         GROUP BY company_id)
+       INSERT INTO full_recompute_trade (run_id, company_id, change_seq, counts_from, expires_on, sums, partner_ids, partner_roles, partner_volumes)
+       SELECT $1, v.company_id, v.a::bigint, v.b::bigint, v.c, s.sums, p.ids, p.roles, p.volumes
+       FROM involved v LEFT JOIN summed s ON s.subject_id = v.company_id LEFT JOIN partners p ON p.company_id = v.company_id`,
+      [runId, asOf, windows.from, windows.recentFrom, windows.earlierFrom],
+    );
+  }
+
+  /**
+   * `fingerprints` with windows, from run `runId`'s trade pass: a company whose current trade
+   * lines changed since the pass (their last change number differs from the pass's; every
+   * filing and status change takes a new one) is read live by `fingerprints`; the others
+   * take their trade part from the pass and the other kinds live. Same answers as
+   * `fingerprints`, without reaching every trade line by index.
+   */
+  async fingerprintsFromTradePass(
+    db: Db,
+    runId: string,
+    companyIds: readonly string[],
+    asOf: string,
+    windows: PaymentWindows,
+  ): Promise<{ versions: Map<string, string>; counterparties: Map<string, Counterparty[]>; trade: Map<string, TradeSummary> }> {
+    const ids = [...new Set(companyIds)];
+    if (ids.length === 0) return { versions: new Map(), counterparties: new Map(), trade: new Map() };
+    if (windows.asOf !== asOf) throw new RangeError(`payment windows of ${windows.asOf} for a fingerprint at ${asOf}`);
+    // the live last change of each company's current trade lines: two index probes each
+    const passed: {
+      company_id: string;
+      live: string | null;
+      pass: string | null;
+      b: string | null;
+      c: string | null;
+      sums: string | null;
+      partner_ids: string[] | null;
+      partner_roles: string | null;
+      partner_volumes: string[] | null;
+    }[] = await db.query(
+      `SELECT c.id AS company_id,
+              greatest((SELECT max(change_seq) FROM trade_experiences t WHERE t.subject_id = c.id AND t.is_current),
+                       (SELECT max(change_seq) FROM trade_experiences t WHERE t.counterparty_id = c.id AND t.is_current))::text AS live,
+              p.change_seq::text AS pass, p.counts_from::text AS b, p.expires_on AS c, p.sums, p.partner_ids, p.partner_roles,
+              p.partner_volumes::text[] AS partner_volumes
+       FROM unnest($2::uuid[]) c (id) LEFT JOIN full_recompute_trade p ON p.run_id = $1 AND p.company_id = c.id`,
+      [runId, ids],
+    );
+    const fresh = passed.filter((r) => r.live === r.pass);
+    const stale = passed.filter((r) => r.live !== r.pass).map((r) => r.company_id);
+    const live = await this.fingerprints(db, stale, asOf, windows);
+    const freshIds = fresh.map((r) => r.company_id);
+    const others: { company_id: string; a: string | null; b: string | null; c: string | null }[] = freshIds.length
+      ? await db.query(`SELECT company_id, ${VERSION_PARTS} FROM (${otherKindBranches().join(' UNION ALL ')}) involved GROUP BY company_id`, [freshIds, asOf])
+      : [];
+
+    const otherParts = new Map(others.map((r) => [r.company_id, r]));
+    const versions = live.versions;
+    const trade = live.trade;
+    for (const r of fresh) {
+      const other = otherParts.get(r.company_id);
+      const merged = other ? latestParts({ a: r.pass, b: r.b, c: r.c }, other) : { a: r.pass, b: r.b, c: r.c };
+      versions.set(r.company_id, versionText(merged));
+      trade.set(r.company_id, r.sums === null ? NO_TRADE : tradeSummary(r.sums));
+    }
+    const counterparties = new Map<string, Counterparty[]>();
+    for (const r of fresh) {
+      if (r.partner_ids === null) continue;
+      const { partner_roles: roles, partner_volumes: volumes } = r;
+      counterparties.set(
+        r.company_id,
+        r.partner_ids.map((id, i) => ({ counterpartyId: id, role: roles?.[i] === 'B' ? 'BUYER' : 'SUPPLIER', tradeVolume: Number(volumes?.[i]), pd: null })),
+      );
+    }
+    sortCounterparties(counterparties);
+    for (const [id, list] of live.counterparties) counterparties.set(id, list);
+    return { versions, counterparties, trade };
   }
 }

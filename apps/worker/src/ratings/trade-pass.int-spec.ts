@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Global, type INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { AppConfig } from '@app/config';
+import { Clock, SystemClock, toCalendarDate } from '@app/domain';
+import { createDataSource, CreditRecordRepository, type Db, migrate, PersistenceModule, ScoringInputRepository } from '@app/persistence';
+import { paymentWindows } from '@app/scoring';
+import { generateCluster, testConfig } from '@app/testing';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { WorkerMetrics } from '@worker/health/worker-metrics';
+import { WORKER_CONFIG } from '@worker/worker.tokens';
+import { RatingComputer } from './rating-computer.service';
+import { RatingsModule } from './ratings.module';
+
+const ROLLBACK = new Error('rolled back on purpose');
+
+/**
+ * A full run's trade pass (ScoringInputRepository.prepareTradePass) is only a faster way to
+ * read what the job path reads: the same companies rated through it and without it give the
+ * same rating rows, on a generated cluster with every record kind, before and after a record
+ * changes under the pass. Its own database, so that the pass reads this cluster alone.
+ */
+describe('a full recompute through the trade pass', () => {
+  let config: AppConfig;
+  let database: string;
+  let ds: DataSource;
+  let app: INestApplicationContext;
+  let computer: RatingComputer;
+  let scoringInputs: ScoringInputRepository;
+  let ids: string[];
+  const asOf = toCalendarDate(new Date());
+
+  beforeAll(async () => {
+    const base = testConfig();
+    const url = new URL(base.databaseUrl);
+    database = `${url.pathname.slice(1)}_trade_pass`;
+    url.pathname = `/${database}`;
+    await migrate({ databaseUrl: url.toString(), dbPoolSize: 2 });
+    config = testConfig({ DATABASE_URL: url.toString() });
+    ds = createDataSource(config, 'trade-pass-spec');
+    await ds.initialize();
+    await generateCluster(ds, { seed: 11, members: 60, asOf });
+    ids = ((await ds.query('SELECT id FROM companies ORDER BY id')) as { id: string }[]).map((r) => r.id);
+
+    @Global()
+    @Module({
+      imports: [PersistenceModule.forRoot(config, 'trade-pass-spec-app')],
+      providers: [{ provide: WORKER_CONFIG, useValue: config }, { provide: Clock, useClass: SystemClock }, WorkerMetrics],
+      exports: [WORKER_CONFIG, Clock, WorkerMetrics],
+    })
+    class CoreModule {}
+    @Module({ imports: [CoreModule, RatingsModule] })
+    class SpecModule {}
+    app = await NestFactory.createApplicationContext(SpecModule, { logger: false });
+    computer = app.get(RatingComputer);
+    scoringInputs = app.get(ScoringInputRepository);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await ds?.destroy();
+    const admin = new URL(testConfig().databaseUrl);
+    admin.pathname = '/postgres';
+    const client = new Client({ connectionString: admin.toString() });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await client.end();
+  });
+
+  /** The rating rows every company would get, in a transaction rolled back afterwards; and which companies were read live. */
+  async function rate(tradePassOf: string | undefined): Promise<{ rows: unknown[]; readLive: string[] }> {
+    const live = jest.spyOn(scoringInputs, 'fingerprints');
+    let rows: unknown[] = [];
+    try {
+      await ds.transaction(async (tx) => {
+        await computer.recompute(tx, ids, asOf, { queueDependents: false, queueStandings: false, tradePassOf });
+        rows = await tx.query(
+          `SELECT company_id, score, grade, pd, in_default, confidence, verified_records, data_version, reasons, factors, backed, detail
+           FROM ratings ORDER BY company_id, computed_at`,
+        );
+        throw ROLLBACK;
+      });
+    } catch (error) {
+      if (error !== ROLLBACK) throw error;
+    }
+    const readLive = live.mock.calls.flatMap((call) => call[1] as string[]).sort();
+    live.mockRestore();
+    return { rows, readLive };
+  }
+
+  it('rates every company as the job path does, and reads live only the companies whose trade changed after the pass', async () => {
+    const byJobPath = await rate(undefined);
+    expect(byJobPath.rows).toHaveLength(ids.length);
+    expect(byJobPath.readLive).toEqual(ids);
+
+    const runs: { id: string }[] = await ds.query(`INSERT INTO full_recompute_runs (trigger, as_of, chunk_size, status) VALUES ('ADMIN', $1, 500, 'DONE') RETURNING id`, [asOf]);
+    const runId = runs[0].id;
+    await ds.transaction((tx) => scoringInputs.prepareTradePass(tx, runId, asOf, paymentWindows(asOf)));
+    const passed: { n: number }[] = await ds.query('SELECT count(*)::int AS n FROM full_recompute_trade WHERE run_id = $1 AND sums IS NOT NULL', [runId]);
+    expect(passed[0].n).toBeGreaterThan(ids.length / 2);
+
+    const byPass = await rate(runId);
+    expect(byPass.readLive).toEqual([]);
+    expect(byPass.rows).toEqual(byJobPath.rows);
+
+    // a verified trade experience disputed after the pass: its subject and creditor are read live
+    const lines: { record_id: string; version: number; subject_id: string; counterparty_id: string }[] = await ds.query(
+      `SELECT record_id, version, subject_id, counterparty_id FROM trade_experiences WHERE is_current AND status = 'VERIFIED' ORDER BY record_id LIMIT 1`,
+    );
+    const line = lines[0];
+    const dispute = async (tx: Db): Promise<void> => {
+      await new CreditRecordRepository().setStatus(tx, { kind: 'TRADE_EXPERIENCE', recordId: line.record_id, version: line.version, status: 'VERIFIED' }, 'DISPUTED', {
+        action: 'DISPUTE',
+        actorId: null,
+        at: new Date(),
+      });
+    };
+    await ds.transaction(dispute);
+    const changedByJobPath = await rate(undefined);
+    expect(changedByJobPath.rows).not.toEqual(byJobPath.rows);
+    const changedByPass = await rate(runId);
+    expect(changedByPass.readLive).toEqual([line.subject_id, line.counterparty_id].sort());
+    expect(changedByPass.rows).toEqual(changedByJobPath.rows);
+  });
+});
