@@ -7,7 +7,8 @@
  * network factor its counterparties; 85% paid within terms, 12% late, 3% unpaid), then in
  * the same run times:
  *   - the floor: one GROUP BY over every counting trade experience, both sides;
- *   - a full recompute run with 1 lane, on a database without ratings (every company rated);
+ *   - a full recompute run with 1 lane, on a database without ratings (every company rated),
+ *     its trade pass (one sequential read of the ledger at the start of the run) included;
  *   - the same run again on unchanged data (every rating current: the skip path);
  *   - a run with 2 lanes, after the ratings are removed again.
  * Samples this process's RSS and heap every second during the runs (the worker's memory).
@@ -154,12 +155,16 @@ async function main(): Promise<void> {
     const ms = Date.now() - started;
     clearInterval(sampler);
     const done = await runs.findById(ds.manager, run.id);
+    const pass: { ms: number | null }[] = await ds.query(
+      'SELECT (extract(epoch FROM prepared_at - started_at) * 1000)::int AS ms FROM full_recompute_runs WHERE id = $1',
+      [run.id],
+    );
     const rss = samples.map((s) => s.rss);
     const heap = samples.map((s) => s.heap);
     say(
       `${label}: ${seconds(ms)}, ${Math.round((COMPANIES / ms) * 1000).toLocaleString('en-US')} companies/s, ` +
         `${done?.ratingsWritten.toLocaleString('en-US')} ratings written, ${outcomes.reduce((a, o) => a + o.chunks, 0)} chunks, ` +
-        `run / floor = ${(ms / floorMs).toFixed(2)}; RSS ${mb(Math.min(...rss))}..${mb(Math.max(...rss))}, heap ${mb(Math.min(...heap))}..${mb(Math.max(...heap))}`,
+        `run / floor = ${(ms / floorMs).toFixed(2)} (of which the trade pass ${seconds(pass[0]?.ms ?? 0)}); RSS ${mb(Math.min(...rss))}..${mb(Math.max(...rss))}, heap ${mb(Math.min(...heap))}..${mb(Math.max(...heap))}`,
     );
     return ms;
   };

@@ -80,19 +80,38 @@ export class FullRecompute implements BeforeApplicationShutdown {
   }
 
   /**
-   * Reads the trade ledger once for the whole run (ScoringInputRepository.prepareTradePass),
-   * in a transaction of its own: the first lane does it, lanes starting meanwhile wait for
-   * it, later lanes and a resumed run find it done. A lane that dies while preparing rolls
-   * it back; the next lane prepares again.
+   * Reads the trade ledger once for the whole run (ScoringInputRepository.prepareTradePass)
+   * while holding the run's row: the first lane does it, lanes starting meanwhile wait for
+   * it, later lanes and a resumed run find it done. A lane that dies while preparing leaves
+   * the run unprepared (the mark commits last); the next lane prepares again from empty
+   * tables.
    */
   private async prepareTradePass(runId: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       const pass = await this.runs.claimTradePass(tx, runId);
       if (!pass) return;
       const started = Date.now();
-      // the pass aggregates the whole ledger: let its sorts and hashes stay in memory
-      await tx.query(`SET LOCAL work_mem = '256MB'`);
-      await this.scoringInputs.prepareTradePass(tx, runId, pass.asOf, paymentWindows(pass.asOf));
+      // its two statements on two connections of their own, at once
+      const connections = [this.dataSource.createQueryRunner(), this.dataSource.createQueryRunner()];
+      try {
+        for (const c of connections) {
+          await c.connect();
+          // the pass aggregates the whole ledger: let its sorts and hashes stay in memory
+          await c.query(`SET work_mem = '256MB'`);
+        }
+        await this.scoringInputs.prepareTradePass(
+          connections.map((c) => c.manager),
+          runId,
+          pass.asOf,
+          paymentWindows(pass.asOf),
+        );
+      } finally {
+        for (const c of connections) {
+          if (c.isReleased) continue;
+          await c.query('RESET work_mem').catch(() => undefined);
+          await c.release();
+        }
+      }
       await this.runs.markTradePassPrepared(tx, runId);
       this.logger.log(`full recompute ${runId}: trade pass as of ${pass.asOf} in ${Date.now() - started} ms`);
     });

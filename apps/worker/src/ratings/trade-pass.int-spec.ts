@@ -96,7 +96,7 @@ describe('a full recompute through the trade pass', () => {
 
     const runs: { id: string }[] = await ds.query(`INSERT INTO full_recompute_runs (trigger, as_of, chunk_size, status) VALUES ('ADMIN', $1, 500, 'DONE') RETURNING id`, [asOf]);
     const runId = runs[0].id;
-    await ds.transaction((tx) => scoringInputs.prepareTradePass(tx, runId, asOf, paymentWindows(asOf)));
+    await scoringInputs.prepareTradePass([ds.manager, ds.manager], runId, asOf, paymentWindows(asOf));
     const passed: { n: number }[] = await ds.query('SELECT count(*)::int AS n FROM full_recompute_trade WHERE run_id = $1 AND sums IS NOT NULL', [runId]);
     expect(passed[0].n).toBeGreaterThan(ids.length / 2);
 

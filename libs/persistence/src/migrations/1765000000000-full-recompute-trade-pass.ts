@@ -16,12 +16,11 @@ export class FullRecomputeTradePass1765000000000 implements MigrationInterface {
       ALTER TABLE full_recompute_runs ADD COLUMN prepared_at timestamptz;
 
       -- One row per company with a current trade line: its trade part of the data version
-      -- (the last change, notice period passed and expiry passed by the run's date), its
-      -- trade summary (ScoringInputRepository's TRADE_SUMS text) and its trading partners
-      -- with their volume of the last 12 months in fen (the i-th id, role and volume: B a
-      -- buyer of the company, S a supplier).
-      -- UNLOGGED: a crash of PostgreSQL empties it, and a company missing from it is read
-      -- live, so losing it costs time, never a wrong rating.
+      -- (the last change, notice period passed and expiry passed by the run's date) and its
+      -- trade summary (ScoringInputRepository's TRADE_SUMS text).
+      -- UNLOGGED, as full_recompute_partners: a crash of PostgreSQL empties them, and a
+      -- company missing from them is read live, so losing them costs time, never a wrong
+      -- rating.
       CREATE UNLOGGED TABLE full_recompute_trade (
         run_id        uuid NOT NULL,
         company_id    uuid NOT NULL,
@@ -29,9 +28,17 @@ export class FullRecomputeTradePass1765000000000 implements MigrationInterface {
         counts_from   bigint,
         expires_on    text,
         sums          text,
-        partner_ids   uuid[],
-        partner_roles text,
-        partner_volumes bigint[],
+        PRIMARY KEY (run_id, company_id)
+      );
+
+      -- One row per company with trade in the last 12 months: its partners and their
+      -- volume in fen (the i-th id, role and volume: B a buyer of the company, S a supplier).
+      CREATE UNLOGGED TABLE full_recompute_partners (
+        run_id        uuid NOT NULL,
+        company_id    uuid NOT NULL,
+        ids           uuid[] NOT NULL,
+        roles         text NOT NULL,
+        volumes       bigint[] NOT NULL,
         PRIMARY KEY (run_id, company_id)
       );
     `);
@@ -39,6 +46,7 @@ export class FullRecomputeTradePass1765000000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
+      DROP TABLE full_recompute_partners;
       DROP TABLE full_recompute_trade;
       ALTER TABLE full_recompute_runs DROP COLUMN prepared_at;
     `);

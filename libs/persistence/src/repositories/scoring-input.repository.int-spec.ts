@@ -306,7 +306,7 @@ describe('loading scoring inputs (set-based, real PostgreSQL)', () => {
           await file('PAYMENT_RECORD', members[0], { paymentKind: 'TAX', reference: '2025-05 增值税', payee: null, amount: '8.00', dueDate: '2025-05-15', paidDate: '2025-05-15' }, { reporterCompanyId: members[0].id });
         const runId = (await ds.query(`INSERT INTO full_recompute_runs (trigger, as_of, chunk_size, status) VALUES ('ADMIN', $1, 10, 'DONE') RETURNING id`, [AS_OF]))[0].id as string;
         run++;
-        await loader.prepareTradePass(ds.manager, runId, AS_OF, windowsAt);
+        await loader.prepareTradePass([ds.manager], runId, AS_OF, windowsAt);
         const ids = members.map((m) => m.id);
         expect(await loader.fingerprintsFromTradePass(ds.manager, runId, ids, AS_OF, windowsAt)).toEqual(await loader.fingerprints(ds.manager, ids, AS_OF, windowsAt));
         for (const l of after) await fileLine(l);

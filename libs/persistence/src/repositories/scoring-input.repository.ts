@@ -469,16 +469,20 @@ export class ScoringInputRepository {
 
   /**
    * The trade pass of a full recompute run (`runId`, as of `asOf`): the whole trade ledger
-   * read sequentially into `full_recompute_trade`, one row per company: its trade part of
-   * the fingerprint, its trade summary and its partners with their trade volume of the last
-   * 12 months, what `fingerprints` reads by index for a few companies. Empties the previous run's rows first (one run at a time). Each
+   * read sequentially into one row per company of `full_recompute_trade` (its trade part of
+   * the fingerprint and its trade summary) and of `full_recompute_partners` (its partners
+   * with their trade volume of the last 12 months): what `fingerprints` reads by index for a
+   * few companies. Empties the previous run's rows first (one run at a time). The two
+   * statements run at once when given two connections; each commits on its own (the tables
+   * are only an accelerator: a company missing from them is read live). Each
    * invoice counts once, the supplier's filing first, as in `fingerprints`: a buyer's
    * filing counts only when no counting supplier's filing of the same invoice exists (one
    * record per invoice and side: record ids derive from the key).
    */
-  async prepareTradePass(db: Db, runId: string, asOf: string, windows: PaymentWindows): Promise<void> {
+  async prepareTradePass(connections: readonly Db[], runId: string, asOf: string, windows: PaymentWindows): Promise<void> {
     if (windows.asOf !== asOf) throw new RangeError(`payment windows of ${windows.asOf} for a trade pass at ${asOf}`);
-    await db.query('TRUNCATE full_recompute_trade');
+    if (connections.length === 0) throw new RangeError('a trade pass needs a connection');
+    await connections[0].query('TRUNCATE full_recompute_trade, full_recompute_partners');
     const invoices = `
       SELECT subject_id, counterparty_id, amount, invoice_date, due_date, paid_date FROM trade_experiences t
       WHERE ${counting('t')} AND t.side = 'SUPPLIER'
@@ -488,28 +492,39 @@ export class ScoringInputRepository {
         SELECT 1 FROM trade_experiences s
         WHERE s.subject_id = t.subject_id AND s.counterparty_id = t.counterparty_id AND s.invoice_no = t.invoice_no
           AND s.side = 'SUPPLIER' AND ${counting('s')})`;
-    await db.query(
-      `WITH involved AS (
-         SELECT company_id, ${VERSION_PARTS} FROM (
-           SELECT subject_id AS company_id, ${SIDE_PARTS} FROM trade_experiences t WHERE t.is_current GROUP BY subject_id
-           UNION ALL
-           SELECT counterparty_id, ${SIDE_PARTS} FROM trade_experiences t WHERE t.is_current GROUP BY counterparty_id) sides
-         GROUP BY company_id),
-       summed AS (SELECT subject_id, ${TRADE_SUMS} AS sums FROM (${experiences(`(${invoices}) i`)}) x GROUP BY subject_id),
-       pairs AS MATERIALIZED (
-         SELECT subject_id, counterparty_id, sum((amount * 100)::bigint) AS volume FROM (${invoices}) i
-         WHERE invoice_date > $2::date - interval '12 months' AND invoice_date <= $2::date GROUP BY subject_id, counterparty_id),
-       partners AS (
+    const statements: [string, unknown[]][] = [
+      [
+        `WITH involved AS (
+           SELECT company_id, ${VERSION_PARTS} FROM (
+             SELECT subject_id AS company_id, ${SIDE_PARTS} FROM trade_experiences t WHERE t.is_current GROUP BY subject_id
+             UNION ALL
+             SELECT counterparty_id, ${SIDE_PARTS} FROM trade_experiences t WHERE t.is_current GROUP BY counterparty_id) sides
+           GROUP BY company_id),
+         summed AS (SELECT subject_id, ${TRADE_SUMS} AS sums FROM (${experiences(`(${invoices}) i`)}) x GROUP BY subject_id)
+         INSERT INTO full_recompute_trade (run_id, company_id, change_seq, counts_from, expires_on, sums)
+         SELECT $1, v.company_id, v.a::bigint, v.b::bigint, v.c, s.sums FROM involved v LEFT JOIN summed s ON s.subject_id = v.company_id`,
+        [runId, asOf, windows.from, windows.recentFrom, windows.earlierFrom],
+      ],
+      [
+        `WITH pairs AS MATERIALIZED (
+           SELECT subject_id, counterparty_id, sum((amount * 100)::bigint) AS volume FROM (${invoices}) i
+           WHERE invoice_date > $2::date - interval '12 months' AND invoice_date <= $2::date GROUP BY subject_id, counterparty_id)
+         INSERT INTO full_recompute_partners (run_id, company_id, ids, roles, volumes)
          -- one aggregate node feeds the three in the same order: the arrays line up
-         SELECT company_id, array_agg(other_id) AS ids, string_agg(role, '') AS roles, array_agg(volume) AS volumes FROM (
+         SELECT $1, company_id, array_agg(other_id), string_agg(role, ''), array_agg(volume) FROM (
            SELECT subject_id AS company_id, counterparty_id AS other_id, 'S' AS role, volume FROM pairs
            UNION ALL
            SELECT counterparty_id, subject_id, 'B', volume FROM pairs) p
-         GROUP BY company_id)
-       INSERT INTO full_recompute_trade (run_id, company_id, change_seq, counts_from, expires_on, sums, partner_ids, partner_roles, partner_volumes)
-       SELECT $1, v.company_id, v.a::bigint, v.b::bigint, v.c, s.sums, p.ids, p.roles, p.volumes
-       FROM involved v LEFT JOIN summed s ON s.subject_id = v.company_id LEFT JOIN partners p ON p.company_id = v.company_id`,
-      [runId, asOf, windows.from, windows.recentFrom, windows.earlierFrom],
+         GROUP BY company_id`,
+        [runId, asOf],
+      ],
+    ];
+    // one statement per connection at a time: two connections, two cores of the database
+    const queue = [...statements];
+    await Promise.all(
+      connections.map(async (db) => {
+        for (let next = queue.shift(); next; next = queue.shift()) await db.query(next[0], next[1]);
+      }),
     );
   }
 
@@ -538,16 +553,16 @@ export class ScoringInputRepository {
       b: string | null;
       c: string | null;
       sums: string | null;
-      partner_ids: string[] | null;
-      partner_roles: string | null;
-      partner_volumes: string[] | null;
+      ids: string[] | null;
+      roles: string | null;
+      volumes: string[] | null;
     }[] = await db.query(
       `SELECT c.id AS company_id,
               greatest((SELECT max(change_seq) FROM trade_experiences t WHERE t.subject_id = c.id AND t.is_current),
                        (SELECT max(change_seq) FROM trade_experiences t WHERE t.counterparty_id = c.id AND t.is_current))::text AS live,
-              p.change_seq::text AS pass, p.counts_from::text AS b, p.expires_on AS c, p.sums, p.partner_ids, p.partner_roles,
-              p.partner_volumes::text[] AS partner_volumes
-       FROM unnest($2::uuid[]) c (id) LEFT JOIN full_recompute_trade p ON p.run_id = $1 AND p.company_id = c.id`,
+              p.change_seq::text AS pass, p.counts_from::text AS b, p.expires_on AS c, p.sums, q.ids, q.roles, q.volumes::text[] AS volumes
+       FROM unnest($2::uuid[]) c (id) LEFT JOIN full_recompute_trade p ON p.run_id = $1 AND p.company_id = c.id
+            LEFT JOIN full_recompute_partners q ON q.run_id = $1 AND q.company_id = c.id`,
       [runId, ids],
     );
     const fresh = passed.filter((r) => r.live === r.pass);
@@ -569,11 +584,11 @@ export class ScoringInputRepository {
     }
     const counterparties = new Map<string, Counterparty[]>();
     for (const r of fresh) {
-      if (r.partner_ids === null) continue;
-      const { partner_roles: roles, partner_volumes: volumes } = r;
+      if (r.ids === null) continue;
+      const { roles, volumes } = r;
       counterparties.set(
         r.company_id,
-        r.partner_ids.map((id, i) => ({ counterpartyId: id, role: roles?.[i] === 'B' ? 'BUYER' : 'SUPPLIER', tradeVolume: Number(volumes?.[i]), pd: null })),
+        r.ids.map((id, i) => ({ counterpartyId: id, role: roles?.[i] === 'B' ? 'BUYER' : 'SUPPLIER', tradeVolume: Number(volumes?.[i]), pd: null })),
       );
     }
     sortCounterparties(counterparties);
