@@ -1,8 +1,10 @@
-import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import type { AppConfig } from '@app/config';
 import { JobName } from '@app/jobs';
 import { FullRecomputeRepository, OutboxRepository, ScoringInputRepository } from '@app/persistence';
 import { paymentWindows } from '@app/scoring';
 import { DataSource } from 'typeorm';
+import { WORKER_CONFIG } from '@worker/worker.tokens';
 import { RatingComputer } from './rating-computer.service';
 
 export interface LaneOutcome {
@@ -34,6 +36,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
   private stopping = false;
 
   constructor(
+    @Inject(WORKER_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly runs: FullRecomputeRepository,
     private readonly computer: RatingComputer,
@@ -91,13 +94,17 @@ export class FullRecompute implements BeforeApplicationShutdown {
       const pass = await this.runs.claimTradePass(tx, runId);
       if (!pass) return;
       const started = Date.now();
-      // its two statements on two connections of their own, at once
-      const connections = [this.dataSource.createQueryRunner(), this.dataSource.createQueryRunner()];
+      // this transaction only holds the run's row while the pass runs, for minutes at scale
+      await tx.query(`SET LOCAL idle_in_transaction_session_timeout = 0`);
+      // the pass's two statements at once, on two connections of their own: one when the
+      // pool is too small to spare two beside this one and a job or two
+      const connections = Array.from({ length: this.config.dbPoolSize >= 5 ? 2 : 1 }, () => this.dataSource.createQueryRunner());
       try {
         for (const c of connections) {
           await c.connect();
-          // the pass aggregates the whole ledger: let its sorts and hashes stay in memory
-          await c.query(`SET work_mem = '256MB'`);
+          // the pass aggregates the whole ledger: its sorts and hashes in memory, and no
+          // statement timeout (the pool's 30 s is for requests and jobs)
+          await c.query(`SET work_mem = '256MB'; SET statement_timeout = 0`);
         }
         await this.scoringInputs.prepareTradePass(
           connections.map((c) => c.manager),
@@ -108,7 +115,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
       } finally {
         for (const c of connections) {
           if (c.isReleased) continue;
-          await c.query('RESET work_mem').catch(() => undefined);
+          await c.query('RESET work_mem; RESET statement_timeout').catch(() => undefined);
           await c.release();
         }
       }
