@@ -91,11 +91,13 @@ export class FullRecompute implements BeforeApplicationShutdown {
    */
   private async prepareTradePass(runId: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
+      // a lane that finds another preparing waits for it (minutes at scale), past the
+      // pool's statement timeout; this transaction then only holds the run's row while its
+      // own pass runs on other connections, past the idle-in-transaction timeout
+      await tx.query(`SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0`);
       const pass = await this.runs.claimTradePass(tx, runId);
       if (!pass) return;
       const started = Date.now();
-      // this transaction only holds the run's row while the pass runs, for minutes at scale
-      await tx.query(`SET LOCAL idle_in_transaction_session_timeout = 0`);
       // the pass's two statements at once, on two connections of their own: one when the
       // pool is too small to spare two beside this one and a job or two
       const connections = Array.from({ length: this.config.dbPoolSize >= 5 ? 2 : 1 }, () => this.dataSource.createQueryRunner());

@@ -136,7 +136,8 @@ export class FullRecomputeRepository {
   }
 
   async markTradePassPrepared(db: Db, runId: string): Promise<void> {
-    await db.query('UPDATE full_recompute_runs SET prepared_at = now() WHERE id = $1', [runId]);
+    // clock_timestamp: the moment the pass was done, not the start of the transaction that held the run's row
+    await db.query('UPDATE full_recompute_runs SET prepared_at = clock_timestamp() WHERE id = $1', [runId]);
   }
 
   /** Claims the next undone range of a running run for this transaction, or null when none is left unclaimed. */
