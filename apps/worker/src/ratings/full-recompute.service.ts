@@ -105,8 +105,9 @@ export class FullRecompute implements BeforeApplicationShutdown {
         for (const c of connections) {
           await c.connect();
           // the pass aggregates the whole ledger: its sorts and hashes in memory, and no
-          // statement timeout (the pool's 30 s is for requests and jobs)
-          await c.query(`SET work_mem = '256MB'; SET statement_timeout = 0`);
+          // statement timeout (the pool's 30 s is for requests and jobs); a worker killed
+          // meanwhile has its statements cancelled within seconds, not left running to the end
+          await c.query(`SET work_mem = '256MB'; SET statement_timeout = 0; SET client_connection_check_interval = '5s'`);
         }
         await this.scoringInputs.prepareTradePass(
           connections.map((c) => c.manager),
@@ -117,7 +118,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
       } finally {
         for (const c of connections) {
           if (c.isReleased) continue;
-          await c.query('RESET work_mem; RESET statement_timeout').catch(() => undefined);
+          await c.query('RESET work_mem; RESET statement_timeout; RESET client_connection_check_interval').catch(() => undefined);
           await c.release();
         }
       }

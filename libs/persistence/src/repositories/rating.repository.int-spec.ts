@@ -37,4 +37,22 @@ describe('RatingRepository: the history and the recompute\'s reads', () => {
     expect(current.get(a.id)).toMatchObject({ score: 650, dataVersion: 'a2', substance: ratingSubstance(ratingFixture(a.id, { score: 650 }), null) });
     expect(current.has(none.id)).toBe(false);
   });
+
+  it('reads the current rating of each company, one row each, however long its history and however often it is named', async () => {
+    const f = new Factories(ds);
+    const consortium = await f.consortium();
+    const [a, b, none] = [await f.company(consortium.id), await f.company(consortium.id), await f.company(consortium.id)];
+    for (let i = 0; i < 30; i++)
+      await repo.insertMany(ds.manager, [
+        { consortiumId: consortium.id, rating: ratingFixture(a.id, { score: 500 + i }), backed: null, dataVersion: `a${i}` },
+        ...(i % 3 === 0 ? [{ consortiumId: consortium.id, rating: ratingFixture(b.id, { score: 700 - i }), backed: null, dataVersion: `b${i}` }] : []),
+      ]);
+    const named = [a.id, b.id, none.id, a.id, b.id];
+    const scores = await repo.currentScores(ds.manager, named);
+    expect([...scores.entries()].sort()).toEqual([[a.id, { score: 529, pd: scores.get(a.id)?.pd }], [b.id, { score: 673, pd: scores.get(b.id)?.pd }]].sort());
+    const summaries = await repo.currentSummaries(ds.manager, named);
+    expect([...summaries.values()].map((r) => [r.companyId, r.dataVersion]).sort()).toEqual([[a.id, 'a29'], [b.id, 'b27']].sort());
+    const stored = await repo.current(ds.manager, named);
+    expect([...stored.values()].map((r) => [r.companyId, r.dataVersion]).sort()).toEqual([[a.id, 'a29'], [b.id, 'b27']].sort());
+  });
 });

@@ -63,9 +63,9 @@ export class RatingRepository {
     if (companyIds.length === 0) return new Map();
     const rows: { id: string; company_id: string; score: number; grade: string; pd: number; data_version: string; computed_at: Date; detail: CreditRating; backed: BackedRating | null }[] =
       await db.query(
-        `SELECT DISTINCT ON (company_id) id, company_id, score, grade, pd, data_version, computed_at, detail, backed
-         FROM ratings WHERE company_id = ANY($1::uuid[]) ORDER BY company_id, id DESC`,
-        [companyIds],
+        `SELECT r.* FROM unnest($1::uuid[]) c (id) CROSS JOIN LATERAL (
+           SELECT id, company_id, score, grade, pd, data_version, computed_at, detail, backed FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r`,
+        [[...new Set(companyIds)]],
       );
     return new Map(
       rows.map((r) => [
@@ -88,8 +88,9 @@ export class RatingRepository {
   async currentScores(db: Db, companyIds: readonly string[]): Promise<Map<string, { readonly score: number; readonly pd: number }>> {
     if (companyIds.length === 0) return new Map();
     const rows: { company_id: string; score: number; pd: number }[] = await db.query(
-      `SELECT DISTINCT ON (company_id) company_id, score, pd FROM ratings WHERE company_id = ANY($1::uuid[]) ORDER BY company_id, id DESC`,
-      [companyIds],
+      `SELECT r.* FROM unnest($1::uuid[]) c (id) CROSS JOIN LATERAL (
+         SELECT company_id, score, pd FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r`,
+      [[...new Set(companyIds)]],
     );
     return new Map(rows.map((r) => [r.company_id, { score: r.score, pd: r.pd }]));
   }
@@ -156,9 +157,9 @@ export class RatingRepository {
   async current(db: Db, companyIds: readonly string[]): Promise<Map<string, StoredRating>> {
     if (companyIds.length === 0) return new Map();
     const rows: RatingRow[] = await db.query(
-      `SELECT DISTINCT ON (company_id) ${COLUMNS} FROM ratings
-       WHERE company_id = ANY($1::uuid[]) ORDER BY company_id, id DESC`,
-      [companyIds],
+      `SELECT r.* FROM unnest($1::uuid[]) c (id) CROSS JOIN LATERAL (
+         SELECT ${COLUMNS} FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r`,
+      [[...new Set(companyIds)]],
     );
     const ratings = rows.map(toStored);
     return new Map(ratings.map((r) => [r.companyId, r]));

@@ -35,9 +35,10 @@ export class StandingRepository {
     if (consortiumIds.length === 0) return new Map();
     const rows: { id: string; consortium_id: string; grade: Grade; standing_pd: number | null; weighted_pd: number; guarantee_coverage: number; parameters: ConsortiumRiskParameters | null; data_version: string }[] =
       await db.query(
-        `SELECT DISTINCT ON (consortium_id) id, consortium_id, grade, standing_pd, weighted_pd, guarantee_coverage, parameters, data_version
-         FROM consortium_standings WHERE consortium_id = ANY($1::uuid[]) ORDER BY consortium_id, id DESC`,
-        [consortiumIds],
+        `SELECT s.* FROM unnest($1::uuid[]) c (id) CROSS JOIN LATERAL (
+           SELECT id, consortium_id, grade, standing_pd, weighted_pd, guarantee_coverage, parameters, data_version
+           FROM consortium_standings WHERE consortium_id = c.id ORDER BY id DESC LIMIT 1) s`,
+        [[...new Set(consortiumIds)]],
       );
     return new Map(
       rows.map((r) => [
@@ -83,9 +84,9 @@ export class StandingRepository {
   async current(db: Db, consortiumIds: readonly string[]): Promise<Map<string, StoredStanding>> {
     if (consortiumIds.length === 0) return new Map();
     const rows: StandingRow[] = await db.query(
-      `SELECT DISTINCT ON (consortium_id) id, detail, data_version, model_version, computed_at
-       FROM consortium_standings WHERE consortium_id = ANY($1::uuid[]) ORDER BY consortium_id, id DESC`,
-      [consortiumIds],
+      `SELECT s.* FROM unnest($1::uuid[]) c (id) CROSS JOIN LATERAL (
+         SELECT id, detail, data_version, model_version, computed_at FROM consortium_standings WHERE consortium_id = c.id ORDER BY id DESC LIMIT 1) s`,
+      [[...new Set(consortiumIds)]],
     );
     return new Map(rows.map((r) => [r.detail.consortiumId, toStored(r)]));
   }
