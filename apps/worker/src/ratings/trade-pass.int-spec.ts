@@ -3,13 +3,14 @@ import { Global, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
 import { Clock, SystemClock, toCalendarDate } from '@app/domain';
-import { createDataSource, CreditRecordRepository, type Db, migrate, PersistenceModule, ScoringInputRepository } from '@app/persistence';
+import { createDataSource, CreditRecordRepository, type Db, FullRecomputeRepository, migrate, PersistenceModule, ScoringInputRepository } from '@app/persistence';
 import { paymentWindows } from '@app/scoring';
 import { generateCluster, testConfig } from '@app/testing';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { WorkerMetrics } from '@worker/health/worker-metrics';
 import { WORKER_CONFIG } from '@worker/worker.tokens';
+import { FullRecompute } from './full-recompute.service';
 import { RatingComputer } from './rating-computer.service';
 import { RatingsModule } from './ratings.module';
 
@@ -122,5 +123,31 @@ describe('a full recompute through the trade pass', () => {
     const changedByPass = await rate(runId);
     expect(changedByPass.readLive).toEqual([line.subject_id, line.counterparty_id].sort());
     expect(changedByPass.rows).toEqual(changedByJobPath.rows);
+  });
+
+  it('a run whose pass a dead lane left half written prepares it again, from empty tables, and rates as the job path does', async () => {
+    const expected = await rate(undefined);
+    // one chunk: every company rated at once, as `rate` does (over several chunks, later ones
+    // would read the partners' ratings of earlier ones)
+    const { run } = await ds.transaction((tx) => new FullRecomputeRepository().start(tx, { trigger: 'ADMIN', requestedBy: null, asOf, chunkSize: ids.length }));
+    // what a lane killed in the middle of its pass leaves: rows of the run, the run not marked
+    // prepared; this row claims the company's current trade with a wrong summary
+    const company = ids[0];
+    await ds.query(
+      `INSERT INTO full_recompute_trade (run_id, company_id, change_seq, counts_from, expires_on, sums)
+       SELECT $1, $2, greatest((SELECT max(change_seq) FROM trade_experiences WHERE subject_id = $2 AND is_current),
+                               (SELECT max(change_seq) FROM trade_experiences WHERE counterparty_id = $2 AND is_current)),
+              NULL, NULL, '3 3 300 0 0 0 0 0 0 400'`,
+      [run.id, company],
+    );
+    const lanes = await Promise.all([0, 1].map(() => app.get(FullRecompute).runLane(run.id, async () => undefined)));
+    expect(lanes.filter((l) => l.finishedRun)).toHaveLength(1);
+    const prepared: { prepared_at: Date | null }[] = await ds.query('SELECT prepared_at FROM full_recompute_runs WHERE id = $1', [run.id]);
+    expect(prepared[0].prepared_at).not.toBeNull();
+    const rows = await ds.query(
+      `SELECT company_id, score, grade, pd, in_default, confidence, verified_records, data_version, reasons, factors, backed, detail
+       FROM ratings ORDER BY company_id, computed_at`,
+    );
+    expect(rows).toEqual(expected.rows);
   });
 });
