@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Bank, Company, Consortium, Role, User } from '@app/domain';
 import { BankRepository, CompanyRepository, ConsortiumRepository, UserRepository } from '@app/persistence';
 import * as argon2 from 'argon2';
-import type { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { randomCreditCode } from './credit-codes';
 
 /** A password every test user shares; long enough for the policy. */
@@ -19,12 +19,19 @@ function suffix(): string {
   return randomBytes(4).toString('hex');
 }
 
-/** Rows straight into PostgreSQL through the repositories, for test set-up. */
+/**
+ * Rows straight into PostgreSQL through the repositories, for test set-up; through a
+ * transaction's manager, rows a test rolls back afterwards.
+ */
 export class Factories {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly manager: EntityManager;
+
+  constructor(db: DataSource | EntityManager) {
+    this.manager = db instanceof DataSource ? db.manager : db;
+  }
 
   consortium(overrides: Partial<Pick<Consortium, 'name' | 'region' | 'industry'>> = {}): Promise<Consortium> {
-    return new ConsortiumRepository().insert(this.dataSource.manager, {
+    return new ConsortiumRepository().insert(this.manager, {
       name: overrides.name ?? `温州鞋业联盟 ${suffix()}`,
       region: overrides.region ?? '浙江省温州市',
       industry: overrides.industry ?? '鞋业',
@@ -32,18 +39,18 @@ export class Factories {
   }
 
   company(consortiumId: string, overrides: Partial<Pick<Company, 'name' | 'creditCode'>> = {}): Promise<Company> {
-    return new CompanyRepository().insert(this.dataSource.manager, consortiumId, {
+    return new CompanyRepository().insert(this.manager, consortiumId, {
       creditCode: overrides.creditCode ?? randomCreditCode(),
       name: overrides.name ?? `温州市鹿城区测试鞋业有限公司${suffix()}`,
     });
   }
 
   bank(name = `温州测试银行 ${suffix()}`): Promise<Bank> {
-    return new BankRepository().insert(this.dataSource.manager, { name });
+    return new BankRepository().insert(this.manager, { name });
   }
 
   async user(role: Role, tenant: { companyId?: string; consortiumId?: string; bankId?: string } = {}): Promise<User> {
-    return new UserRepository().insert(this.dataSource.manager, {
+    return new UserRepository().insert(this.manager, {
       email: `${role.toLowerCase()}-${suffix()}@test.example.cn`,
       passwordHash: await passwordHash(),
       role,
