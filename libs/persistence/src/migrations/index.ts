@@ -10,6 +10,7 @@ import { CheaperInquirySealing1764700000000 } from './1764700000000-cheaper-inqu
 import { PartnerChecksNoTruncate1764800000000 } from './1764800000000-partner-checks-no-truncate';
 import { ApiKeyRevocationSignal1764900000000 } from './1764900000000-api-key-revocation-signal';
 import { FullRecomputeTradePass1765000000000 } from './1765000000000-full-recompute-trade-pass';
+import { CurrentRatings1765000100000 } from './1765000100000-current-ratings';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   PartnerChecksNoTruncate1764800000000,
   ApiKeyRevocationSignal1764900000000,
   FullRecomputeTradePass1765000000000,
+  CurrentRatings1765000100000,
 ];

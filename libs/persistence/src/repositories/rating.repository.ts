@@ -88,8 +88,7 @@ export class RatingRepository {
   async currentScores(db: Db, companyIds: readonly string[]): Promise<Map<string, { readonly score: number; readonly pd: number }>> {
     if (companyIds.length === 0) return new Map();
     const rows: { company_id: string; score: number; pd: number }[] = await db.query(
-      `SELECT r.* FROM unnest($1::uuid[]) c (id) CROSS JOIN LATERAL (
-         SELECT company_id, score, pd FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r`,
+      `SELECT company_id, score, pd FROM current_ratings WHERE company_id = ANY($1::uuid[])`,
       [[...new Set(companyIds)]],
     );
     return new Map(rows.map((r) => [r.company_id, { score: r.score, pd: r.pd }]));
