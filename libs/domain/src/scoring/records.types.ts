@@ -205,6 +205,22 @@ export interface TradeSummary {
   readonly window: PaymentSums;
 }
 
+/** The sums of no payment experience at all. */
+export const NO_PAYMENT_SUMS: PaymentSums = Object.freeze({
+  experiences: 0,
+  amount: 0n,
+  keyed: 0n,
+  lateness: 0n,
+  recentAmount: 0n,
+  recentKeyed: 0n,
+  earlierAmount: 0n,
+  earlierKeyed: 0n,
+  worst: 0,
+});
+
+/** A company with no counting trade experience. */
+export const NO_TRADE: TradeSummary = Object.freeze({ counted: 0, window: NO_PAYMENT_SUMS });
+
 /** Everything verified about one company: the input of a stand-alone rating. */
 export interface ScoringInput {
   readonly companyId: string;

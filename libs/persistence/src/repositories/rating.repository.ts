@@ -21,6 +21,8 @@ const toStored = (r: RatingRow): StoredRating => ({
 });
 
 const COLUMNS = 'id, consortium_id, detail, backed, data_version, computed_at';
+/** COLUMNS of the ratings aliased r. */
+const R_COLUMNS = COLUMNS.split(', ').map((c) => `r.${c}`).join(', ');
 
 /** The few columns of a current rating that the recompute compares and the network factor reads. */
 export interface RatingSummary {
@@ -56,15 +58,18 @@ export function ratingSubstance(rating: Pick<CreditRating, 'score' | 'grade' | '
   ]);
 }
 
-/** Ratings are appended, never updated: the current rating of a company is its latest row. */
+/**
+ * Ratings are appended, never updated: the current rating of a company is its latest row,
+ * which `current_ratings` points to (kept by a trigger on every rating appended).
+ */
 export class RatingRepository {
   /** The current rating of each company that has one, in brief. */
   async currentSummaries(db: Db, companyIds: readonly string[]): Promise<Map<string, RatingSummary>> {
     if (companyIds.length === 0) return new Map();
     const rows: { id: string; company_id: string; score: number; grade: string; pd: number; data_version: string; computed_at: Date; detail: CreditRating; backed: BackedRating | null }[] =
       await db.query(
-        `SELECT r.* FROM unnest($1::uuid[]) c (id) CROSS JOIN LATERAL (
-           SELECT id, company_id, score, grade, pd, data_version, computed_at, detail, backed FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r`,
+        `SELECT r.id, r.company_id, r.score, r.grade, r.pd, r.data_version, r.computed_at, r.detail, r.backed
+         FROM current_ratings c JOIN ratings r ON r.id = c.rating_id WHERE c.company_id = ANY($1::uuid[])`,
         [[...new Set(companyIds)]],
       );
     return new Map(
@@ -156,8 +161,8 @@ export class RatingRepository {
   async current(db: Db, companyIds: readonly string[]): Promise<Map<string, StoredRating>> {
     if (companyIds.length === 0) return new Map();
     const rows: RatingRow[] = await db.query(
-      `SELECT r.* FROM unnest($1::uuid[]) c (id) CROSS JOIN LATERAL (
-         SELECT ${COLUMNS} FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r`,
+      `SELECT ${R_COLUMNS}
+       FROM current_ratings c JOIN ratings r ON r.id = c.rating_id WHERE c.company_id = ANY($1::uuid[])`,
       [[...new Set(companyIds)]],
     );
     const ratings = rows.map(toStored);

@@ -1,16 +1,17 @@
-import type {
-  Counterparty,
-  FinancialStatement,
-  GuaranteeGiven,
-  LoanRecord,
-  ObligationPayment,
-  PaymentWindows,
-  PublicRecord,
-  ScoringInput,
-  SoftSignal,
-  TaxCreditGradeRecord,
-  TradeExperience,
-  TradeSummary,
+import {
+  type Counterparty,
+  type FinancialStatement,
+  type GuaranteeGiven,
+  type LoanRecord,
+  NO_TRADE,
+  type ObligationPayment,
+  type PaymentWindows,
+  type PublicRecord,
+  type ScoringInput,
+  type SoftSignal,
+  type TaxCreditGradeRecord,
+  type TradeExperience,
+  type TradeSummary,
 } from '@app/domain/scoring';
 import { decimalToFen, fenToNumber } from '@app/domain';
 import type { Db } from '../database';
@@ -120,17 +121,19 @@ const experiences = (from: string): string =>
  * counts_from, expires_on), as columns a, b, c: the last change, the last notice period
  * passed by $2 (epoch seconds) and the last expiry passed by $2 (YYYYMMDD).
  */
+const NOTICE_PASSED = `counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC')`;
+const EXPIRY_PASSED = `expires_on <= $2::date`;
 const VERSION_PARTS = `max(change_seq)::text AS a,
-  floor(extract(epoch FROM max(counts_from) FILTER (WHERE counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC'))))::bigint::text AS b,
-  to_char(max(expires_on) FILTER (WHERE expires_on <= $2::date), 'YYYYMMDD') AS c`;
+  floor(extract(epoch FROM max(counts_from) FILTER (WHERE ${NOTICE_PASSED})))::bigint::text AS b,
+  to_char(max(expires_on) FILTER (WHERE ${EXPIRY_PASSED}), 'YYYYMMDD') AS c`;
 
 /**
  * VERSION_PARTS in two steps, for a large set: the rows' maxima grouped one way (these
  * columns), then VERSION_PARTS over them (a maximum of maxima is the maximum).
  */
 const SIDE_PARTS = `max(change_seq) AS change_seq,
-  max(counts_from) FILTER (WHERE counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC')) AS counts_from,
-  max(expires_on) FILTER (WHERE expires_on <= $2::date) AS expires_on`;
+  max(counts_from) FILTER (WHERE ${NOTICE_PASSED}) AS counts_from,
+  max(expires_on) FILTER (WHERE ${EXPIRY_PASSED}) AS expires_on`;
 
 interface VersionParts {
   readonly a: string | null;
@@ -171,12 +174,6 @@ function sortCounterparties(counterparties: Map<string, Counterparty[]>): void {
     list.sort((x, y) => y.tradeVolume - x.tradeVolume || x.counterpartyId.localeCompare(y.counterpartyId) || first(x) - first(y));
   }
 }
-
-/** A company with no counting trade experience. */
-const NO_TRADE: TradeSummary = {
-  counted: 0,
-  window: { experiences: 0, amount: 0n, keyed: 0n, lateness: 0n, recentAmount: 0n, recentKeyed: 0n, earlierAmount: 0n, earlierKeyed: 0n, worst: 0 },
-};
 
 /** TRADE_SUMS' text back into a TradeSummary. */
 function tradeSummary(text: string): TradeSummary {
@@ -546,17 +543,14 @@ export class ScoringInputRepository {
     if (ids.length === 0) return { versions: new Map(), counterparties: new Map(), trade: new Map() };
     if (windows.asOf !== asOf) throw new RangeError(`payment windows of ${windows.asOf} for a fingerprint at ${asOf}`);
     // the live last change of each company's current trade lines: two index probes each
-    const passed: {
+    const passed: ({
       company_id: string;
       live: string | null;
       pass: string | null;
       b: string | null;
       c: string | null;
       sums: string | null;
-      ids: string[] | null;
-      roles: string | null;
-      volumes: string[] | null;
-    }[] = await db.query(
+    } & ({ ids: string[]; roles: string; volumes: string[] } | { ids: null; roles: null; volumes: null }))[] = await db.query(
       `SELECT c.id AS company_id,
               greatest((SELECT max(change_seq) FROM trade_experiences t WHERE t.subject_id = c.id AND t.is_current),
                        (SELECT max(change_seq) FROM trade_experiences t WHERE t.counterparty_id = c.id AND t.is_current))::text AS live,
@@ -576,19 +570,17 @@ export class ScoringInputRepository {
     const otherParts = new Map(others.map((r) => [r.company_id, r]));
     const versions = live.versions;
     const trade = live.trade;
+    const counterparties = new Map<string, Counterparty[]>();
     for (const r of fresh) {
       const other = otherParts.get(r.company_id);
       const merged = other ? latestParts({ a: r.pass, b: r.b, c: r.c }, other) : { a: r.pass, b: r.b, c: r.c };
       versions.set(r.company_id, versionText(merged));
       trade.set(r.company_id, r.sums === null ? NO_TRADE : tradeSummary(r.sums));
-    }
-    const counterparties = new Map<string, Counterparty[]>();
-    for (const r of fresh) {
       if (r.ids === null) continue;
       const { roles, volumes } = r;
       counterparties.set(
         r.company_id,
-        r.ids.map((id, i) => ({ counterpartyId: id, role: roles?.[i] === 'B' ? 'BUYER' : 'SUPPLIER', tradeVolume: Number(volumes?.[i]), pd: null })),
+        r.ids.map((id, i) => ({ counterpartyId: id, role: roles[i] === 'B' ? 'BUYER' : 'SUPPLIER', tradeVolume: Number(volumes[i]), pd: null })),
       );
     }
     sortCounterparties(counterparties);

@@ -1,4 +1,4 @@
-import type { FactorResult, IsoDate, LoanRecord, PaymentSums, PaymentWindows, TradeExperience, TradeSummary } from '@app/domain/scoring';
+import { type FactorResult, type IsoDate, type LoanRecord, NO_PAYMENT_SUMS, type PaymentSums, type PaymentWindows, type TradeExperience, type TradeSummary } from '@app/domain/scoring';
 import { addMonths, dayNumber } from '../common/calendar-date';
 import { clamp } from '../common/math';
 import { paydexKey, paydexKeyThirds } from './paydex-key';
@@ -33,17 +33,7 @@ export function paymentWindows(asOf: IsoDate): PaymentWindows {
 /** PaymentSums being built (its fields, mutable). */
 type SumsBuilder = { -readonly [K in keyof PaymentSums]: PaymentSums[K] };
 
-const noSums = (): SumsBuilder => ({
-  experiences: 0,
-  amount: 0n,
-  keyed: 0n,
-  lateness: 0n,
-  recentAmount: 0n,
-  recentKeyed: 0n,
-  earlierAmount: 0n,
-  earlierKeyed: 0n,
-  worst: 0,
-});
+const noSums = (): SumsBuilder => ({ ...NO_PAYMENT_SUMS });
 
 interface WindowDays {
   readonly at: number;
@@ -97,8 +87,8 @@ export function summariseTrade(trade: readonly TradeExperience[], asOf: IsoDate,
   return { counted: trade.length, window: sums };
 }
 
-/** Loan instalments due in the last 24 months (a future instalment is a schedule, not an experience), and the worst of them. */
-function summariseLoans(loans: readonly LoanRecord[], w: WindowDays): { sums: SumsBuilder; worst: number } {
+/** Loan instalments due in the last 24 months (a future instalment is a schedule, not an experience). */
+function summariseLoans(loans: readonly LoanRecord[], w: WindowDays): PaymentSums {
   const sums = noSums();
   for (const loan of loans)
     for (const r of loan.repayments) {
@@ -106,7 +96,7 @@ function summariseLoans(loans: readonly LoanRecord[], w: WindowDays): { sums: Su
       if (due > w.at || due <= w.from) continue;
       addExperience(sums, r.amount, due, daysBeyondTermsOn(due, r.paidDate === null ? null : dayNumber(r.paidDate), w.at), w);
     }
-  return { sums, worst: sums.worst };
+  return sums;
 }
 
 function addSums(a: PaymentSums, b: PaymentSums): PaymentSums {
@@ -154,7 +144,7 @@ export function paymentBehaviourFactor(
   const windows = paymentWindows(asOf);
   const fromTrade = 'window' in trade ? trade : summariseTrade(trade, asOf, windows);
   const fromLoans = summariseLoans(loans, windowDays(windows));
-  const all = addSums(fromTrade.window, fromLoans.sums);
+  const all = addSums(fromTrade.window, fromLoans);
   if (all.experiences < MIN_EXPERIENCES)
     return {
       factor: 'PAYMENT_BEHAVIOUR',
