@@ -1,10 +1,11 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
 import { JobName } from '@app/jobs';
-import { FullRecomputeRepository, OutboxRepository, ScoringInputRepository } from '@app/persistence';
+import { FullRecomputeRepository, OutboxRepository, RatingRepository, ScoringInputRepository } from '@app/persistence';
 import { paymentWindows } from '@app/scoring';
 import { DataSource } from 'typeorm';
 import { WORKER_CONFIG } from '@worker/worker.tokens';
+import { CurrentScores } from './current-scores';
 import { RatingComputer } from './rating-computer.service';
 
 export interface LaneOutcome {
@@ -42,6 +43,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
     private readonly computer: RatingComputer,
     private readonly outbox: OutboxRepository,
     private readonly scoringInputs: ScoringInputRepository,
+    private readonly ratings: RatingRepository,
   ) {}
 
   /** Lanes stop at their next chunk boundary when the worker shuts down (the chunk in hand commits first). */
@@ -51,15 +53,23 @@ export class FullRecompute implements BeforeApplicationShutdown {
 
   async runLane(runId: string, progress: (done: number, total: number) => Promise<void>): Promise<LaneOutcome> {
     await this.prepareTradePass(runId);
+    // the partners' current scores, kept by the lane: whole once, then what changed
+    const scores = new CurrentScores(this.ratings);
     let chunks = 0;
     let written = 0;
     for (;;) {
       if (this.stopping) throw new LaneInterrupted(runId);
+      const currentScores = await scores.refresh(this.dataSource.manager);
       const outcome = await this.dataSource.transaction(async (tx) => {
         const chunk = await this.runs.claimChunk(tx, runId);
         if (!chunk) return null;
         const ids = await this.runs.chunkCompanies(tx, chunk);
-        const result = await this.computer.recompute(tx, ids, chunk.asOf, { queueDependents: false, queueStandings: false, tradePassOf: runId });
+        const result = await this.computer.recompute(tx, ids, chunk.asOf, {
+          queueDependents: false,
+          queueStandings: false,
+          tradePassOf: runId,
+          currentScores,
+        });
         await this.runs.completeChunk(tx, chunk, result.written);
         return result;
       });

@@ -43,6 +43,8 @@ export interface RecomputeOptions {
   readonly queueStandings?: boolean;
   /** in a full recompute, the run whose trade pass holds the companies' trade (fingerprintsFromTradePass) */
   readonly tradePassOf?: string;
+  /** in a full recompute, every company's current score and PD, read by the lane just before the chunk (CurrentScores) */
+  readonly currentScores?: ReadonlyMap<string, { readonly score: number; readonly pd: number }>;
 }
 
 /**
@@ -52,6 +54,12 @@ export interface RecomputeOptions {
  * read the new PD at their own next recompute.
  */
 export const NETWORK_FANOUT_POINTS = 3;
+
+function counterpartyIdsOf(counterparties: ReadonlyMap<string, readonly { readonly counterpartyId: string }[]>): string[] {
+  const ids = new Set<string>();
+  for (const list of counterparties.values()) for (const c of list) ids.add(c.counterpartyId);
+  return [...ids];
+}
 
 const digest = (text: string): string => createHash('sha1').update(text).digest('hex').slice(0, 16);
 
@@ -95,12 +103,10 @@ export class RatingComputer {
     const { versions, counterparties, trade } = options.tradePassOf
       ? await this.scoringInputs.fingerprintsFromTradePass(tx, options.tradePassOf, ids, asOf, windows)
       : await this.scoringInputs.fingerprints(tx, ids, asOf, windows);
-    const counterpartyIds = new Set<string>();
-    for (const list of counterparties.values()) for (const c of list) counterpartyIds.add(c.counterpartyId);
     // the chunk's own ratings in full (compared with what a recompute would write); its
     // partners' only by score and PD (what the network factor reads)
     const current = await this.ratings.currentSummaries(tx, ids);
-    const partners = await this.ratings.currentScores(tx, [...counterpartyIds]);
+    const partners = options.currentScores ?? (await this.ratings.currentScores(tx, counterpartyIdsOf(counterparties)));
     const standings = await this.standings.currentBriefs(tx, consortia);
     const dataVersions = new Map<string, string>();
     for (const id of ids) {

@@ -150,4 +150,28 @@ describe('a full recompute through the trade pass', () => {
     );
     expect(rows).toEqual(expected.rows);
   });
+
+  it("a lane's chunks read the partners' current scores as they stand when each chunk starts, the earlier chunks' ratings included", async () => {
+    await ds.query('TRUNCATE rating_events, ratings, consortium_standings, outbox CASCADE');
+    const { run } = await ds.transaction((tx) => new FullRecomputeRepository().start(tx, { trigger: 'ADMIN', requestedBy: null, asOf, chunkSize: 10 }));
+    const seen: { given: [string, unknown][]; stored: [string, unknown][] }[] = [];
+    const original = computer.recompute.bind(computer);
+    const spy = jest.spyOn(computer, 'recompute').mockImplementation(async (tx, companyIds, at, options) => {
+      const stored: { company_id: string; score: number; pd: number }[] = await tx.query('SELECT company_id, score, pd FROM current_ratings');
+      seen.push({
+        given: [...(options?.currentScores ?? new Map()).entries()].sort(),
+        stored: stored.map((r): [string, unknown] => [r.company_id, { score: r.score, pd: r.pd }]).sort(),
+      });
+      return original(tx, companyIds, at, options);
+    });
+    try {
+      await app.get(FullRecompute).runLane(run.id, async () => undefined);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen).toHaveLength(Math.ceil(ids.length / 10));
+    expect(seen[0].given).toEqual([]);
+    expect(seen.at(-1)?.given.length).toBeGreaterThan(ids.length / 2);
+    for (const chunk of seen) expect(chunk.given).toEqual(chunk.stored);
+  });
 });

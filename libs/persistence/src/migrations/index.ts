@@ -11,6 +11,7 @@ import { PartnerChecksNoTruncate1764800000000 } from './1764800000000-partner-ch
 import { ApiKeyRevocationSignal1764900000000 } from './1764900000000-api-key-revocation-signal';
 import { FullRecomputeTradePass1765000000000 } from './1765000000000-full-recompute-trade-pass';
 import { CurrentRatings1765000100000 } from './1765000100000-current-ratings';
+import { CurrentRatingsWrittenBy1765000200000 } from './1765000200000-current-ratings-written-by';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   ApiKeyRevocationSignal1764900000000,
   FullRecomputeTradePass1765000000000,
   CurrentRatings1765000100000,
+  CurrentRatingsWrittenBy1765000200000,
 ];

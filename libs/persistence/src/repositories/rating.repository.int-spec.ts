@@ -55,4 +55,51 @@ describe('RatingRepository: the history and the recompute\'s reads', () => {
     const stored = await repo.current(ds.manager, named);
     expect([...stored.values()].map((r) => [r.companyId, r.dataVersion]).sort()).toEqual([[a.id, 'a29'], [b.id, 'b27']].sort());
   });
+
+  it('reads the current scores changed since a snapshot, a transaction that commits after a later one included', async () => {
+    const f = new Factories(ds);
+    const consortium = await f.consortium();
+    const [a, b, c] = [await f.company(consortium.id), await f.company(consortium.id), await f.company(consortium.id)];
+    const rate = (db: DataSource['manager'], companyId: string, score: number) =>
+      repo.insertMany(db, [{ consortiumId: consortium.id, rating: ratingFixture(companyId, { score }), backed: null, dataVersion: `${score}` }]);
+    await rate(ds.manager, a.id, 600);
+    const first = await repo.currentScoresChangedSince(ds.manager, null);
+    expect(first.scores.get(a.id)?.score).toBe(600);
+    expect(first.scores.has(b.id)).toBe(false);
+
+    // the earlier transaction (the lower id) writes first and commits last
+    const early = ds.createQueryRunner();
+    await early.connect();
+    await early.startTransaction();
+    try {
+      await rate(early.manager, b.id, 610);
+      await rate(ds.manager, c.id, 620);
+      const second = await repo.currentScoresChangedSince(ds.manager, first.snapshot);
+      expect([...second.scores.keys()]).toEqual([c.id]);
+      await early.commitTransaction();
+      const third = await repo.currentScoresChangedSince(ds.manager, second.snapshot);
+      expect([...third.scores.entries()]).toEqual([[b.id, { score: 610, pd: third.scores.get(b.id)?.pd }]]);
+
+      // a rating appended later replaces the current one; an unchanged table answers nothing
+      await rate(ds.manager, a.id, 630);
+      const fourth = await repo.currentScoresChangedSince(ds.manager, third.snapshot);
+      expect([...fourth.scores.entries()]).toEqual([[a.id, { score: 630, pd: fourth.scores.get(a.id)?.pd }]]);
+      expect((await repo.currentScoresChangedSince(ds.manager, fourth.snapshot)).scores.size).toBe(0);
+    } finally {
+      if (early.isTransactionActive) await early.rollbackTransaction();
+      await early.release();
+    }
+  });
+
+  it('keeps the latest of several ratings of one company appended in one statement as its current one', async () => {
+    const f = new Factories(ds);
+    const consortium = await f.consortium();
+    const a = await f.company(consortium.id);
+    const written = await repo.insertMany(ds.manager, [
+      { consortiumId: consortium.id, rating: ratingFixture(a.id, { score: 700 }), backed: null, dataVersion: 'x' },
+      { consortiumId: consortium.id, rating: ratingFixture(a.id, { score: 710 }), backed: null, dataVersion: 'y' },
+    ]);
+    const rows: { rating_id: string; score: number }[] = await ds.query('SELECT rating_id, score FROM current_ratings WHERE company_id = $1', [a.id]);
+    expect(rows).toEqual([{ rating_id: written[1].id, score: 710 }]);
+  });
 });

@@ -99,6 +99,33 @@ export class RatingRepository {
     return new Map(rows.map((r) => [r.company_id, { score: r.score, pd: r.pd }]));
   }
 
+  /**
+   * The current score and PD of every company whose current rating was written by a
+   * transaction not visible in `since` (a snapshot this method returned), or of every
+   * company when `since` is null; with the snapshot of this read, for the next. Out-of-order
+   * commits are caught: a transaction still running at the last read is not visible in its
+   * snapshot, whatever its id. Ratings are never deleted, so nothing leaves the answer.
+   */
+  async currentScoresChangedSince(
+    db: Db,
+    since: string | null,
+  ): Promise<{ scores: Map<string, { readonly score: number; readonly pd: number }>; snapshot: string }> {
+    const changed = since === null ? 'true' : 'written_by >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(written_by, $1::pg_snapshot)';
+    // the rows and the snapshot they were read in, from one statement
+    const rows: { company_id: string | null; score: number; pd: number; snapshot: string | null }[] = await db.query(
+      `SELECT company_id, score, pd, NULL AS snapshot FROM current_ratings WHERE ${changed}
+       UNION ALL SELECT NULL, NULL, NULL, pg_current_snapshot()::text`,
+      since === null ? [] : [since],
+    );
+    const scores = new Map<string, { readonly score: number; readonly pd: number }>();
+    let snapshot = '';
+    for (const r of rows) {
+      if (r.company_id === null) snapshot = r.snapshot as string;
+      else scores.set(r.company_id, { score: r.score, pd: r.pd });
+    }
+    return { scores, snapshot };
+  }
+
   /** Appends many ratings in one statement; their summaries, in the order given. */
   async insertMany(db: Db, ratings: readonly NewRating[]): Promise<RatingSummary[]> {
     if (ratings.length === 0) return [];
