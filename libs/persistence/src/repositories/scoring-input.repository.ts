@@ -175,6 +175,13 @@ function sortCounterparties(counterparties: Map<string, Counterparty[]>): void {
   }
 }
 
+/** A trade pass's partners in one role (their ids and volumes as comma-separated text) as counterparties. */
+function partnerList(ids: string | null, volumes: string | null, role: Counterparty['role']): Counterparty[] {
+  if (ids === null || volumes === null) return [];
+  const amounts = volumes.split(',');
+  return ids.split(',').map((id, i) => ({ counterpartyId: id, role, tradeVolume: Number(amounts[i]), pd: null }));
+}
+
 /** TRADE_SUMS' text back into a TradeSummary. */
 function tradeSummary(text: string): TradeSummary {
   const [counted, experiences, amount, keyed, lateness, recentAmount, recentKeyed, earlierAmount, earlierKeyed, worst] = text.split(' ');
@@ -467,10 +474,12 @@ export class ScoringInputRepository {
   /**
    * The trade pass of a full recompute run (`runId`, as of `asOf`): the whole trade ledger
    * read sequentially into one row per company of `full_recompute_trade` (its trade part of
-   * the fingerprint and its trade summary) and of `full_recompute_partners` (its partners
-   * with their trade volume of the last 12 months): what `fingerprints` reads by index for a
-   * few companies. Empties the previous run's rows first (one run at a time). The two
-   * statements run at once when given two connections; each commits on its own (the tables
+   * the fingerprint and its trade summary) and one per company and role of
+   * `full_recompute_partners` (its suppliers, its buyers, with their trade volume of the
+   * last 12 months): what `fingerprints` reads by index for a few companies. Empties the
+   * previous run's rows first (one run at a time). Its three statements share the
+   * connections given, each taking the next when it is free (with two: the fingerprints on
+   * one, the suppliers then the buyers on the other); each commits on its own (the tables
    * are only an accelerator: a company missing from them is read live). Each
    * invoice counts once, the supplier's filing first, as in `fingerprints`: a buyer's
    * filing counts only when no counting supplier's filing of the same invoice exists (one
@@ -489,6 +498,20 @@ export class ScoringInputRepository {
         SELECT 1 FROM trade_experiences s
         WHERE s.subject_id = t.subject_id AND s.counterparty_id = t.counterparty_id AND s.invoice_no = t.invoice_no
           AND s.side = 'SUPPLIER' AND ${counting('s')})`;
+    // a company's partners in one role and their volumes: the lines sorted by company and
+    // partner, summed per pair, gathered per company (a sort, not a hash of every pair)
+    const partners = (role: 'S' | 'B', company: string, other: string): [string, unknown[]] => [
+      `INSERT INTO full_recompute_partners (run_id, company_id, role, ids, volumes)
+       SELECT $1, company_id, '${role}', array_agg(other_id), array_agg(volume) FROM (
+         SELECT company_id, other_id, sum(fen) AS volume FROM (
+           SELECT ${company} AS company_id, ${other} AS other_id, (amount * 100)::bigint AS fen FROM (${invoices}) i
+           WHERE invoice_date > $2::date - interval '12 months' AND invoice_date <= $2::date
+           ORDER BY 1, 2) lines
+         GROUP BY company_id, other_id) pairs
+       GROUP BY company_id`,
+      [runId, asOf],
+    ];
+    // the longest first: three statements over the connections, each taking the next
     const statements: [string, unknown[]][] = [
       [
         `WITH involved AS (
@@ -502,19 +525,8 @@ export class ScoringInputRepository {
          SELECT $1, v.company_id, v.a::bigint, v.b::bigint, v.c, s.sums FROM involved v LEFT JOIN summed s ON s.subject_id = v.company_id`,
         [runId, asOf, windows.from, windows.recentFrom, windows.earlierFrom],
       ],
-      [
-        `WITH pairs AS MATERIALIZED (
-           SELECT subject_id, counterparty_id, sum((amount * 100)::bigint) AS volume FROM (${invoices}) i
-           WHERE invoice_date > $2::date - interval '12 months' AND invoice_date <= $2::date GROUP BY subject_id, counterparty_id)
-         INSERT INTO full_recompute_partners (run_id, company_id, ids, roles, volumes)
-         -- one aggregate node feeds the three in the same order: the arrays line up
-         SELECT $1, company_id, array_agg(other_id), string_agg(role, ''), array_agg(volume) FROM (
-           SELECT subject_id AS company_id, counterparty_id AS other_id, 'S' AS role, volume FROM pairs
-           UNION ALL
-           SELECT counterparty_id, subject_id, 'B', volume FROM pairs) p
-         GROUP BY company_id`,
-        [runId, asOf],
-      ],
+      partners('S', 'subject_id', 'counterparty_id'),
+      partners('B', 'counterparty_id', 'subject_id'),
     ];
     // one statement per connection at a time: two connections, two cores of the database
     const queue = [...statements];
@@ -526,7 +538,7 @@ export class ScoringInputRepository {
     // fresh statistics: without them the planner takes the tables for empty and answers each
     // chunk's probe of 500 companies by hashing the run's every row (all 100,000 partner
     // lists at that size: the chunk's slowest read)
-    await connections[0].query('ANALYZE full_recompute_trade, full_recompute_partners');
+    await connections[0].query('ANALYZE full_recompute_trade (run_id, company_id), full_recompute_partners (run_id, company_id, role)');
   }
 
   /**
@@ -547,22 +559,28 @@ export class ScoringInputRepository {
     if (ids.length === 0) return { versions: new Map(), counterparties: new Map(), trade: new Map() };
     if (windows.asOf !== asOf) throw new RangeError(`payment windows of ${windows.asOf} for a fingerprint at ${asOf}`);
     // the live last change of each company's current trade lines: two index probes each
-    const passed: ({
+    const passed: {
       company_id: string;
       live: string | null;
       pass: string | null;
       b: string | null;
       c: string | null;
       sums: string | null;
-    } & ({ ids: string; roles: string; volumes: string } | { ids: null; roles: null; volumes: null }))[] = await db.query(
+      suppliers: string | null;
+      supplier_volumes: string | null;
+      buyers: string | null;
+      buyer_volumes: string | null;
+    }[] = await db.query(
       `SELECT c.id AS company_id,
               greatest((SELECT max(change_seq) FROM trade_experiences t WHERE t.subject_id = c.id AND t.is_current),
                        (SELECT max(change_seq) FROM trade_experiences t WHERE t.counterparty_id = c.id AND t.is_current))::text AS live,
               p.change_seq::text AS pass, p.counts_from::text AS b, p.expires_on AS c, p.sums,
               -- the lists as text: node-pg's array parser took 50 ms for a chunk's 60,000 ids
-              array_to_string(q.ids, ',') AS ids, q.roles, array_to_string(q.volumes, ',') AS volumes
+              array_to_string(s.ids, ',') AS suppliers, array_to_string(s.volumes, ',') AS supplier_volumes,
+              array_to_string(b.ids, ',') AS buyers, array_to_string(b.volumes, ',') AS buyer_volumes
        FROM unnest($2::uuid[]) c (id) LEFT JOIN full_recompute_trade p ON p.run_id = $1 AND p.company_id = c.id
-            LEFT JOIN full_recompute_partners q ON q.run_id = $1 AND q.company_id = c.id`,
+            LEFT JOIN full_recompute_partners s ON s.run_id = $1 AND s.company_id = c.id AND s.role = 'S'
+            LEFT JOIN full_recompute_partners b ON b.run_id = $1 AND b.company_id = c.id AND b.role = 'B'`,
       [runId, ids],
     );
     const fresh = passed.filter((r) => r.live === r.pass);
@@ -582,13 +600,8 @@ export class ScoringInputRepository {
       const merged = other ? latestParts({ a: r.pass, b: r.b, c: r.c }, other) : { a: r.pass, b: r.b, c: r.c };
       versions.set(r.company_id, versionText(merged));
       trade.set(r.company_id, r.sums === null ? NO_TRADE : tradeSummary(r.sums));
-      if (r.ids === null) continue;
-      const roles = r.roles;
-      const volumes = r.volumes.split(',');
-      counterparties.set(
-        r.company_id,
-        r.ids.split(',').map((id, i) => ({ counterpartyId: id, role: roles[i] === 'B' ? 'BUYER' : 'SUPPLIER', tradeVolume: Number(volumes[i]), pd: null })),
-      );
+      const list = [...partnerList(r.suppliers, r.supplier_volumes, 'SUPPLIER'), ...partnerList(r.buyers, r.buyer_volumes, 'BUYER')];
+      if (list.length > 0) counterparties.set(r.company_id, list);
     }
     sortCounterparties(counterparties);
     for (const [id, list] of live.counterparties) counterparties.set(id, list);
