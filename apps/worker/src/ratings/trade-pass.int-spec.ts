@@ -134,9 +134,8 @@ describe('a full recompute through the trade pass', () => {
     // prepared; this row claims the company's current trade with a wrong summary
     const company = ids[0];
     await ds.query(
-      `INSERT INTO full_recompute_trade (run_id, company_id, change_seq, counts_from, expires_on, sums)
-       SELECT $1, $2, greatest((SELECT max(change_seq) FROM trade_experiences WHERE subject_id = $2 AND is_current),
-                               (SELECT max(change_seq) FROM trade_experiences WHERE counterparty_id = $2 AND is_current)),
+      `INSERT INTO full_recompute_trade (run_id, company_id, change_sum, counts_from, expires_on, sums)
+       SELECT $1, $2, (SELECT sum(change_seq) FROM trade_experiences WHERE (subject_id = $2 OR counterparty_id = $2) AND is_current),
               NULL, NULL, '3 3 300 0 0 0 0 0 0 400'`,
       [run.id, company],
     );

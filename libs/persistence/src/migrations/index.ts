@@ -12,7 +12,7 @@ import { ApiKeyRevocationSignal1764900000000 } from './1764900000000-api-key-rev
 import { FullRecomputeTradePass1765000000000 } from './1765000000000-full-recompute-trade-pass';
 import { CurrentRatings1765000100000 } from './1765000100000-current-ratings';
 import { CurrentRatingsWrittenBy1765000200000 } from './1765000200000-current-ratings-written-by';
-import { FullRecomputePartnersByRole1765000300000 } from './1765000300000-full-recompute-partners-by-role';
+import { FullRecomputePassSumsAndRoles1765000300000 } from './1765000300000-full-recompute-pass-sums-and-roles';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -30,5 +30,5 @@ export const MIGRATIONS = [
   FullRecomputeTradePass1765000000000,
   CurrentRatings1765000100000,
   CurrentRatingsWrittenBy1765000200000,
-  FullRecomputePartnersByRole1765000300000,
+  FullRecomputePassSumsAndRoles1765000300000,
 ];

@@ -232,6 +232,28 @@ describe('loading scoring inputs (set-based, real PostgreSQL)', () => {
     expect((await versions('2025-07-05')).get(p.id)).not.toBe(confirmed.get(p.id));
   });
 
+  it('moves the data version with a change that commits after a later one (change numbers are taken in one order, committed in another)', async () => {
+    const consortium = await f.consortium();
+    const [p, q] = [await f.company(consortium.id), await f.company(consortium.id)];
+    const version = async () => (await loader.dataVersions(ds.manager, [p.id], AS_OF)).get(p.id);
+    await file('TRADE_EXPERIENCE', p, trade(q, 'O-1'), { reporterCompanyId: q.id });
+    // a long transaction (an import, say) takes its change number first and commits last;
+    // a short one files meanwhile and a recompute reads the version in between
+    const early = ds.createQueryRunner();
+    await early.connect();
+    await early.startTransaction();
+    try {
+      await file('TRADE_EXPERIENCE', p, trade(q, 'O-2', '5000.00', { paidDate: null }), { reporterCompanyId: q.id }, early.manager);
+      await file('TRADE_EXPERIENCE', p, trade(q, 'O-3'), { reporterCompanyId: q.id });
+      const between = await version();
+      await early.commitTransaction();
+      expect(await version()).not.toBe(between);
+    } finally {
+      if (early.isTransactionActive) await early.rollbackTransaction();
+      await early.release();
+    }
+  });
+
   it('has the PAYDEX key in thirds in SQL exactly as the engine has it', async () => {
     const rows: { d: number; k: number }[] = await ds.query(`SELECT d, ${paydexKeyThirdsSql('d')} AS k FROM generate_series(-400, 400) d`);
     expect(rows).toHaveLength(801);

@@ -118,20 +118,26 @@ const experiences = (from: string): string =>
 
 /**
  * The parts of a data fingerprint over the rows of `involved` (company_id, change_seq,
- * counts_from, expires_on), as columns a, b, c: the last change, the last notice period
- * passed by $2 (epoch seconds) and the last expiry passed by $2 (YYYYMMDD).
+ * counts_from, expires_on), as columns a, b, c: the sum of the rows' change numbers, the
+ * last notice period passed by $2 (epoch seconds) and the last expiry passed by $2
+ * (YYYYMMDD). Every change of a record gives a current row a new, larger number from
+ * record_change_seq, or adds one, so the sum grows with every committed change, whatever the
+ * order transactions commit in. The largest number would not: a long transaction (an import)
+ * takes its number first, a short one takes a larger one and commits, a recompute reads,
+ * and the import's commit leaves the largest number as it was.
  */
 const NOTICE_PASSED = `counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC')`;
 const EXPIRY_PASSED = `expires_on <= $2::date`;
-const VERSION_PARTS = `max(change_seq)::text AS a,
+const VERSION_PARTS = `sum(change_seq)::text AS a,
   floor(extract(epoch FROM max(counts_from) FILTER (WHERE ${NOTICE_PASSED})))::bigint::text AS b,
   to_char(max(expires_on) FILTER (WHERE ${EXPIRY_PASSED}), 'YYYYMMDD') AS c`;
 
 /**
- * VERSION_PARTS in two steps, for a large set: the rows' maxima grouped one way (these
- * columns), then VERSION_PARTS over them (a maximum of maxima is the maximum).
+ * VERSION_PARTS in two steps, for a large set: the rows' sums and maxima grouped one way
+ * (these columns), then VERSION_PARTS over them (a sum of sums is the sum, a maximum of
+ * maxima the maximum).
  */
-const SIDE_PARTS = `max(change_seq) AS change_seq,
+const SIDE_PARTS = `sum(change_seq) AS change_seq,
   max(counts_from) FILTER (WHERE ${NOTICE_PASSED}) AS counts_from,
   max(expires_on) FILTER (WHERE ${EXPIRY_PASSED}) AS expires_on`;
 
@@ -143,12 +149,13 @@ interface VersionParts {
 
 const versionText = (p: VersionParts): string => `${p.a ?? 0}.${p.b ?? 0}.${p.c ?? 0}`;
 
-/** The parts of the union of two sets of rows, from the parts of each (the later of each part). */
-function latestParts(x: VersionParts, y: VersionParts): VersionParts {
+/** The parts of the union of two disjoint sets of rows, from the parts of each (the sum of the sums, the later of the others). */
+function unionParts(x: VersionParts, y: VersionParts): VersionParts {
   const later = (p: string | null, q: string | null, compare: (p: string, q: string) => boolean): string | null =>
     p === null ? q : q === null ? p : compare(p, q) ? p : q;
   const numerically = (p: string, q: string) => BigInt(p) >= BigInt(q);
-  return { a: later(x.a, y.a, numerically), b: later(x.b, y.b, numerically), c: later(x.c, y.c, (p, q) => p >= q) };
+  const sum = x.a === null ? y.a : y.a === null ? x.a : String(BigInt(x.a) + BigInt(y.a));
+  return { a: sum, b: later(x.b, y.b, numerically), c: later(x.c, y.c, (p, q) => p >= q) };
 }
 
 /** The fingerprint branches of every record kind but trade, for the companies $1: the subject's and the reporter's. */
@@ -521,7 +528,7 @@ export class ScoringInputRepository {
              SELECT counterparty_id, ${SIDE_PARTS} FROM trade_experiences t WHERE t.is_current GROUP BY counterparty_id) sides
            GROUP BY company_id),
          summed AS (SELECT subject_id, ${TRADE_SUMS} AS sums FROM (${experiences(`(${invoices}) i`)}) x GROUP BY subject_id)
-         INSERT INTO full_recompute_trade (run_id, company_id, change_seq, counts_from, expires_on, sums)
+         INSERT INTO full_recompute_trade (run_id, company_id, change_sum, counts_from, expires_on, sums)
          SELECT $1, v.company_id, v.a::bigint, v.b::bigint, v.c, s.sums FROM involved v LEFT JOIN summed s ON s.subject_id = v.company_id`,
         [runId, asOf, windows.from, windows.recentFrom, windows.earlierFrom],
       ],
@@ -543,8 +550,9 @@ export class ScoringInputRepository {
 
   /**
    * `fingerprints` with windows, from run `runId`'s trade pass: a company whose current trade
-   * lines changed since the pass (their last change number differs from the pass's; every
-   * filing and status change takes a new one) is read live by `fingerprints`; the others
+   * lines changed since the pass (the sum of their change numbers differs from the pass's;
+   * every filing and status change gives a line a new, larger one) is read live by
+   * `fingerprints`; the others
    * take their trade part from the pass and the other kinds live. Same answers as
    * `fingerprints`, without reaching every trade line by index.
    */
@@ -558,7 +566,8 @@ export class ScoringInputRepository {
     const ids = [...new Set(companyIds)];
     if (ids.length === 0) return { versions: new Map(), counterparties: new Map(), trade: new Map() };
     if (windows.asOf !== asOf) throw new RangeError(`payment windows of ${windows.asOf} for a fingerprint at ${asOf}`);
-    // the live last change of each company's current trade lines: two index probes each
+    // the live sum of the change numbers of each company's current trade lines: two
+    // index-only scans each (the indexes end with the change number)
     const passed: {
       company_id: string;
       live: string | null;
@@ -572,9 +581,9 @@ export class ScoringInputRepository {
       buyer_volumes: string | null;
     }[] = await db.query(
       `SELECT c.id AS company_id,
-              greatest((SELECT max(change_seq) FROM trade_experiences t WHERE t.subject_id = c.id AND t.is_current),
-                       (SELECT max(change_seq) FROM trade_experiences t WHERE t.counterparty_id = c.id AND t.is_current))::text AS live,
-              p.change_seq::text AS pass, p.counts_from::text AS b, p.expires_on AS c, p.sums,
+              nullif(coalesce((SELECT sum(change_seq) FROM trade_experiences t WHERE t.subject_id = c.id AND t.is_current), 0)
+                     + coalesce((SELECT sum(change_seq) FROM trade_experiences t WHERE t.counterparty_id = c.id AND t.is_current), 0), 0)::text AS live,
+              p.change_sum::text AS pass, p.counts_from::text AS b, p.expires_on AS c, p.sums,
               -- the lists as text: node-pg's array parser took 50 ms for a chunk's 60,000 ids
               array_to_string(s.ids, ',') AS suppliers, array_to_string(s.volumes, ',') AS supplier_volumes,
               array_to_string(b.ids, ',') AS buyers, array_to_string(b.volumes, ',') AS buyer_volumes
@@ -597,7 +606,7 @@ export class ScoringInputRepository {
     const counterparties = new Map<string, Counterparty[]>();
     for (const r of fresh) {
       const other = otherParts.get(r.company_id);
-      const merged = other ? latestParts({ a: r.pass, b: r.b, c: r.c }, other) : { a: r.pass, b: r.b, c: r.c };
+      const merged = other ? unionParts({ a: r.pass, b: r.b, c: r.c }, other) : { a: r.pass, b: r.b, c: r.c };
       versions.set(r.company_id, versionText(merged));
       trade.set(r.company_id, r.sums === null ? NO_TRADE : tradeSummary(r.sums));
       const list = [...partnerList(r.suppliers, r.supplier_volumes, 'SUPPLIER'), ...partnerList(r.buyers, r.buyer_volumes, 'BUYER')];

@@ -1,14 +1,16 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The trade pass's partners in two rows per company, one per role, so that the pass writes
+ * The trade pass's row of a company keeps the sum of its trade lines' change numbers (the
+ * data version's first part is now that sum: docs/pipeline.md, "Recomputing a company").
+ * And its partners in two rows per company, one per role, so that the pass writes
  * them with two statements (each a sort of the ledger's lines by company, instead of one
  * hash of every pair of partners regrouped by company: 7 s each against 27 s for both at
  * 10,000,000 lines), which run beside the fingerprint statement on the pass's connections.
  * The rows of a run in progress are dropped and the run prepares its pass again.
  */
-export class FullRecomputePartnersByRole1765000300000 implements MigrationInterface {
-  name = 'FullRecomputePartnersByRole1765000300000';
+export class FullRecomputePassSumsAndRoles1765000300000 implements MigrationInterface {
+  name = 'FullRecomputePassSumsAndRoles1765000300000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
@@ -25,6 +27,7 @@ export class FullRecomputePartnersByRole1765000300000 implements MigrationInterf
         PRIMARY KEY (run_id, company_id, role)
       );
       TRUNCATE full_recompute_trade;
+      ALTER TABLE full_recompute_trade RENAME COLUMN change_seq TO change_sum;
       UPDATE full_recompute_runs SET prepared_at = NULL WHERE status = 'RUNNING';
     `);
   }
@@ -41,6 +44,7 @@ export class FullRecomputePartnersByRole1765000300000 implements MigrationInterf
         PRIMARY KEY (run_id, company_id)
       );
       TRUNCATE full_recompute_trade;
+      ALTER TABLE full_recompute_trade RENAME COLUMN change_sum TO change_seq;
       UPDATE full_recompute_runs SET prepared_at = NULL WHERE status = 'RUNNING';
     `);
   }
