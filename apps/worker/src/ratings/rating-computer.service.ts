@@ -109,11 +109,22 @@ export class RatingComputer {
     const partners = options.currentScores ?? (await this.ratings.currentScores(tx, counterpartyIdsOf(counterparties)));
     const standings = await this.standings.currentBriefs(tx, consortia);
     const dataVersions = new Map<string, string>();
+    // each partner's current rating looked up once, for the version and for the network factor
+    const partnerPds = new Map<string, (number | null)[]>();
     for (const id of ids) {
       const standing = standings.get(consortiumOf.get(id) as string);
-      const network = digest((counterparties.get(id) ?? []).map((c) => `${c.counterpartyId}:${partners.get(c.counterpartyId)?.score ?? '-'}`).join(','));
-      const dataVersion = `${versions.get(id)}|${asOf}|${DEFAULT_RATING_MODEL.version}|n${network}|s${standing?.id ?? 0}`;
-      if (current.get(id)?.dataVersion !== dataVersion) dataVersions.set(id, dataVersion);
+      const list = counterparties.get(id) ?? [];
+      const scored = new Array<string>(list.length);
+      const pds = new Array<number | null>(list.length);
+      for (let i = 0; i < list.length; i++) {
+        const partner = partners.get(list[i].counterpartyId);
+        scored[i] = `${list[i].counterpartyId}:${partner?.score ?? '-'}`;
+        pds[i] = partner?.pd ?? null;
+      }
+      const dataVersion = `${versions.get(id)}|${asOf}|${DEFAULT_RATING_MODEL.version}|n${digest(scored.join(','))}|s${standing?.id ?? 0}`;
+      if (current.get(id)?.dataVersion === dataVersion) continue;
+      dataVersions.set(id, dataVersion);
+      partnerPds.set(id, pds);
     }
     // trade comes summed by the database (the lines would be most of what a chunk ships)
     const inputs = await this.scoringInputs.loadScoringInputs(tx, [...dataVersions.keys()], asOf, { counterparties, tradeSummaries: trade });
@@ -122,7 +133,8 @@ export class RatingComputer {
     const toWrite: NewRating[] = [];
     for (const [id, dataVersion] of dataVersions) {
       const raw = inputs.get(id) as ScoringInput;
-      const input: ScoringInput = { ...raw, counterparties: raw.counterparties.map((c) => ({ ...c, pd: partners.get(c.counterpartyId)?.pd ?? null })) };
+      const pds = partnerPds.get(id) as (number | null)[];
+      const input: ScoringInput = { ...raw, counterparties: raw.counterparties.map((c, i) => ({ ...c, pd: pds[i] })) };
       const consortiumId = consortiumOf.get(id) as string;
       const standing = standings.get(consortiumId);
       const previous = current.get(id);

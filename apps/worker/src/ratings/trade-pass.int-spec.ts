@@ -3,8 +3,8 @@ import { Global, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
 import { Clock, SystemClock, toCalendarDate } from '@app/domain';
-import { createDataSource, CreditRecordRepository, type Db, FullRecomputeRepository, migrate, PersistenceModule, ScoringInputRepository } from '@app/persistence';
-import { paymentWindows } from '@app/scoring';
+import { createDataSource, CreditRecordRepository, type Db, FullRecomputeRepository, migrate, PersistenceModule, RatingRepository, ScoringInputRepository } from '@app/persistence';
+import { paymentWindows, rateCompany } from '@app/scoring';
 import { generateCluster, testConfig } from '@app/testing';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -172,5 +172,34 @@ describe('a full recompute through the trade pass', () => {
     expect(seen[0].given).toEqual([]);
     expect(seen.at(-1)?.given.length).toBeGreaterThan(ids.length / 2);
     for (const chunk of seen) expect(chunk.given).toEqual(chunk.stored);
+  });
+
+  it("gives each partner's own PD to the network factor (the recompute against the engine fed independently)", async () => {
+    let compared = 0;
+    try {
+      await ds.transaction(async (tx) => {
+        const partners = await new RatingRepository().currentScores(tx, ids);
+        const inputs = await scoringInputs.loadScoringInputs(tx, ids, asOf);
+        const [{ last }]: { last: string }[] = await tx.query('SELECT coalesce(max(id), 0)::text AS last FROM ratings');
+        await computer.recompute(tx, ids, asOf, { queueDependents: false, queueStandings: false });
+        const written: { company_id: string; factors: { name: string; score: number }[] }[] = await tx.query(
+          'SELECT company_id, factors FROM ratings WHERE id > $1',
+          [last],
+        );
+        for (const row of written) {
+          const input = inputs.get(row.company_id);
+          if (!input || new Set(input.counterparties.map((c) => partners.get(c.counterpartyId)?.pd)).size < 2) continue;
+          const fed = { ...input, counterparties: input.counterparties.map((c) => ({ ...c, pd: partners.get(c.counterpartyId)?.pd ?? null })) };
+          const expected = rateCompany(fed, asOf).factors.find((f) => f.name === 'NETWORK');
+          expect(expected).toBeDefined();
+          expect(row.factors.find((f) => f.name === 'NETWORK')).toEqual(JSON.parse(JSON.stringify(expected)));
+          compared++;
+        }
+        throw ROLLBACK;
+      });
+    } catch (error) {
+      if (error !== ROLLBACK) throw error;
+    }
+    expect(compared).toBeGreaterThan(ids.length / 4);
   });
 });
