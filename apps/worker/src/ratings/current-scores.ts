@@ -1,6 +1,4 @@
-import { type Db, RatingRepository } from '@app/persistence';
-
-export type ScoreAndPd = { readonly score: number; readonly pd: number };
+import { type Db, RatingRepository, type ScoreAndPd } from '@app/persistence';
 
 /**
  * Every company's current score and PD, as one lane of a full recompute keeps them: read

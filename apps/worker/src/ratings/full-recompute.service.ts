@@ -108,7 +108,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
       const pass = await this.runs.claimTradePass(tx, runId);
       if (!pass) return;
       const started = Date.now();
-      // the pass's two statements at once, on two connections of their own: one when the
+      // the pass's statements, two at a time on two connections of their own: one when the
       // pool is too small to spare two beside this one and a job or two
       const connections = Array.from({ length: this.config.dbPoolSize >= 5 ? 2 : 1 }, () => this.dataSource.createQueryRunner());
       try {

@@ -11,6 +11,7 @@ import {
   RatingEventRepository,
   RatingRepository,
   ratingSubstance,
+  type ScoreAndPd,
   ScoringInputRepository,
   StandingInputRepository,
   StandingRepository,
@@ -44,7 +45,7 @@ export interface RecomputeOptions {
   /** in a full recompute, the run whose trade pass holds the companies' trade (fingerprintsFromTradePass) */
   readonly tradePassOf?: string;
   /** in a full recompute, every company's current score and PD, read by the lane just before the chunk (CurrentScores) */
-  readonly currentScores?: ReadonlyMap<string, { readonly score: number; readonly pd: number }>;
+  readonly currentScores?: ReadonlyMap<string, ScoreAndPd>;
 }
 
 /**

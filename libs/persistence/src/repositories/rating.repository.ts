@@ -37,6 +37,12 @@ export interface RatingSummary {
   readonly substance: string;
 }
 
+/** A company's current score and PD: what the network factor reads of a partner. */
+export interface ScoreAndPd {
+  readonly score: number;
+  readonly pd: number;
+}
+
 export interface NewRating {
   readonly consortiumId: string;
   readonly rating: CreditRating;
@@ -90,7 +96,7 @@ export class RatingRepository {
   }
 
   /** The score and PD of each company's current rating, for the network factor of its partners (no detail read). */
-  async currentScores(db: Db, companyIds: readonly string[]): Promise<Map<string, { readonly score: number; readonly pd: number }>> {
+  async currentScores(db: Db, companyIds: readonly string[]): Promise<Map<string, ScoreAndPd>> {
     if (companyIds.length === 0) return new Map();
     const rows: { company_id: string; score: number; pd: number }[] = await db.query(
       `SELECT company_id, score, pd FROM current_ratings WHERE company_id = ANY($1::uuid[])`,
@@ -109,7 +115,7 @@ export class RatingRepository {
   async currentScoresChangedSince(
     db: Db,
     since: string | null,
-  ): Promise<{ scores: Map<string, { readonly score: number; readonly pd: number }>; snapshot: string }> {
+  ): Promise<{ scores: Map<string, ScoreAndPd>; snapshot: string }> {
     const changed = since === null ? 'true' : 'written_by >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(written_by, $1::pg_snapshot)';
     // the rows and the snapshot they were read in, from one statement
     const rows: { company_id: string | null; score: number; pd: number; snapshot: string | null }[] = await db.query(
@@ -117,7 +123,7 @@ export class RatingRepository {
        UNION ALL SELECT NULL, NULL, NULL, pg_current_snapshot()::text`,
       since === null ? [] : [since],
     );
-    const scores = new Map<string, { readonly score: number; readonly pd: number }>();
+    const scores = new Map<string, ScoreAndPd>();
     let snapshot = '';
     for (const r of rows) {
       if (r.company_id === null) snapshot = r.snapshot as string;
