@@ -1,4 +1,4 @@
-import type { BackedRating, CreditRating } from '@app/domain/scoring';
+import type { BackedRating, CreditRating, RatingFactor, RatingReason } from '@app/domain/scoring';
 import type { StoredRating } from '@app/domain/ratings';
 import type { Db } from '../database';
 
@@ -51,7 +51,10 @@ export interface NewRating {
 }
 
 /** What a rating says, as one comparable string: equal strings, nothing new to write. */
-export function ratingSubstance(rating: Pick<CreditRating, 'score' | 'grade' | 'pd' | 'reasons' | 'factors' | 'verifiedRecords' | 'modelVersion'>, backed: BackedRating | null): string {
+export function ratingSubstance(
+  rating: Pick<CreditRating, 'score' | 'grade' | 'pd' | 'factors' | 'verifiedRecords' | 'modelVersion'> & { readonly reasons: readonly Pick<RatingReason, 'code'>[] },
+  backed: Pick<BackedRating, 'grade' | 'pd' | 'notchesUplift'> | null,
+): string {
   return JSON.stringify([
     rating.score,
     rating.grade,
@@ -69,15 +72,33 @@ export function ratingSubstance(rating: Pick<CreditRating, 'score' | 'grade' | '
  * which `current_ratings` points to (kept by a trigger on every rating appended).
  */
 export class RatingRepository {
-  /** The current rating of each company that has one, in brief. */
+  /**
+   * The current rating of each company that has one, in brief: its columns and its reasons'
+   * codes, not its detail (a chunk of a full recompute reads 500; the detail is most of a
+   * rating's bytes and nothing the comparison needs).
+   */
   async currentSummaries(db: Db, companyIds: readonly string[]): Promise<Map<string, RatingSummary>> {
     if (companyIds.length === 0) return new Map();
-    const rows: { id: string; company_id: string; score: number; grade: string; pd: number; data_version: string; computed_at: Date; detail: CreditRating; backed: BackedRating | null }[] =
-      await db.query(
-        `SELECT r.id, r.company_id, r.score, r.grade, r.pd, r.data_version, r.computed_at, r.detail, r.backed
-         FROM current_ratings c JOIN ratings r ON r.id = c.rating_id WHERE c.company_id = ANY($1::uuid[])`,
-        [[...new Set(companyIds)]],
-      );
+    const rows: {
+      id: string;
+      company_id: string;
+      score: number;
+      grade: string;
+      pd: number;
+      verified_records: number;
+      model_version: string;
+      data_version: string;
+      computed_at: Date;
+      reason_codes: string;
+      factors: RatingFactor[];
+      backed: BackedRating | null;
+    }[] = await db.query(
+      `SELECT r.id, r.company_id, r.score, r.grade, r.pd, r.verified_records, r.model_version, r.data_version, r.computed_at,
+              (SELECT string_agg(x->>'code', ',' ORDER BY o) FROM jsonb_array_elements(r.reasons) WITH ORDINALITY AS e(x, o)) AS reason_codes,
+              r.factors, r.backed
+       FROM current_ratings c JOIN ratings r ON r.id = c.rating_id WHERE c.company_id = ANY($1::uuid[])`,
+      [[...new Set(companyIds)]],
+    );
     return new Map(
       rows.map((r) => [
         r.company_id,
@@ -89,7 +110,18 @@ export class RatingRepository {
           pd: r.pd,
           dataVersion: r.data_version,
           computedAt: r.computed_at,
-          substance: ratingSubstance(r.detail, r.backed),
+          substance: ratingSubstance(
+            {
+              score: r.score,
+              grade: r.grade as CreditRating['grade'],
+              pd: r.pd,
+              verifiedRecords: r.verified_records,
+              modelVersion: r.model_version,
+              factors: r.factors,
+              reasons: (r.reason_codes ?? '').split(',').filter((code) => code !== '').map((code) => ({ code: code as RatingReason['code'] })),
+            },
+            r.backed,
+          ),
         },
       ]),
     );
