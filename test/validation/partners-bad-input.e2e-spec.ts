@@ -8,7 +8,8 @@ import { createWorld, type SignedIn, type World } from '../support/world';
  * invalid at a time: every answer is BAD_USER_INPUT naming that field, never an internal
  * error, and nothing is written (no slug, no rules).
  */
-const notAString = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant([]), fc.constant({}));
+// finite numbers only: JSON has no Infinity or NaN, a client sends them as null (another input)
+const notAString = fc.oneof(fc.integer(), fc.double({ noDefaultInfinity: true, noNaN: true }), fc.boolean(), fc.constant([]), fc.constant({}));
 const badSlug = fc.oneof(
   notAString,
   fc.string({ maxLength: 2 }),
@@ -17,7 +18,7 @@ const badSlug = fc.oneof(
   fc.constantFrom('UPPER', '-lead', 'trail-', 'dou--ble', 'spa ce', '中文名', 'static', 'admin', 'a_b', 'a.b'),
 );
 // an empty choice is bad input for publishing; for an unpublished profile's fields it is a valid choice
-const notAList = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant({}));
+const notAList = fc.oneof(fc.integer(), fc.double({ noDefaultInfinity: true, noNaN: true }), fc.boolean(), fc.constant({}));
 const badChoice = fc.oneof(notAList, fc.constant(['NAME', 'OWNER_CREDIT_BAND']), fc.constant(['name']), fc.constant([1]), fc.constant([null]));
 const badCount = fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 10_001 }), fc.double({ noInteger: true }), fc.constantFrom('5', null, true));
 const badFields = fc.oneof(badChoice, fc.constant([]));
