@@ -13,6 +13,7 @@ import { FullRecomputeTradePass1765000000000 } from './1765000000000-full-recomp
 import { CurrentRatings1765000100000 } from './1765000100000-current-ratings';
 import { CurrentRatingsWrittenBy1765000200000 } from './1765000200000-current-ratings-written-by';
 import { FullRecomputePassSumsAndRoles1765000300000 } from './1765000300000-full-recompute-pass-sums-and-roles';
+import { RatingsLz41765000400000 } from './1765000400000-ratings-lz4';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   CurrentRatings1765000100000,
   CurrentRatingsWrittenBy1765000200000,
   FullRecomputePassSumsAndRoles1765000300000,
+  RatingsLz41765000400000,
 ];
