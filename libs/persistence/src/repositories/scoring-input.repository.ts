@@ -552,9 +552,8 @@ export class ScoringInputRepository {
    * `fingerprints` with windows, from run `runId`'s trade pass: a company whose current trade
    * lines changed since the pass (the sum of their change numbers differs from the pass's;
    * every filing and status change gives a line a new, larger one) is read live by
-   * `fingerprints`; the others
-   * take their trade part from the pass and the other kinds live. Same answers as
-   * `fingerprints`, without reaching every trade line by index.
+   * `fingerprints`; the others take their trade part from the pass and the other kinds live.
+   * Same answers as `fingerprints`, without reaching every trade line by index.
    */
   async fingerprintsFromTradePass(
     db: Db,
