@@ -254,6 +254,32 @@ describe('loading scoring inputs (set-based, real PostgreSQL)', () => {
     }
   });
 
+  it("reads live a company whose trade changed under the pass by a transaction that commits after a later one", async () => {
+    const consortium = await f.consortium();
+    const [p, q] = [await f.company(consortium.id), await f.company(consortium.id)];
+    const windowsAt = paymentWindows(AS_OF);
+    await file('TRADE_EXPERIENCE', p, trade(q, 'P-1'), { reporterCompanyId: q.id });
+    const early = ds.createQueryRunner();
+    await early.connect();
+    await early.startTransaction();
+    try {
+      // the early transaction takes its change number first; the pass sees only the later one
+      await file('TRADE_EXPERIENCE', p, trade(q, 'P-2', '7000.00', { paidDate: null }), { reporterCompanyId: q.id }, early.manager);
+      await file('TRADE_EXPERIENCE', p, trade(q, 'P-3'), { reporterCompanyId: q.id });
+      await rolledBack(async (tx) => {
+        const runId = (await tx.query(`INSERT INTO full_recompute_runs (trigger, as_of, chunk_size, status) VALUES ('ADMIN', $1, 10, 'DONE') RETURNING id`, [AS_OF]))[0].id as string;
+        await loader.prepareTradePass([tx], runId, AS_OF, windowsAt);
+        await early.commitTransaction();
+        const live = await loader.fingerprints(tx, [p.id, q.id], AS_OF, windowsAt);
+        expect(live.trade.get(p.id)?.counted).toBe(3);
+        expect(await loader.fingerprintsFromTradePass(tx, runId, [p.id, q.id], AS_OF, windowsAt)).toEqual(live);
+      });
+    } finally {
+      if (early.isTransactionActive) await early.rollbackTransaction();
+      await early.release();
+    }
+  });
+
   it('has the PAYDEX key in thirds in SQL exactly as the engine has it', async () => {
     const rows: { d: number; k: number }[] = await ds.query(`SELECT d, ${paydexKeyThirdsSql('d')} AS k FROM generate_series(-400, 400) d`);
     expect(rows).toHaveLength(801);
