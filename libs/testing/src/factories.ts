@@ -45,6 +45,15 @@ export class Factories {
     });
   }
 
+  /** A finished full recompute run as of `asOf`, to hold a trade pass; its id. */
+  async tradePassRun(asOf: string): Promise<string> {
+    const rows: { id: string }[] = await this.manager.query(
+      `INSERT INTO full_recompute_runs (trigger, as_of, chunk_size, status) VALUES ('ADMIN', $1, 500, 'DONE') RETURNING id`,
+      [asOf],
+    );
+    return rows[0].id;
+  }
+
   bank(name = `温州测试银行 ${suffix()}`): Promise<Bank> {
     return new BankRepository().insert(this.manager, { name });
   }

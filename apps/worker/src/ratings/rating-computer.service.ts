@@ -109,9 +109,9 @@ export class RatingComputer {
     const current = await this.ratings.currentSummaries(tx, ids);
     const partners = options.currentScores ?? (await this.ratings.currentScores(tx, counterpartyIdsOf(counterparties)));
     const standings = await this.standings.currentBriefs(tx, consortia);
-    const dataVersions = new Map<string, string>();
-    // each partner's current rating looked up once, for the version and for the network factor
-    const partnerPds = new Map<string, (number | null)[]>();
+    // the companies to rate, with their data version and their partners' PDs in list order:
+    // each partner's current rating is looked up once, for the version and the network factor
+    const toRate = new Map<string, { dataVersion: string; pds: (number | null)[] }>();
     for (const id of ids) {
       const standing = standings.get(consortiumOf.get(id) as string);
       const list = counterparties.get(id) ?? [];
@@ -124,17 +124,15 @@ export class RatingComputer {
       }
       const dataVersion = `${versions.get(id)}|${asOf}|${DEFAULT_RATING_MODEL.version}|n${digest(scored.join(','))}|s${standing?.id ?? 0}`;
       if (current.get(id)?.dataVersion === dataVersion) continue;
-      dataVersions.set(id, dataVersion);
-      partnerPds.set(id, pds);
+      toRate.set(id, { dataVersion, pds });
     }
     // trade comes summed by the database (the lines would be most of what a chunk ships)
-    const inputs = await this.scoringInputs.loadScoringInputs(tx, [...dataVersions.keys()], asOf, { counterparties, tradeSummaries: trade });
+    const inputs = await this.scoringInputs.loadScoringInputs(tx, [...toRate.keys()], asOf, { counterparties, tradeSummaries: trade });
     const funds = await this.standingInputs.funds(tx, consortia, ids);
 
     const toWrite: NewRating[] = [];
-    for (const [id, dataVersion] of dataVersions) {
+    for (const [id, { dataVersion, pds }] of toRate) {
       const raw = inputs.get(id) as ScoringInput;
-      const pds = partnerPds.get(id) as (number | null)[];
       const input: ScoringInput = { ...raw, counterparties: raw.counterparties.map((c, i) => ({ ...c, pd: pds[i] })) };
       const consortiumId = consortiumOf.get(id) as string;
       const standing = standings.get(consortiumId);

@@ -5,7 +5,7 @@ import type { AppConfig } from '@app/config';
 import { Clock, SystemClock, toCalendarDate } from '@app/domain';
 import { createDataSource, CreditRecordRepository, type Db, FullRecomputeRepository, migrate, PersistenceModule, RatingRepository, ScoringInputRepository } from '@app/persistence';
 import { paymentWindows, rateCompany } from '@app/scoring';
-import { generateCluster, testConfig } from '@app/testing';
+import { Factories, generateCluster, testConfig } from '@app/testing';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { WorkerMetrics } from '@worker/health/worker-metrics';
@@ -95,8 +95,7 @@ describe('a full recompute through the trade pass', () => {
     expect(byJobPath.rows).toHaveLength(ids.length);
     expect(byJobPath.readLive).toEqual(ids);
 
-    const runs: { id: string }[] = await ds.query(`INSERT INTO full_recompute_runs (trigger, as_of, chunk_size, status) VALUES ('ADMIN', $1, 500, 'DONE') RETURNING id`, [asOf]);
-    const runId = runs[0].id;
+    const runId = await new Factories(ds).tradePassRun(asOf);
     await scoringInputs.prepareTradePass([ds.manager, ds.manager], runId, asOf, paymentWindows(asOf));
     const passed: { n: number }[] = await ds.query('SELECT count(*)::int AS n FROM full_recompute_trade WHERE run_id = $1 AND sums IS NOT NULL', [runId]);
     expect(passed[0].n).toBeGreaterThan(ids.length / 2);

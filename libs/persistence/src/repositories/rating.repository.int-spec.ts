@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Factories, openTestDataSource } from '@app/testing';
+import { Factories, openTestDataSource, withOwnTransaction } from '@app/testing';
 import { ratingFixture } from '@app/testing/rating-fixtures';
 import type { DataSource } from 'typeorm';
 import { RatingRepository, ratingSubstance } from './rating.repository';
@@ -68,10 +68,7 @@ describe('RatingRepository: the history and the recompute\'s reads', () => {
     expect(first.scores.has(b.id)).toBe(false);
 
     // the earlier transaction (the lower id) writes first and commits last
-    const early = ds.createQueryRunner();
-    await early.connect();
-    await early.startTransaction();
-    try {
+    await withOwnTransaction(ds, async (early) => {
       await rate(early.manager, b.id, 610);
       await rate(ds.manager, c.id, 620);
       const second = await repo.currentScoresChangedSince(ds.manager, first.snapshot);
@@ -85,10 +82,7 @@ describe('RatingRepository: the history and the recompute\'s reads', () => {
       const fourth = await repo.currentScoresChangedSince(ds.manager, third.snapshot);
       expect([...fourth.scores.entries()]).toEqual([[a.id, { score: 630, pd: fourth.scores.get(a.id)?.pd }]]);
       expect((await repo.currentScoresChangedSince(ds.manager, fourth.snapshot)).scores.size).toBe(0);
-    } finally {
-      if (early.isTransactionActive) await early.rollbackTransaction();
-      await early.release();
-    }
+    });
   });
 
   it('keeps the latest of several ratings of one company appended in one statement as its current one', async () => {

@@ -89,12 +89,12 @@ export class RatingRepository {
       model_version: string;
       data_version: string;
       computed_at: Date;
-      reason_codes: string;
+      reason_codes: RatingReason['code'][];
       factors: RatingFactor[];
       backed: BackedRating | null;
     }[] = await db.query(
       `SELECT r.id, r.company_id, r.score, r.grade, r.pd, r.verified_records, r.model_version, r.data_version, r.computed_at,
-              (SELECT string_agg(x->>'code', ',' ORDER BY o) FROM jsonb_array_elements(r.reasons) WITH ORDINALITY AS e(x, o)) AS reason_codes,
+              jsonb_path_query_array(r.reasons, '$[*].code') AS reason_codes,
               r.factors, r.backed
        FROM current_ratings c JOIN ratings r ON r.id = c.rating_id WHERE c.company_id = ANY($1::uuid[])`,
       [[...new Set(companyIds)]],
@@ -118,7 +118,7 @@ export class RatingRepository {
               verifiedRecords: r.verified_records,
               modelVersion: r.model_version,
               factors: r.factors,
-              reasons: (r.reason_codes ?? '').split(',').filter((code) => code !== '').map((code) => ({ code: code as RatingReason['code'] })),
+              reasons: r.reason_codes.map((code) => ({ code })),
             },
             r.backed,
           ),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addDays, daysBetween, type Company, type RecordKind, type RecordPayloads } from '@app/domain';
 import { paydexKeyThirds, paymentWindows, summariseTrade } from '@app/scoring';
-import { Factories, openTestDataSource } from '@app/testing';
+import { Factories, openTestDataSource, withOwnTransaction } from '@app/testing';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import type { Db } from '../database';
@@ -239,19 +239,13 @@ describe('loading scoring inputs (set-based, real PostgreSQL)', () => {
     await file('TRADE_EXPERIENCE', p, trade(q, 'O-1'), { reporterCompanyId: q.id });
     // a long transaction (an import, say) takes its change number first and commits last;
     // a short one files meanwhile and a recompute reads the version in between
-    const early = ds.createQueryRunner();
-    await early.connect();
-    await early.startTransaction();
-    try {
+    await withOwnTransaction(ds, async (early) => {
       await file('TRADE_EXPERIENCE', p, trade(q, 'O-2', '5000.00', { paidDate: null }), { reporterCompanyId: q.id }, early.manager);
       await file('TRADE_EXPERIENCE', p, trade(q, 'O-3'), { reporterCompanyId: q.id });
       const between = await version();
       await early.commitTransaction();
       expect(await version()).not.toBe(between);
-    } finally {
-      if (early.isTransactionActive) await early.rollbackTransaction();
-      await early.release();
-    }
+    });
   });
 
   it("reads live a company whose trade changed under the pass by a transaction that commits after a later one", async () => {
@@ -259,25 +253,19 @@ describe('loading scoring inputs (set-based, real PostgreSQL)', () => {
     const [p, q] = [await f.company(consortium.id), await f.company(consortium.id)];
     const windowsAt = paymentWindows(AS_OF);
     await file('TRADE_EXPERIENCE', p, trade(q, 'P-1'), { reporterCompanyId: q.id });
-    const early = ds.createQueryRunner();
-    await early.connect();
-    await early.startTransaction();
-    try {
+    await withOwnTransaction(ds, async (early) => {
       // the early transaction takes its change number first; the pass sees only the later one
       await file('TRADE_EXPERIENCE', p, trade(q, 'P-2', '7000.00', { paidDate: null }), { reporterCompanyId: q.id }, early.manager);
       await file('TRADE_EXPERIENCE', p, trade(q, 'P-3'), { reporterCompanyId: q.id });
       await rolledBack(async (tx) => {
-        const runId = (await tx.query(`INSERT INTO full_recompute_runs (trigger, as_of, chunk_size, status) VALUES ('ADMIN', $1, 10, 'DONE') RETURNING id`, [AS_OF]))[0].id as string;
+        const runId = await new Factories(tx).tradePassRun(AS_OF);
         await loader.prepareTradePass([tx], runId, AS_OF, windowsAt);
         await early.commitTransaction();
         const live = await loader.fingerprints(tx, [p.id, q.id], AS_OF, windowsAt);
         expect(live.trade.get(p.id)?.counted).toBe(3);
         expect(await loader.fingerprintsFromTradePass(tx, runId, [p.id, q.id], AS_OF, windowsAt)).toEqual(live);
       });
-    } finally {
-      if (early.isTransactionActive) await early.rollbackTransaction();
-      await early.release();
-    }
+    });
   });
 
   it('has the PAYDEX key in thirds in SQL exactly as the engine has it', async () => {
@@ -373,7 +361,7 @@ describe('loading scoring inputs (set-based, real PostgreSQL)', () => {
         // another kind moves the fingerprint too
         if (otherKind)
           await file('PAYMENT_RECORD', members[0], { paymentKind: 'TAX', reference: '2025-05 增值税', payee: null, amount: '8.00', dueDate: '2025-05-15', paidDate: '2025-05-15' }, { reporterCompanyId: members[0].id }, tx);
-        const runId = (await tx.query(`INSERT INTO full_recompute_runs (trigger, as_of, chunk_size, status) VALUES ('ADMIN', $1, 10, 'DONE') RETURNING id`, [AS_OF]))[0].id as string;
+        const runId = await f.tradePassRun(AS_OF);
         run++;
         await loader.prepareTradePass([tx], runId, AS_OF, windowsAt);
         const ids = members.map((m) => m.id);
