@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Factories, openTestDataSource, withOwnTransaction } from '@app/testing';
-import { ratingFixture } from '@app/testing/rating-fixtures';
+import { backedFixture, ratingFixture } from '@app/testing/rating-fixtures';
+import type { StoredRating } from '@app/domain/ratings';
+import type { CreditRating } from '@app/domain/scoring';
 import type { DataSource } from 'typeorm';
 import { RatingRepository, ratingSubstance } from './rating.repository';
 
@@ -95,5 +97,44 @@ describe('RatingRepository: the history and the recompute\'s reads', () => {
     ]);
     const rows: { rating_id: string; score: number }[] = await ds.query('SELECT rating_id, score FROM current_ratings WHERE company_id = $1', [a.id]);
     expect(rows).toEqual([{ rating_id: written[1].id, score: 710 }]);
+  });
+
+  it('stores the engine\'s answer once (its fields in columns, the factor results in detail) and reads it back whole, older rows alike', async () => {
+    const f = new Factories(ds);
+    const consortium = await f.consortium();
+    const [a, b, old] = [await f.company(consortium.id), await f.company(consortium.id), await f.company(consortium.id)];
+    const factorResults: CreditRating['factorResults'] = [
+      { factor: 'PAYMENT_BEHAVIOUR', status: 'SCORED', subScore: 70, reasonCode: 'PAYMENT_DELAYS', figures: { paydexIndex: 71.5, trend: null }, records: 40 },
+      { factor: 'FINANCIAL_STRENGTH', status: 'INSUFFICIENT_DATA', reasonCode: 'NO_FINANCIAL_STATEMENT', why: 'no verified statement', records: 0 },
+    ];
+    const ratingA = ratingFixture(a.id, { score: 655, pd: 0.0345, inDefault: true, confidence: 0.62, verifiedRecords: 41, asOf: '2026-10-31', factorResults });
+    const ratingB = ratingFixture(b.id, { factorResults });
+    const backed = backedFixture();
+    await repo.insertMany(ds.manager, [{ consortiumId: consortium.id, rating: ratingA, backed, dataVersion: 'a' }]);
+    const single = await repo.insert(ds.manager, consortium.id, ratingB, null, 'b');
+    // a row as written before the answer was stored once: the whole answer in detail
+    const ratingOld = ratingFixture(old.id, { score: 580, factorResults });
+    await ds.query(
+      `INSERT INTO ratings (company_id, consortium_id, score, grade, pd, in_default, confidence, verified_records, model_version, data_version, reasons, factors, detail, as_of)
+       VALUES ($1, $2, $3, $4, $5, false, $6, $7, $8, 'old', $9, $10, $11, $12)`,
+      [old.id, consortium.id, 580, ratingOld.grade, ratingOld.pd, ratingOld.confidence, ratingOld.verifiedRecords, ratingOld.modelVersion,
+       JSON.stringify(ratingOld.reasons), JSON.stringify(ratingOld.factors), JSON.stringify(ratingOld), ratingOld.asOf],
+    );
+
+    const details: { company_id: string; detail: object }[] = await ds.query('SELECT company_id, detail FROM ratings WHERE company_id = ANY($1::uuid[])', [[a.id, b.id]]);
+    expect(details.map((d) => d.detail)).toEqual([{ factorResults }, { factorResults }]);
+    const stored = await repo.current(ds.manager, [a.id, b.id, old.id]);
+    const whole = (id: string) => {
+      const { id: _id, consortiumId, backed: storedBacked, dataVersion, computedAt, ...answer } = stored.get(id) as StoredRating;
+      expect(consortiumId).toBe(consortium.id);
+      expect(computedAt).toBeInstanceOf(Date);
+      return { answer, backed: storedBacked, dataVersion };
+    };
+    expect(whole(a.id)).toEqual({ answer: ratingA, backed, dataVersion: 'a' });
+    expect(whole(b.id)).toEqual({ answer: ratingB, backed: null, dataVersion: 'b' });
+    expect(whole(old.id)).toEqual({ answer: ratingOld, backed: null, dataVersion: 'old' });
+    expect(single).toEqual(stored.get(b.id));
+    expect((await repo.history(ds.manager, a.id))[0]).toEqual(stored.get(a.id));
+    expect((await repo.historyMany(ds.manager, [old.id], 1)).get(old.id)).toEqual([stored.get(old.id)]);
   });
 });

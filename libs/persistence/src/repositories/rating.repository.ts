@@ -1,28 +1,59 @@
-import type { BackedRating, CreditRating, RatingFactor, RatingReason } from '@app/domain/scoring';
+import type { BackedRating, CreditRating, FactorResult, RatingFactor, RatingReason } from '@app/domain/scoring';
 import type { StoredRating } from '@app/domain/ratings';
 import type { Db } from '../database';
 
 interface RatingRow {
   id: string;
+  company_id: string;
   consortium_id: string;
-  detail: CreditRating;
+  score: number;
+  grade: CreditRating['grade'];
+  pd: number;
+  in_default: boolean;
+  confidence: number;
+  verified_records: number;
+  model_version: string;
+  as_of: string;
+  reasons: RatingReason[];
+  factors: RatingFactor[];
+  factor_results: FactorResult[];
   backed: BackedRating | null;
   data_version: string;
   computed_at: Date;
 }
 
+/**
+ * A rating row's columns, as read into a StoredRating (of the ratings aliased `alias`). The
+ * engine's answer is stored once: its fields in their columns, and in `detail` only what
+ * has no column, the factor results with their figures. Older rows repeat the whole answer
+ * in `detail`; they read the same.
+ */
+const columns = (alias: string): string =>
+  ['id', 'company_id', 'consortium_id', 'score', 'grade', 'pd', 'in_default', 'confidence', 'verified_records', 'model_version']
+    .map((c) => `${alias}.${c}`)
+    .concat([`${alias}.as_of::text AS as_of`, `${alias}.reasons`, `${alias}.factors`, `${alias}.detail->'factorResults' AS factor_results`])
+    .concat(['backed', 'data_version', 'computed_at'].map((c) => `${alias}.${c}`))
+    .join(', ');
+
 const toStored = (r: RatingRow): StoredRating => ({
-  ...r.detail,
   id: r.id,
+  companyId: r.company_id,
   consortiumId: r.consortium_id,
+  score: r.score,
+  grade: r.grade,
+  pd: r.pd,
+  inDefault: r.in_default,
+  reasons: r.reasons,
+  factors: r.factors,
+  factorResults: r.factor_results,
+  confidence: r.confidence,
+  verifiedRecords: r.verified_records,
+  modelVersion: r.model_version,
+  asOf: r.as_of,
   backed: r.backed,
   dataVersion: r.data_version,
   computedAt: r.computed_at,
 });
-
-const COLUMNS = 'id, consortium_id, detail, backed, data_version, computed_at';
-/** COLUMNS of the ratings aliased r. */
-const R_COLUMNS = COLUMNS.split(', ').map((c) => `r.${c}`).join(', ');
 
 /** The few columns of a current rating that the recompute compares and the network factor reads. */
 export interface RatingSummary {
@@ -172,7 +203,7 @@ export class RatingRepository {
                             model_version, data_version, reasons, factors, backed, detail, as_of)
        SELECT (d->>'companyId')::uuid, (x->>'consortiumId')::uuid, (d->>'score')::int, d->>'grade', (d->>'pd')::float8,
               (d->>'inDefault')::boolean, (d->>'confidence')::float8, (d->>'verifiedRecords')::int, d->>'modelVersion',
-              x->>'dataVersion', d->'reasons', d->'factors', x->'backed', d, (d->>'asOf')::date
+              x->>'dataVersion', d->'reasons', d->'factors', x->'backed', jsonb_build_object('factorResults', d->'factorResults'), (d->>'asOf')::date
        FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(x, ord), LATERAL (SELECT x->'rating' AS d) r
        ORDER BY ord
        RETURNING id, company_id, score, grade, pd, data_version, computed_at`,
@@ -200,7 +231,7 @@ export class RatingRepository {
       `INSERT INTO ratings (company_id, consortium_id, score, grade, pd, in_default, confidence, verified_records,
                             model_version, data_version, reasons, factors, backed, detail, as_of)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-       RETURNING ${COLUMNS}`,
+       RETURNING ${columns('ratings')}`,
       [
         rating.companyId,
         consortiumId,
@@ -215,7 +246,7 @@ export class RatingRepository {
         JSON.stringify(rating.reasons),
         JSON.stringify(rating.factors),
         backed ? JSON.stringify(backed) : null,
-        JSON.stringify(rating),
+        JSON.stringify({ factorResults: rating.factorResults }),
         rating.asOf,
       ],
     );
@@ -226,7 +257,7 @@ export class RatingRepository {
   async current(db: Db, companyIds: readonly string[]): Promise<Map<string, StoredRating>> {
     if (companyIds.length === 0) return new Map();
     const rows: RatingRow[] = await db.query(
-      `SELECT ${R_COLUMNS}
+      `SELECT ${columns('r')}
        FROM current_ratings c JOIN ratings r ON r.id = c.rating_id WHERE c.company_id = ANY($1::uuid[])`,
       [[...new Set(companyIds)]],
     );
@@ -237,9 +268,9 @@ export class RatingRepository {
   /** The newest `limit` ratings of each company, newest first, in one statement. */
   async historyMany(db: Db, companyIds: readonly string[], limit: number): Promise<Map<string, StoredRating[]>> {
     if (companyIds.length === 0) return new Map();
-    const rows: (RatingRow & { company_id: string })[] = await db.query(
-      `SELECT c.id AS company_id, r.* FROM unnest($1::uuid[]) AS c(id)
-       CROSS JOIN LATERAL (SELECT ${COLUMNS} FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT $2) r`,
+    const rows: RatingRow[] = await db.query(
+      `SELECT r.* FROM unnest($1::uuid[]) AS c(id)
+       CROSS JOIN LATERAL (SELECT ${columns('ratings')} FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT $2) r`,
       [[...new Set(companyIds)], limit],
     );
     const out = new Map<string, StoredRating[]>(companyIds.map((id) => [id, []]));
@@ -249,7 +280,7 @@ export class RatingRepository {
 
   /** A company's ratings, newest first. */
   async history(db: Db, companyId: string, limit = 100): Promise<StoredRating[]> {
-    const rows: RatingRow[] = await db.query(`SELECT ${COLUMNS} FROM ratings WHERE company_id = $1 ORDER BY id DESC LIMIT $2`, [companyId, limit]);
+    const rows: RatingRow[] = await db.query(`SELECT ${columns('ratings')} FROM ratings WHERE company_id = $1 ORDER BY id DESC LIMIT $2`, [companyId, limit]);
     return rows.map(toStored);
   }
 }
