@@ -10,15 +10,18 @@
  *   - a full recompute run with 1 lane, on a database without ratings (every company rated),
  *     its trade pass (one sequential read of the ledger at the start of the run) included;
  *   - the same run again on unchanged data (every rating current: the skip path);
- *   - a run with 2 lanes, after the ratings are removed again.
+ *   - a run with 2 lanes in this process, after the ratings are removed again;
+ *   - a run with 2 lanes in 2 worker processes of their own (one lane each), the ratings removed again.
  * Samples this process's RSS and heap every second during the runs (the worker's memory).
  *
  * Run: node -r @swc-node/register bench/pipeline/full-recompute.bench.ts [companies] [experiences] [chunk]
  *      (defaults 100000 10000000 500; try 10000 1000000 first)
  */
-import { Global, Module } from '@nestjs/common';
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { Global, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadConfig } from '@app/config';
+import { type AppConfig, loadConfig } from '@app/config';
 import { Clock, SystemClock, toCalendarDate } from '@app/domain';
 import { createDataSource, FullRecomputeRepository, migrate, PersistenceModule } from '@app/persistence';
 import { Client } from 'pg';
@@ -114,8 +117,48 @@ async function floor(client: Client): Promise<number> {
   return ms;
 }
 
+/** The worker's ratings module in a Nest application context, as the deployed worker has it. */
+async function workerContext(config: AppConfig): Promise<INestApplicationContext> {
+  @Global()
+  @Module({
+    imports: [PersistenceModule.forRoot(config, 'bench-pipeline')],
+    providers: [{ provide: WORKER_CONFIG, useValue: config }, { provide: Clock, useClass: SystemClock }, WorkerMetrics],
+    exports: [WORKER_CONFIG, Clock, WorkerMetrics],
+  })
+  class BenchCoreModule {}
+  @Module({ imports: [BenchCoreModule, RatingsModule] })
+  class BenchModule {}
+  return NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
+}
+
+/** Messages between the benchmark and a worker process of its own (the run with one lane per process). */
+type ToLane = { readonly runId: string };
+type FromLane = { readonly ready: true } | { readonly chunks: number; readonly rssMin: number; readonly rssMax: number; readonly heapMin: number; readonly heapMax: number };
+
+/** A worker process: one lane of the run it is handed, then it reports and exits. */
+async function laneProcess(config: AppConfig): Promise<void> {
+  const app = await workerContext(config);
+  const full = app.get(FullRecompute);
+  const send = (m: FromLane): void => void process.send?.(m);
+  const { runId } = await new Promise<ToLane>((resolve) => {
+    process.once('message', (m: ToLane) => resolve(m));
+    send({ ready: true });
+  });
+  const samples: { rss: number; heap: number }[] = [];
+  const sampler = setInterval(() => samples.push({ rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed }), 1000);
+  const outcome = await full.runLane(runId, async () => undefined);
+  clearInterval(sampler);
+  samples.push({ rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed });
+  const rss = samples.map((x) => x.rss);
+  const heap = samples.map((x) => x.heap);
+  send({ chunks: outcome.chunks, rssMin: Math.min(...rss), rssMax: Math.max(...rss), heapMin: Math.min(...heap), heapMax: Math.max(...heap) });
+  await app.close();
+  process.disconnect?.();
+}
+
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, DATABASE_URL: URL, QUEUE_PREFIX: 'bench_pipeline', LOG_LEVEL: 'warn', FULL_RECOMPUTE_CHUNK_SIZE: String(CHUNK) });
+  if (process.env.BENCH_LANE_PROCESS === '1') return laneProcess(config);
   await migrate(config);
   const client = new Client({ connectionString: URL });
   await client.connect();
@@ -131,42 +174,69 @@ async function main(): Promise<void> {
   say(`data: ${Number(sh.n).toLocaleString('en-US')} trade experiences, invoices ${sh.first}..${sh.last}, ${sh.recent} in the last year, ${sh.late} late, ${sh.unpaid} unpaid`);
   const floorMs = await floor(client);
 
-  @Global()
-  @Module({
-    imports: [PersistenceModule.forRoot(config, 'bench-pipeline')],
-    providers: [{ provide: WORKER_CONFIG, useValue: config }, { provide: Clock, useClass: SystemClock }, WorkerMetrics],
-    exports: [WORKER_CONFIG, Clock, WorkerMetrics],
-  })
-  class BenchCoreModule {}
-  @Module({ imports: [BenchCoreModule, RatingsModule] })
-  class BenchModule {}
-  const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error', 'warn'] });
+  const app = await workerContext(config);
   const full = app.get(FullRecompute);
   const runs = new FullRecomputeRepository();
   const ds = createDataSource(config, 'bench-pipeline-runs');
   await ds.initialize();
 
-  const run = async (label: string, lanes: number): Promise<number> => {
-    const { run } = await ds.transaction((tx) => runs.start(tx, { trigger: 'ADMIN', requestedBy: null, asOf: toCalendarDate(new Date()), chunkSize: CHUNK }));
+  const start = async (): Promise<string> =>
+    (await ds.transaction((tx) => runs.start(tx, { trigger: 'ADMIN', requestedBy: null, asOf: toCalendarDate(new Date()), chunkSize: CHUNK }))).run.id;
+  const report = async (label: string, runId: string, ms: number, chunks: number, memory: string): Promise<void> => {
+    const done = await runs.findById(ds.manager, runId);
+    const pass: { ms: number | null }[] = await ds.query(
+      'SELECT (extract(epoch FROM prepared_at - started_at) * 1000)::int AS ms FROM full_recompute_runs WHERE id = $1',
+      [runId],
+    );
+    say(
+      `${label}: ${seconds(ms)}, ${Math.round((COMPANIES / ms) * 1000).toLocaleString('en-US')} companies/s, ` +
+        `${done?.ratingsWritten.toLocaleString('en-US')} ratings written, ${chunks} chunks, ` +
+        `run / floor = ${(ms / floorMs).toFixed(2)} (of which the trade pass ${seconds(pass[0]?.ms ?? 0)}); ${memory}`,
+    );
+  };
+
+  /** A run with `lanes` lanes in this process. */
+  const run = async (label: string, lanes: number): Promise<void> => {
+    const runId = await start();
     const samples: { rss: number; heap: number }[] = [];
     const sampler = setInterval(() => samples.push({ rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed }), 1000);
     const started = Date.now();
-    const outcomes = await Promise.all(Array.from({ length: lanes }, () => full.runLane(run.id, async () => undefined)));
+    const outcomes = await Promise.all(Array.from({ length: lanes }, () => full.runLane(runId, async () => undefined)));
     const ms = Date.now() - started;
     clearInterval(sampler);
-    const done = await runs.findById(ds.manager, run.id);
-    const pass: { ms: number | null }[] = await ds.query(
-      'SELECT (extract(epoch FROM prepared_at - started_at) * 1000)::int AS ms FROM full_recompute_runs WHERE id = $1',
-      [run.id],
+    const rss = samples.map((x) => x.rss);
+    const heap = samples.map((x) => x.heap);
+    const memory = `RSS ${mb(Math.min(...rss))}..${mb(Math.max(...rss))}, heap ${mb(Math.min(...heap))}..${mb(Math.max(...heap))}`;
+    await report(label, runId, ms, outcomes.reduce((a, o) => a + o.chunks, 0), memory);
+  };
+
+  /**
+   * A run with one lane in each of `processes` worker processes, as a deployment with that
+   * many worker replicas runs it: one lane per process is not bound by one process's
+   * JavaScript thread, which two lanes in one process share. Timed from the moment the
+   * processes, started and ready, are handed the run.
+   */
+  const runInProcesses = async (label: string, processes: number): Promise<void> => {
+    const children = Array.from({ length: processes }, () =>
+      fork(__filename, process.argv.slice(2), { env: { ...process.env, BENCH_LANE_PROCESS: '1' }, execArgv: process.execArgv }),
     );
-    const rss = samples.map((s) => s.rss);
-    const heap = samples.map((s) => s.heap);
-    say(
-      `${label}: ${seconds(ms)}, ${Math.round((COMPANIES / ms) * 1000).toLocaleString('en-US')} companies/s, ` +
-        `${done?.ratingsWritten.toLocaleString('en-US')} ratings written, ${outcomes.reduce((a, o) => a + o.chunks, 0)} chunks, ` +
-        `run / floor = ${(ms / floorMs).toFixed(2)} (of which the trade pass ${seconds(pass[0]?.ms ?? 0)}); RSS ${mb(Math.min(...rss))}..${mb(Math.max(...rss))}, heap ${mb(Math.min(...heap))}..${mb(Math.max(...heap))}`,
-    );
-    return ms;
+    const next = (child: ChildProcess): Promise<FromLane> =>
+      new Promise((resolve, reject) => {
+        child.once('message', (m: FromLane) => resolve(m));
+        child.once('exit', (code) => reject(new Error(`a lane process exited (${code}) before it reported`)));
+      });
+    await Promise.all(children.map(next));
+    const runId = await start();
+    const started = Date.now();
+    const reports = children.map(next);
+    for (const child of children) child.send({ runId } satisfies ToLane);
+    const outcomes = (await Promise.all(reports)) as Extract<FromLane, { chunks: number }>[];
+    const ms = Date.now() - started;
+    await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)));
+    const memory = outcomes
+      .map((o, i) => `process ${i + 1}: RSS ${mb(o.rssMin)}..${mb(o.rssMax)}, heap ${mb(o.heapMin)}..${mb(o.heapMax)}`)
+      .join('; ');
+    await report(label, runId, ms, outcomes.reduce((a, o) => a + o.chunks, 0), memory);
   };
 
   const clear = async (): Promise<void> => {
@@ -177,6 +247,8 @@ async function main(): Promise<void> {
   await run('again, 1 lane (no record changed; partners rated in the first run move network factors)', 1);
   await clear();
   await run('full recompute, 2 lanes, every company rated', 2);
+  await clear();
+  await runInProcesses('full recompute, 2 lanes in 2 worker processes, every company rated', 2);
 
   await app.close();
   await ds.destroy();

@@ -14,6 +14,7 @@ import { CurrentRatings1765000100000 } from './1765000100000-current-ratings';
 import { CurrentRatingsWrittenBy1765000200000 } from './1765000200000-current-ratings-written-by';
 import { FullRecomputePassSumsAndRoles1765000300000 } from './1765000300000-full-recompute-pass-sums-and-roles';
 import { RatingsLz41765000400000 } from './1765000400000-ratings-lz4';
+import { FullRecomputeRunsDropRatingsWritten1765000500000 } from './1765000500000-full-recompute-runs-drop-ratings-written';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   CurrentRatingsWrittenBy1765000200000,
   FullRecomputePassSumsAndRoles1765000300000,
   RatingsLz41765000400000,
+  FullRecomputeRunsDropRatingsWritten1765000500000,
 ];
