@@ -15,6 +15,7 @@ import { CurrentRatingsWrittenBy1765000200000 } from './1765000200000-current-ra
 import { FullRecomputePassSumsAndRoles1765000300000 } from './1765000300000-full-recompute-pass-sums-and-roles';
 import { RatingsLz41765000400000 } from './1765000400000-ratings-lz4';
 import { FullRecomputeRunsDropRatingsWritten1765000500000 } from './1765000500000-full-recompute-runs-drop-ratings-written';
+import { ImportChunksLz41765000600000 } from './1765000600000-import-chunks-lz4';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   FullRecomputePassSumsAndRoles1765000300000,
   RatingsLz41765000400000,
   FullRecomputeRunsDropRatingsWritten1765000500000,
+  ImportChunksLz41765000600000,
 ];
