@@ -52,6 +52,8 @@ export interface AppConfig {
     readonly lockDurationMs: number;
     /** how often a worker looks for jobs whose lock expired (BullMQ stalledInterval) */
     readonly stalledIntervalMs: number;
+    /** a job taken over from dead workers more often than this fails (BullMQ maxStalledCount) */
+    readonly maxStalledCount: number;
   };
   /** the recompute pipeline (docs/pipeline.md) */
   readonly pipeline: {
@@ -323,6 +325,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
       healthPort: int(r, 'WORKER_HEALTH_PORT', 3001, 0, 65535),
       lockDurationMs: int(r, 'WORKER_LOCK_DURATION_MS', 30_000, 1_000, 600_000),
       stalledIntervalMs: int(r, 'WORKER_STALLED_INTERVAL_MS', 30_000, 1_000, 600_000),
+      maxStalledCount: int(r, 'WORKER_MAX_STALLED_COUNT', 3, 1, 1000),
     },
     pipeline: {
       fullRecomputeCron: cron(r, 'FULL_RECOMPUTE_CRON', '0 2 * * *'),

@@ -67,7 +67,7 @@ export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShu
         lockDuration: this.config.worker.lockDurationMs,
         stalledInterval: this.config.worker.stalledIntervalMs,
         // a job whose worker died is taken over; only a job that keeps killing workers fails
-        maxStalledCount: 3,
+        maxStalledCount: this.config.worker.maxStalledCount,
         // backoff type `capped` (libs/jobs): exponential up to the job's backoffCapMs
         settings: {
           backoffStrategy: (attemptsMade: number, type?: string, _error?: Error, job?: MinimalJob) => {
