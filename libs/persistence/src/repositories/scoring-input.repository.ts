@@ -485,8 +485,9 @@ export class ScoringInputRepository {
    * `full_recompute_partners` (its suppliers, its buyers, with their trade volume of the
    * last 12 months): what `fingerprints` reads by index for a few companies. Empties the
    * previous run's rows first (one run at a time). Its three statements share the
-   * connections given, each taking the next when it is free (with two: the fingerprints on
-   * one, the suppliers then the buyers on the other); each commits on its own (the tables
+   * connections given, each taking the next when it is free (with three, all at once; with
+   * two: the fingerprints on one, the suppliers then the buyers on the other); each commits
+   * on its own (the tables
    * are only an accelerator: a company missing from them is read live). Each
    * invoice counts once, the supplier's filing first, as in `fingerprints`: a buyer's
    * filing counts only when no counting supplier's filing of the same invoice exists (one
@@ -535,7 +536,7 @@ export class ScoringInputRepository {
       partners('S', 'subject_id', 'counterparty_id'),
       partners('B', 'counterparty_id', 'subject_id'),
     ];
-    // one statement per connection at a time: two connections, two cores of the database
+    // one statement per connection at a time, the connections' statements in parallel
     const queue = [...statements];
     await Promise.all(
       connections.map(async (db) => {
