@@ -6,6 +6,7 @@ import { JobName } from '@app/jobs';
 import {
   type Db,
   type NewRating,
+  type NewRatingChangedEvent,
   OutboxRepository,
   type OutboxMessage,
   RatingEventRepository,
@@ -158,7 +159,7 @@ export class RatingComputer {
     const dependents = new Set<string>();
     // every new rating is a new input of its consortium's standing (debounced by the queue)
     const touchedConsortia = new Set(options.queueStandings === false ? [] : written.map((r) => consortiumOf.get(r.companyId) as string));
-    let events = 0;
+    const changes: NewRatingChangedEvent[] = [];
     let moved = 0;
     for (const rating of written) {
       const previous = current.get(rating.companyId);
@@ -171,7 +172,7 @@ export class RatingComputer {
         dependents.add(c.counterpartyId);
       }
       if (previous && (gradeChanged || Math.abs(previous.score - rating.score) >= this.config.pipeline.ratingEventMinPoints)) {
-        const event = await this.events.insert(tx, {
+        changes.push({
           companyId: rating.companyId,
           consortiumId: consortiumOf.get(rating.companyId) as string,
           ratingId: rating.id,
@@ -181,13 +182,13 @@ export class RatingComputer {
           oldScore: previous.score,
           newScore: rating.score,
         });
-        messages.push({ job: JobName.RATING_CHANGED, payload: { eventId: event.id } });
-        events++;
       }
     }
+    // one statement for all of them: a nightly run moves most ratings of a chunk at once
+    for (const event of await this.events.insertMany(tx, changes)) messages.push({ job: JobName.RATING_CHANGED, payload: { eventId: event.id } });
     for (const companyId of [...dependents].sort()) messages.push({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId, reason: 'network' } });
     for (const consortiumId of [...touchedConsortia].sort()) messages.push({ job: JobName.RECOMPUTE_STANDING, payload: { consortiumId } });
     await this.outbox.add(tx, messages);
-    return { examined: ids.length, current: ids.length - toWrite.length, written: written.length, events, moved };
+    return { examined: ids.length, current: ids.length - toWrite.length, written: written.length, events: changes.length, moved };
   }
 }

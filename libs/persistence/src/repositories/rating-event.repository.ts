@@ -40,7 +40,43 @@ const toEvent = (r: Row): RatingChangedEvent => ({
   createdAt: r.created_at,
 });
 
+export type NewRatingChangedEvent = Omit<RatingChangedEvent, 'id' | 'createdAt'>;
+
 export class RatingEventRepository {
+  /**
+   * Appends many events in one statement (a nightly run moves tens of thousands of ratings
+   * at once); answers them in the order given, with their ids in that order.
+   */
+  async insertMany(db: Db, events: readonly NewRatingChangedEvent[]): Promise<RatingChangedEvent[]> {
+    if (events.length === 0) return [];
+    const column = <T>(pick: (e: NewRatingChangedEvent) => T): T[] => events.map(pick);
+    const rows: Row[] = await db.query(
+      `INSERT INTO rating_events (company_id, consortium_id, rating_id, previous_rating_id, old_grade, new_grade, old_score, new_score)
+       SELECT company_id, consortium_id, rating_id, previous_rating_id, old_grade, new_grade, old_score, new_score
+       FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::int[], $8::int[])
+            WITH ORDINALITY AS e (company_id, consortium_id, rating_id, previous_rating_id, old_grade, new_grade, old_score, new_score, ord)
+       ORDER BY ord
+       RETURNING *`,
+      [
+        column((e) => e.companyId),
+        column((e) => e.consortiumId),
+        column((e) => e.ratingId),
+        column((e) => e.previousRatingId),
+        column((e) => e.oldGrade),
+        column((e) => e.newGrade),
+        column((e) => e.oldScore),
+        column((e) => e.newScore),
+      ],
+    );
+    // RETURNING gives no order: each event is found again by its rating, which has one event at most
+    const byRating = new Map(rows.map((r) => [String(r.rating_id), toEvent(r)]));
+    return events.map((e) => {
+      const event = byRating.get(String(e.ratingId));
+      if (!event) throw new Error(`the event of rating ${e.ratingId} was not written`);
+      return event;
+    });
+  }
+
   async insert(db: Db, event: Omit<RatingChangedEvent, 'id' | 'createdAt'>): Promise<RatingChangedEvent> {
     const rows: Row[] = await db.query(
       `INSERT INTO rating_events (company_id, consortium_id, rating_id, previous_rating_id, old_grade, new_grade, old_score, new_score)
