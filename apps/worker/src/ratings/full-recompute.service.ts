@@ -119,8 +119,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
       const pass = await this.runs.claimTradePass(tx, runId);
       if (!pass) return;
       const started = Date.now();
-      // the pass's statements, two at a time on two connections of their own: one when the
-      // pool is too small to spare two beside this one and a job or two
+      // the pass's statements on connections of their own, as many as the pool can spare
       const connections = Array.from({ length: tradePassConnections(this.config.dbPoolSize) }, () => this.dataSource.createQueryRunner());
       try {
         for (const c of connections) {

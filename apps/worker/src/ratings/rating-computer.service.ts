@@ -184,7 +184,7 @@ export class RatingComputer {
         });
       }
     }
-    // one statement for all of them: a nightly run moves most ratings of a chunk at once
+    // one statement for all of them: a run can move many ratings of a chunk at once
     for (const event of await this.events.insertMany(tx, changes)) messages.push({ job: JobName.RATING_CHANGED, payload: { eventId: event.id } });
     for (const companyId of [...dependents].sort()) messages.push({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId, reason: 'network' } });
     for (const consortiumId of [...touchedConsortia].sort()) messages.push({ job: JobName.RECOMPUTE_STANDING, payload: { consortiumId } });
