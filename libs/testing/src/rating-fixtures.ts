@@ -86,7 +86,7 @@ export class RatingFixtures {
   /** A new rating and the RatingChanged event of the move from `previous`. */
   async ratingChange(company: { id: string; consortiumId: string }, previous: StoredRating | null, overrides: Partial<CreditRating>): Promise<RatingChangedEvent> {
     const next = await this.rating(company, overrides);
-    return new RatingEventRepository().insert(this.dataSource.manager, {
+    const [event] = await new RatingEventRepository().insertMany(this.dataSource.manager, [{
       companyId: company.id,
       consortiumId: company.consortiumId,
       ratingId: next.id,
@@ -95,6 +95,7 @@ export class RatingFixtures {
       newGrade: next.grade,
       oldScore: previous?.score ?? null,
       newScore: next.score,
-    });
+    }]);
+    return event;
   }
 }

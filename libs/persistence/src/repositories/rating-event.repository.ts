@@ -44,8 +44,8 @@ export type NewRatingChangedEvent = Omit<RatingChangedEvent, 'id' | 'createdAt'>
 
 export class RatingEventRepository {
   /**
-   * Appends many events in one statement (a nightly run moves tens of thousands of ratings
-   * at once); answers them in the order given, with their ids in that order.
+   * Appends events in one statement (a recompute can move many ratings at once); answers
+   * them in the order given, with their ids in that order.
    */
   async insertMany(db: Db, events: readonly NewRatingChangedEvent[]): Promise<RatingChangedEvent[]> {
     if (events.length === 0) return [];
@@ -75,15 +75,6 @@ export class RatingEventRepository {
       if (!event) throw new Error(`the event of rating ${e.ratingId} was not written`);
       return event;
     });
-  }
-
-  async insert(db: Db, event: Omit<RatingChangedEvent, 'id' | 'createdAt'>): Promise<RatingChangedEvent> {
-    const rows: Row[] = await db.query(
-      `INSERT INTO rating_events (company_id, consortium_id, rating_id, previous_rating_id, old_grade, new_grade, old_score, new_score)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-      [event.companyId, event.consortiumId, event.ratingId, event.previousRatingId, event.oldGrade, event.newGrade, event.oldScore, event.newScore],
-    );
-    return toEvent(rows[0]);
   }
 
   async findById(db: Db, id: string): Promise<RatingChangedEvent | null> {
