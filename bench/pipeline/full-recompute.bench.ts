@@ -15,7 +15,8 @@
  * Samples this process's RSS and heap every second during the runs (the worker's memory).
  *
  * Run: node -r @swc-node/register bench/pipeline/full-recompute.bench.ts [companies] [experiences] [chunk]
- *      (defaults 100000 10000000 500; try 10000 1000000 first)
+ *      (defaults 100000 10000000 500; try 10000 1000000 first). BENCH_RUNS=lane,again,lanes,processes
+ *      (the default: every run) picks runs; `again` follows `lane`.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -242,13 +243,21 @@ async function main(): Promise<void> {
   const clear = async (): Promise<void> => {
     await client.query('TRUNCATE rating_events, ratings, consortium_standings, outbox CASCADE');
   };
-  await clear();
-  await run('full recompute, 1 lane, every company rated', 1);
-  await run('again, 1 lane (no record changed; partners rated in the first run move network factors)', 1);
-  await clear();
-  await run('full recompute, 2 lanes, every company rated', 2);
-  await clear();
-  await runInProcesses('full recompute, 2 lanes in 2 worker processes, every company rated', 2);
+  // BENCH_RUNS picks some of the runs (e.g. BENCH_RUNS=lane,processes while trying a change)
+  const picked = new Set((process.env.BENCH_RUNS ?? 'lane,again,lanes,processes').split(','));
+  if (picked.has('lane')) {
+    await clear();
+    await run('full recompute, 1 lane, every company rated', 1);
+    if (picked.has('again')) await run('again, 1 lane (no record changed; partners rated in the first run move network factors)', 1);
+  }
+  if (picked.has('lanes')) {
+    await clear();
+    await run('full recompute, 2 lanes, every company rated', 2);
+  }
+  if (picked.has('processes')) {
+    await clear();
+    await runInProcesses('full recompute, 2 lanes in 2 worker processes, every company rated', 2);
+  }
 
   await app.close();
   await ds.destroy();

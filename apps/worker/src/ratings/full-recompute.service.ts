@@ -120,6 +120,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
       if (!pass) return;
       const started = Date.now();
       // the pass's statements on connections of their own, as many as the pool can spare
+      // (reading one snapshot: ScoringInputRepository.prepareTradePass)
       const connections = Array.from({ length: tradePassConnections(this.config.dbPoolSize) }, () => this.dataSource.createQueryRunner());
       try {
         for (const c of connections) {

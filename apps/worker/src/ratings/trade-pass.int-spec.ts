@@ -90,13 +90,39 @@ describe('a full recompute through the trade pass', () => {
     return { rows, readLive };
   }
 
+  /** `work` with `count` connections of their own (QueryRunners' managers), released after it. */
+  async function ownConnections<T>(count: number, work: (connections: Db[]) => Promise<T>): Promise<T> {
+    const runners = Array.from({ length: count }, () => ds.createQueryRunner());
+    try {
+      for (const runner of runners) await runner.connect();
+      return await work(runners.map((r) => r.manager));
+    } finally {
+      for (const runner of runners) await runner.release();
+    }
+  }
+
+  /** `db` running `before` ahead of each of its statements and `after` once each is done. */
+  function watched(db: Db, hooks: { before?: (sql: string) => Promise<void>; after?: (sql: string) => Promise<void> }): Db {
+    return new Proxy(db, {
+      get(target, key) {
+        if (key !== 'query') return Reflect.get(target, key);
+        return async (sql: string, parameters?: unknown[]) => {
+          await hooks.before?.(sql);
+          const result: unknown = await target.query(sql, parameters);
+          await hooks.after?.(sql);
+          return result;
+        };
+      },
+    });
+  }
+
   it('rates every company as the job path does, and reads live only the companies whose trade changed after the pass', async () => {
     const byJobPath = await rate(undefined);
     expect(byJobPath.rows).toHaveLength(ids.length);
     expect(byJobPath.readLive).toEqual(ids);
 
     const runId = await new Factories(ds).tradePassRun(asOf);
-    await scoringInputs.prepareTradePass([ds.manager, ds.manager], runId, asOf, paymentWindows(asOf));
+    await ownConnections(2, (connections) => scoringInputs.prepareTradePass(connections, runId, asOf, paymentWindows(asOf)));
     const passed: { n: number }[] = await ds.query('SELECT count(*)::int AS n FROM full_recompute_trade WHERE run_id = $1 AND sums IS NOT NULL', [runId]);
     expect(passed[0].n).toBeGreaterThan(ids.length / 2);
 
@@ -200,5 +226,55 @@ describe('a full recompute through the trade pass', () => {
       if (error !== ROLLBACK) throw error;
     }
     expect(compared).toBeGreaterThan(ids.length / 4);
+  });
+
+  it("reads the ledger in one snapshot: a line disputed between the pass's statements is in none of them, and its companies are read live", async () => {
+    const runId = await new Factories(ds).tradePassRun(asOf);
+    // a counting supplier's line of the last 12 months: it is in its subject's list of buyers
+    const lines: { record_id: string; version: number; subject_id: string; counterparty_id: string }[] = await ds.query(
+      `SELECT record_id, version, subject_id, counterparty_id FROM trade_experiences
+       WHERE is_current AND status = 'VERIFIED' AND side = 'SUPPLIER' AND invoice_date > $1::date - 300 AND invoice_date <= $1::date
+       ORDER BY record_id LIMIT 1`,
+      [asOf],
+    );
+    expect(lines).toHaveLength(1);
+    const line = lines[0];
+    let disputed!: () => void;
+    const afterDispute = new Promise<void>((resolve) => (disputed = resolve));
+    await ownConnections(2, ([first, second]) =>
+      scoringInputs.prepareTradePass(
+        [
+          // the fingerprints start only once the suppliers' lists are written and the line disputed
+          watched(first, { before: async (sql) => (sql.includes('INSERT INTO full_recompute_trade') ? afterDispute : undefined) }),
+          watched(second, {
+            after: async (sql) => {
+              if (!sql.includes("'S', array_agg")) return;
+              await ds.transaction((tx) =>
+                new CreditRecordRepository().setStatus(tx, { kind: 'TRADE_EXPERIENCE', recordId: line.record_id, version: line.version, status: 'VERIFIED' }, 'DISPUTED', {
+                  action: 'DISPUTE',
+                  actorId: null,
+                  at: new Date(),
+                }),
+              );
+              disputed();
+            },
+          }),
+        ],
+        runId,
+        asOf,
+        paymentWindows(asOf),
+      ),
+    );
+    const both = [line.subject_id, line.counterparty_id];
+    const live = await scoringInputs.fingerprints(ds.manager, both, asOf, paymentWindows(asOf));
+    // read through the pass as the lanes read it: the same answer (the pass's fingerprint, of
+    // before the dispute, differs from the live one, so both companies are read live)
+    const spy = jest.spyOn(scoringInputs, 'fingerprints');
+    try {
+      expect(await scoringInputs.fingerprintsFromTradePass(ds.manager, runId, both, asOf, paymentWindows(asOf))).toEqual(live);
+      expect(spy.mock.calls.flatMap((call) => call[1] as string[]).sort()).toEqual([...both].sort());
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -14,7 +14,7 @@ import {
   type TradeSummary,
 } from '@app/domain/scoring';
 import { decimalToFen, fenToNumber } from '@app/domain';
-import type { Db } from '../database';
+import { type Db, inOneSnapshot } from '../database';
 import { KIND_SPECS } from './record-kinds';
 
 /**
@@ -486,9 +486,12 @@ export class ScoringInputRepository {
    * last 12 months): what `fingerprints` reads by index for a few companies. Empties the
    * previous run's rows first (one run at a time). Its three statements share the
    * connections given, each taking the next when it is free (with three, all at once; with
-   * two: the fingerprints on one, the suppliers then the buyers on the other); each commits
-   * on its own (the tables
-   * are only an accelerator: a company missing from them is read live). Each
+   * two: the fingerprints on one, the suppliers then the buyers on the other), and read one
+   * snapshot (`inOneSnapshot`): a change committed meanwhile is in all three or in none, so
+   * a company's partner lists never hold a line its fingerprint's change sum lacks (that
+   * company would pass for unchanged and be rated from stale lists). Connections of their
+   * own, outside a transaction; or one connection in the caller's transaction, whose
+   * snapshot the statements then read. Each
    * invoice counts once, the supplier's filing first, as in `fingerprints`: a buyer's
    * filing counts only when no counting supplier's filing of the same invoice exists (one
    * record per invoice and side: record ids derive from the key).
@@ -538,11 +541,14 @@ export class ScoringInputRepository {
     ];
     // one statement per connection at a time, the connections' statements in parallel
     const queue = [...statements];
-    await Promise.all(
-      connections.map(async (db) => {
-        for (let next = queue.shift(); next; next = queue.shift()) await db.query(next[0], next[1]);
-      }),
-    );
+    const run = (): Promise<unknown> =>
+      Promise.all(
+        connections.map(async (db) => {
+          for (let next = queue.shift(); next; next = queue.shift()) await db.query(next[0], next[1]);
+        }),
+      );
+    const inCallersTransaction = connections.length === 1 && connections[0].queryRunner?.isTransactionActive === true;
+    await (inCallersTransaction ? run() : inOneSnapshot(connections, run));
     // fresh statistics: without them the planner takes the tables for empty and answers each
     // chunk's probe of 500 companies by hashing the run's every row (all 100,000 partner
     // lists at that size: the chunk's slowest read)
