@@ -77,12 +77,26 @@ export async function startReceiver(answer: (n: number) => number = () => 200): 
 }
 
 /** A graphql-ws subscription as an outside client opens it: credentials in connection_init. */
-export async function subscribe<T>(baseUrl: string, token: string, query: string): Promise<{ next(timeoutMs?: number): Promise<T>; errors: unknown[]; close(): Promise<void> }> {
+export async function subscribe<T>(
+  baseUrl: string,
+  token: string,
+  query: string,
+  scheme: 'Bearer' | 'ApiKey' = 'Bearer',
+): Promise<{ next(timeoutMs?: number): Promise<T>; received: T[]; errors: unknown[]; closeCode(): number | null; close(): Promise<void> }> {
   const { createClient } = await import('graphql-ws');
   const WebSocket = (await import('ws')).default;
-  const client = createClient({ url: `${baseUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false });
+  const client = createClient({ url: `${baseUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `${scheme} ${token}` },
+    retryAttempts: 0,
+    lazy: false,
+    // a socket closed by the server reaches the sink below (errors); not the console
+    onNonLazyError: () => undefined,
+  });
   const received: T[] = [];
   const errors: unknown[] = [];
+  let closeCode: number | null = null;
+  client.on('closed', (event) => {
+    closeCode = (event as { code?: number }).code ?? null;
+  });
   const ready = new Promise<void>((resolve) => client.on('connected', () => resolve()));
   client.subscribe<T>(
     { query },
@@ -96,7 +110,9 @@ export async function subscribe<T>(baseUrl: string, token: string, query: string
   // the subscription starts a moment after the socket: give the server time to register it
   await new Promise((r) => setTimeout(r, 300));
   return {
+    received,
     errors,
+    closeCode: () => closeCode,
     next: async (timeoutMs = 10_000) => {
       const deadline = Date.now() + timeoutMs;
       while (received.length === 0) {

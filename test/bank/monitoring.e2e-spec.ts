@@ -239,6 +239,35 @@ describe('bank monitoring: alerts by subscription and signed webhooks', () => {
     }
   });
 
+  it('a subscription lives no longer than its credentials: a revoked API key gets no more alerts, and its socket is closed', async () => {
+    const { company } = await consentingCompany();
+    await banker.client.ok(WATCH, { c: company.creditCode });
+    const created = await world.admin.client.ok<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
+      'mutation($b: ID!) { createApiKey(bankId: $b, name: "monitoring spec") { apiKey { id } secret } }',
+      { b: banker.user.bankId },
+    );
+    const alerts = await subscribe<{ bankAlerts: { eventId: string } }>(api.url, created.createApiKey.secret, 'subscription { bankAlerts { eventId } }', 'ApiKey');
+    try {
+      const previous = await fixtures(api).rating(company, { grade: 'BBB', score: 712 });
+      const first = await fixtures(api).ratingChange(company, previous, { grade: 'BB', score: 655 });
+      await worker.relay(JobName.RATING_CHANGED, { eventId: first.id });
+      expect((await alerts.next()).bankAlerts.eventId).toBe(first.id);
+
+      await world.admin.client.ok('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: created.createApiKey.apiKey.id });
+      const current = await fixtures(api).rating(company, { grade: 'BB', score: 655 });
+      const second = await fixtures(api).ratingChange(company, current, { grade: 'B', score: 600 });
+      await worker.relay(JobName.RATING_CHANGED, { eventId: second.id });
+      // the webhook still carries it (the bank's endpoint is not the key's): the event was sent
+      await until(deliveries, (ds) => ds.some((d) => d.eventId === second.id));
+      const deadline = Date.now() + 5_000;
+      while (alerts.closeCode() === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(alerts.closeCode()).toBe(4403);
+      expect(alerts.received).toEqual([]);
+    } finally {
+      await alerts.close();
+    }
+  });
+
   it('refuses a bank-alert subscription to anyone but a bank', async () => {
     const memberAlerts = await subscribe<unknown>(api.url, world.home.memberA.token, 'subscription { bankAlerts { eventId } }');
     await new Promise((r) => setTimeout(r, 300));

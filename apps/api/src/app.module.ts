@@ -4,6 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import type { AppConfig } from '@app/config';
+import type { Actor } from '@app/domain';
 import { PersistenceModule } from '@app/persistence';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { FastifyRequest } from 'fastify';
@@ -57,7 +58,34 @@ const LOGGER = Symbol('LOGGER');
 /** What graphql-ws hands the context function (its `Context`), as far as we read it. */
 interface WsContext {
   readonly connectionParams?: Readonly<Record<string, unknown>>;
-  readonly extra?: { readonly request?: { readonly socket?: { readonly remoteAddress?: string } } };
+  readonly extra?: {
+    readonly request?: { readonly socket?: { readonly remoteAddress?: string } };
+    readonly socket?: { close(code: number, reason: string): void };
+  };
+}
+
+/** graphql-ws's close code for a socket whose credentials no longer hold (its CloseCode.Forbidden). */
+const WS_FORBIDDEN = 4403;
+
+/**
+ * Whether the credentials that opened a socket would still be accepted for a new request
+ * (an API key not revoked, an access token not expired), as the same actor; the socket is
+ * closed when they would not, so the client learns it must sign in again. When they cannot
+ * be checked (the database away for an uncached key) the message is withheld, the socket
+ * kept.
+ */
+function credentialsHold(authentication: AuthenticationService, ctx: WsContext, actor: Actor): () => Promise<boolean> {
+  return async () => {
+    let now: Actor | null;
+    try {
+      now = (await authentication.authenticate(wsHeaders(ctx))).actor;
+    } catch {
+      return false;
+    }
+    if (now?.kind === actor.kind && now.id === actor.id) return true;
+    ctx.extra?.socket?.close(WS_FORBIDDEN, 'Forbidden: the credentials of this connection are no longer valid');
+    return false;
+  };
 }
 
 function isWsContext(arg: FastifyRequest | WsContext): arg is WsContext {
@@ -178,7 +206,14 @@ export class AppModule {
               if (isWsContext(arg)) {
                 // a subscription: credentials come in the connection_init payload
                 const { actor, error } = await authentication.authenticate(wsHeaders(arg));
-                return { req: null, actor, authError: error, loaders: loaders.create(), ip: arg.extra?.request?.socket?.remoteAddress ?? '' };
+                return {
+                  req: null,
+                  actor,
+                  authError: error,
+                  loaders: loaders.create(),
+                  ip: arg.extra?.request?.socket?.remoteAddress ?? '',
+                  credentialsHold: actor ? credentialsHold(authentication, arg, actor) : undefined,
+                };
               }
               const { actor, error } = await authentication.authenticate(arg.headers);
               return { req: arg, actor, authError: error, loaders: loaders.create(), ip: arg.ip };

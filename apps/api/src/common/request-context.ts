@@ -11,4 +11,10 @@ export interface RequestContext {
   readonly authError: DomainError | null;
   readonly loaders: Loaders;
   readonly ip: string;
+  /**
+   * A subscription's credentials checked again, as a new request would have them checked
+   * now (an API key revoked, an access token expired): false, and the socket closed, when
+   * they no longer hold. Subscriptions call it before each message; absent over HTTP.
+   */
+  readonly credentialsHold?: () => Promise<boolean>;
 }

@@ -97,8 +97,9 @@ export class MonitoringResolver {
 
   @Subscription(() => BankAlertModel, {
     description: "BANK: a watched company's rating moved; only while the company consents",
-    filter(this: MonitoringResolver, message: BankAlertMessage, _variables: unknown, ctx: RequestContext) {
-      return this.monitoring.alertAllowed(ctx.actor, message);
+    async filter(this: MonitoringResolver, message: BankAlertMessage, _variables: unknown, ctx: RequestContext) {
+      // the credentials last: the cheaper checks (another bank's alert) first
+      return (await this.monitoring.alertAllowed(ctx.actor, message)) && (await (ctx.credentialsHold?.() ?? true));
     },
     async resolve(this: MonitoringResolver, message: BankAlertMessage | undefined, _variables: unknown, ctx: RequestContext) {
       if (!message) {

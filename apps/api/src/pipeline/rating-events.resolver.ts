@@ -16,7 +16,8 @@ interface RatingChangedArgs {
 /**
  * RatingChanged events, published by the worker on Redis (Channel.RATING_CHANGED) and relayed
  * here to graphql-ws clients: each message goes only to the company's members, its
- * coordinator and ADMINs (the eyes of Company.rating), checked per message.
+ * coordinator and ADMINs (the eyes of Company.rating), checked per message, and only while
+ * the credentials that opened the subscription still hold.
  */
 @Resolver()
 export class RatingEventsResolver {
@@ -43,8 +44,8 @@ export class RatingEventsResolver {
 
   @Subscription(() => RatingChangedEventModel, {
     description: "A company's grade changed, or its score moved by RATING_EVENT_MIN_POINTS: for its members, its coordinator and ADMIN; companyId narrows to one company",
-    filter(this: RatingEventsResolver, message: RatingChangedMessage, args: RatingChangedArgs, ctx: RequestContext) {
-      return this.deliverable(ctx.actor, message, args);
+    async filter(this: RatingEventsResolver, message: RatingChangedMessage, args: RatingChangedArgs, ctx: RequestContext) {
+      return this.deliverable(ctx.actor, message, args) && (await (ctx.credentialsHold?.() ?? true));
     },
     async resolve(this: RatingEventsResolver, message: RatingChangedMessage | undefined, args: RatingChangedArgs, ctx: RequestContext) {
       if (!message) {
