@@ -45,8 +45,13 @@ export interface RecomputeOptions {
   readonly queueStandings?: boolean;
   /** in a full recompute, the run whose trade pass holds the companies' trade (fingerprintsFromTradePass) */
   readonly tradePassOf?: string;
-  /** in a full recompute, every company's current score and PD, read by the lane just before the chunk (CurrentScores) */
-  readonly currentScores?: ReadonlyMap<string, ScoreAndPd>;
+  /**
+   * in a full recompute, every company's current score and PD, as the lane keeps them
+   * (CurrentScores): asked for once the chunk's companies are locked, so that a company job
+   * that committed before the lock (one that read a partner's newer rating) is never
+   * undone by a chunk that read its partners' scores before it
+   */
+  readonly currentScores?: () => Promise<ReadonlyMap<string, ScoreAndPd>>;
 }
 
 /**
@@ -108,7 +113,7 @@ export class RatingComputer {
     // the chunk's own ratings in full (compared with what a recompute would write); its
     // partners' only by score and PD (what the network factor reads)
     const current = await this.ratings.currentSummaries(tx, ids);
-    const partners = options.currentScores ?? (await this.ratings.currentScores(tx, counterpartyIdsOf(counterparties)));
+    const partners = options.currentScores ? await options.currentScores() : await this.ratings.currentScores(tx, counterpartyIdsOf(counterparties));
     const standings = await this.standings.currentBriefs(tx, consortia);
     // the companies to rate, with their data version and their partners' PDs in list order:
     // each partner's current rating is looked up once, for the version and the network factor
@@ -124,7 +129,11 @@ export class RatingComputer {
         pds[i] = partner?.pd ?? null;
       }
       const dataVersion = `${versions.get(id)}|${asOf}|${DEFAULT_RATING_MODEL.version}|n${digest(scored.join(','))}|s${standing?.id ?? 0}`;
-      if (current.get(id)?.dataVersion === dataVersion) continue;
+      const previous = current.get(id);
+      if (previous?.dataVersion === dataVersion) continue;
+      // never as of an earlier day than the current rating (a full run started yesterday
+      // and still going meets a company job of today): the day's rating stays current
+      if (previous && previous.asOf > asOf) continue;
       toRate.set(id, { dataVersion, pds });
     }
     // trade comes summed by the database (the lines would be most of what a chunk ships)

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Global, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
-import { Clock, SystemClock, toCalendarDate } from '@app/domain';
+import { addDays, Clock, SystemClock, toCalendarDate } from '@app/domain';
 import { createDataSource, CreditRecordRepository, type Db, FullRecomputeRepository, migrate, PersistenceModule, RatingRepository, ScoringInputRepository } from '@app/persistence';
 import { paymentWindows, rateCompany } from '@app/scoring';
 import { Factories, generateCluster, testConfig } from '@app/testing';
+import { ratingFixture } from '@app/testing/rating-fixtures';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { WorkerMetrics } from '@worker/health/worker-metrics';
@@ -181,12 +182,20 @@ describe('a full recompute through the trade pass', () => {
     const seen: { given: [string, unknown][]; stored: [string, unknown][] }[] = [];
     const original = computer.recompute.bind(computer);
     const spy = jest.spyOn(computer, 'recompute').mockImplementation(async (tx, companyIds, at, options) => {
-      const stored: { company_id: string; score: number; pd: number }[] = await tx.query('SELECT company_id, score, pd FROM current_ratings');
-      seen.push({
-        given: [...(options?.currentScores ?? new Map()).entries()].sort(),
-        stored: stored.map((r): [string, unknown] => [r.company_id, { score: r.score, pd: r.pd }]).sort(),
+      const read = options?.currentScores;
+      expect(read).toBeDefined();
+      return original(tx, companyIds, at, {
+        ...options,
+        currentScores: async () => {
+          const stored: { company_id: string; score: number; pd: number }[] = await tx.query('SELECT company_id, score, pd FROM current_ratings');
+          const given = await (read as () => Promise<ReadonlyMap<string, unknown>>)();
+          seen.push({
+            given: [...given.entries()].sort(),
+            stored: stored.map((r): [string, unknown] => [r.company_id, { score: r.score, pd: r.pd }]).sort(),
+          });
+          return given as ReadonlyMap<string, { score: number; pd: number }>;
+        },
       });
-      return original(tx, companyIds, at, options);
     });
     try {
       await app.get(FullRecompute).runLane(run.id, async () => undefined);
@@ -226,6 +235,65 @@ describe('a full recompute through the trade pass', () => {
       if (error !== ROLLBACK) throw error;
     }
     expect(compared).toBeGreaterThan(ids.length / 4);
+  });
+
+  it("a chunk reads its partners' scores once its companies are locked: a company job that committed meanwhile is not undone", async () => {
+    await ds.query('TRUNCATE rating_events, ratings, consortium_standings, outbox CASCADE');
+    // Y trades with X in the last 12 months: X's score is in Y's network factor
+    const lines: { subject_id: string; counterparty_id: string }[] = await ds.query(
+      `SELECT subject_id, counterparty_id FROM trade_experiences
+       WHERE is_current AND status = 'VERIFIED' AND side = 'SUPPLIER' AND invoice_date > $1::date - 300 AND invoice_date <= $1::date
+       ORDER BY record_id LIMIT 1`,
+      [asOf],
+    );
+    const [y, x] = [lines[0].subject_id, lines[0].counterparty_id];
+    const consortium: { consortium_id: string }[] = await ds.query('SELECT consortium_id FROM companies WHERE id = $1', [x]);
+    const { run } = await ds.transaction((tx) => new FullRecomputeRepository().start(tx, { trigger: 'ADMIN', requestedBy: null, asOf, chunkSize: ids.length }));
+    // a company job holds Y (as RatingComputer locks it) while X gets a new rating
+    const job = ds.createQueryRunner();
+    await job.connect();
+    await job.startTransaction();
+    await job.query('SELECT id FROM companies WHERE id = $1 FOR NO KEY UPDATE', [y]);
+    let used: ReadonlyMap<string, { score: number; pd: number }> | undefined;
+    const original = computer.recompute.bind(computer);
+    const spy = jest.spyOn(computer, 'recompute').mockImplementation(async (tx, companyIds, at, options) => {
+      const read = options?.currentScores as () => Promise<ReadonlyMap<string, { score: number; pd: number }>>;
+      return original(tx, companyIds, at, { ...options, currentScores: async () => (used = new Map(await read())) });
+    });
+    try {
+      const lane = app.get(FullRecompute).runLane(run.id, async () => undefined);
+      // the lane's chunk waits for Y's lock
+      for (let waited = 0; ; waited += 20) {
+        const waiting: { n: number }[] = await ds.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'trade-pass-spec-app' AND wait_event_type = 'Lock'`,
+        );
+        if (waiting[0].n > 0) break;
+        if (waited > 20_000) throw new Error('the lane never waited for the lock');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new RatingRepository().insertMany(job.manager, [
+        { consortiumId: consortium[0].consortium_id, rating: ratingFixture(x, { score: 333, pd: 0.5, grade: 'CCC' }), backed: null, dataVersion: 'a job of today' },
+      ]);
+      await job.commitTransaction();
+      await lane;
+    } finally {
+      spy.mockRestore();
+      if (job.isTransactionActive) await job.rollbackTransaction();
+      await job.release();
+    }
+    expect(used?.get(x)).toEqual({ score: 333, pd: 0.5 });
+  });
+
+  it('never replaces a rating with one as of an earlier day (a run started yesterday meeting a job of today)', async () => {
+    await ds.query('TRUNCATE rating_events, ratings, consortium_standings, outbox CASCADE');
+    const company = ids[0];
+    const options = { queueDependents: false, queueStandings: false };
+    const today = await ds.transaction((tx) => computer.recompute(tx, [company], asOf, options));
+    expect(today.written).toBe(1);
+    const yesterday = await ds.transaction((tx) => computer.recompute(tx, [company], addDays(asOf, -1), options));
+    expect(yesterday.written).toBe(0);
+    const current = await new RatingRepository().currentSummaries(ds.manager, [company]);
+    expect(current.get(company)?.asOf).toBe(asOf);
   });
 
   it("reads the ledger in one snapshot: a line disputed between the pass's statements is in none of them, and its companies are read live", async () => {

@@ -64,6 +64,8 @@ export interface RatingSummary {
   readonly pd: number;
   readonly dataVersion: string;
   readonly computedAt: Date;
+  /** the day the rating is computed as of (YYYY-MM-DD) */
+  readonly asOf: string;
   /** reasons, factors and backing as stored: a recompute that would write the same writes nothing */
   readonly substance: string;
 }
@@ -120,11 +122,13 @@ export class RatingRepository {
       model_version: string;
       data_version: string;
       computed_at: Date;
+      as_of: string;
       reason_codes: RatingReason['code'][];
       factors: RatingFactor[];
       backed: BackedRating | null;
     }[] = await db.query(
       `SELECT r.id, r.company_id, r.score, r.grade, r.pd, r.verified_records, r.model_version, r.data_version, r.computed_at,
+              to_char(r.as_of, 'YYYY-MM-DD') AS as_of,
               jsonb_path_query_array(r.reasons, '$[*].code') AS reason_codes,
               r.factors, r.backed
        FROM current_ratings c JOIN ratings r ON r.id = c.rating_id WHERE c.company_id = ANY($1::uuid[])`,
@@ -141,6 +145,7 @@ export class RatingRepository {
           pd: r.pd,
           dataVersion: r.data_version,
           computedAt: r.computed_at,
+          asOf: r.as_of,
           substance: ratingSubstance(
             {
               score: r.score,
@@ -221,6 +226,7 @@ export class RatingRepository {
         pd: r.pd,
         dataVersion: r.data_version,
         computedAt: r.computed_at,
+        asOf: n.rating.asOf,
         substance: ratingSubstance(n.rating, n.backed),
       };
     });
