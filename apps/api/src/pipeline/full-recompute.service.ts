@@ -29,7 +29,7 @@ export class FullRecomputeService {
     const now = this.clock.now();
     const { chunkSize, fullRecomputeLanes } = this.config.pipeline;
     return this.dataSource.transaction(async (tx) => {
-      const { run, created } = await this.runs.start(tx, { trigger: 'ADMIN', requestedBy: actor.id, asOf: toCalendarDate(now), chunkSize });
+      const { run, created, superseded } = await this.runs.start(tx, { trigger: 'ADMIN', requestedBy: actor.id, asOf: toCalendarDate(now), chunkSize });
       if (!created) return run;
       const lanes: OutboxMessage[] = Array.from({ length: fullRecomputeLanes }, (_, lane) => ({ job: JobName.FULL_RECOMPUTE, payload: { runId: run.id, lane } }));
       await this.outbox.add(tx, lanes);
@@ -39,7 +39,16 @@ export class FullRecomputeService {
           {
             action: 'fullRecompute.started',
             actorId: actor.id,
-            details: { runId: run.id, trigger: run.trigger, asOf: run.asOf, chunkSize, totalChunks: run.totalChunks, totalCompanies: run.totalCompanies, lanes: fullRecomputeLanes },
+            details: {
+              runId: run.id,
+              trigger: run.trigger,
+              asOf: run.asOf,
+              chunkSize,
+              totalChunks: run.totalChunks,
+              totalCompanies: run.totalCompanies,
+              lanes: fullRecomputeLanes,
+              superseded,
+            },
           },
         ],
         now,

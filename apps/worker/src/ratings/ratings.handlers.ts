@@ -61,10 +61,12 @@ export class FullRecomputeHandler implements JobHandler<typeof JobName.FULL_RECO
   }
 }
 
-/** start-full-recompute.v1: the nightly schedule starts a run (or joins the running one) and queues its lanes. */
+/** start-full-recompute.v1: the nightly schedule starts a run (or joins the one running as of the same day; one of an earlier day is superseded) and queues its lanes. */
 @Injectable()
 @HandlesJob(JobName.START_FULL_RECOMPUTE)
 export class StartFullRecomputeHandler implements JobHandler<typeof JobName.START_FULL_RECOMPUTE> {
+  private readonly logger = new Logger(StartFullRecomputeHandler.name);
+
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
@@ -75,7 +77,7 @@ export class StartFullRecomputeHandler implements JobHandler<typeof JobName.STAR
 
   async handle(): Promise<unknown> {
     return this.dataSource.transaction(async (tx) => {
-      const { run, created } = await this.runs.start(tx, {
+      const { run, created, superseded } = await this.runs.start(tx, {
         trigger: 'SCHEDULE',
         requestedBy: null,
         asOf: toCalendarDate(this.clock.now()),
@@ -84,7 +86,8 @@ export class StartFullRecomputeHandler implements JobHandler<typeof JobName.STAR
       // a run already running gets its lanes again: a lane lost with Redis is re-created, a live one deduplicated
       const lanes = Array.from({ length: this.config.pipeline.fullRecomputeLanes }, (_, lane) => lane);
       await this.outbox.add(tx, lanes.map((lane) => ({ job: JobName.FULL_RECOMPUTE, payload: { runId: run.id, lane } })));
-      return { runId: run.id, created };
+      if (superseded) this.logger.warn(`full recompute ${superseded}, of an earlier day and still running, superseded by ${run.id}`);
+      return { runId: run.id, created, superseded };
     });
   }
 }

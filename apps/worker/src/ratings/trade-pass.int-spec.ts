@@ -296,6 +296,24 @@ describe('a full recompute through the trade pass', () => {
     expect(current.get(company)?.asOf).toBe(asOf);
   });
 
+  it('a run of a later day supersedes one still running as of an earlier day: its lanes stop; a start of the same day joins', async () => {
+    const runs = new FullRecomputeRepository();
+    await ds.query(`UPDATE full_recompute_runs SET status = 'DONE', finished_at = now() WHERE status = 'RUNNING'`);
+    const start = (day: string) => ds.transaction((tx) => runs.start(tx, { trigger: 'SCHEDULE', requestedBy: null, asOf: day, chunkSize: 10 }));
+    const stuck = await start(addDays(asOf, -1));
+    expect(stuck).toMatchObject({ created: true, superseded: null });
+    const today = await start(asOf);
+    expect(today).toMatchObject({ created: true, superseded: stuck.run.id });
+    expect(await runs.findById(ds.manager, stuck.run.id)).toMatchObject({ status: 'SUPERSEDED', finishedAt: expect.any(Date) });
+    // the same day joins; so does an earlier day's start, which never replaces a later run
+    expect(await start(asOf)).toMatchObject({ created: false, superseded: null, run: { id: today.run.id } });
+    expect(await start(addDays(asOf, -1))).toMatchObject({ created: false, superseded: null, run: { id: today.run.id } });
+    // a lane of the superseded run finds nothing to do and does not close it
+    expect(await app.get(FullRecompute).runLane(stuck.run.id, async () => undefined)).toEqual({ chunks: 0, written: 0, finishedRun: false });
+    expect((await runs.findById(ds.manager, stuck.run.id))?.status).toBe('SUPERSEDED');
+    await ds.query(`UPDATE full_recompute_runs SET status = 'DONE', finished_at = now() WHERE id = $1`, [today.run.id]);
+  });
+
   it("reads the ledger in one snapshot: a line disputed between the pass's statements is in none of them, and its companies are read live", async () => {
     const runId = await new Factories(ds).tradePassRun(asOf);
     // a counting supplier's line of the last 12 months: it is in its subject's list of buyers

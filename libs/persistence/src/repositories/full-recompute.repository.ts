@@ -2,13 +2,15 @@ import type { Db } from '../database';
 import { returnedRows } from './query-result';
 
 export type FullRecomputeTrigger = 'SCHEDULE' | 'ADMIN';
+export type FullRecomputeStatus = 'RUNNING' | 'DONE' | 'SUPERSEDED';
 
 export interface FullRecomputeRun {
   readonly id: string;
   readonly trigger: FullRecomputeTrigger;
   readonly requestedBy: string | null;
   readonly asOf: string;
-  readonly status: 'RUNNING' | 'DONE';
+  /** SUPERSEDED: a run of a later day was started while this one was still running; it stopped there */
+  readonly status: FullRecomputeStatus;
   readonly chunkSize: number;
   readonly totalChunks: number;
   readonly chunksDone: number;
@@ -34,7 +36,7 @@ interface RunRow {
   trigger: FullRecomputeTrigger;
   requested_by: string | null;
   as_of: string;
-  status: 'RUNNING' | 'DONE';
+  status: FullRecomputeStatus;
   chunk_size: number;
   total_chunks: number;
   chunks_done: number;
@@ -76,17 +78,22 @@ const RUN_SELECT = `SELECT r.id, r.trigger, r.requested_by, to_char(r.as_of, 'YY
  */
 export class FullRecomputeRepository {
   /**
-   * Starts a run, or returns the one already running (at most one runs at a time).
-   * `created` says which; the caller writes the outbox rows of a new run in this transaction.
+   * Starts a run, or returns the one already running as of the same day (at most one runs at
+   * a time). A run still running as of an earlier day is SUPERSEDED by the new one: its lanes
+   * stop at their next chunk (ratings as of an older day would be no use, and a stuck run
+   * would otherwise hold the place every nightly start joins). `created` says whether the run
+   * is new and `superseded` names the run it replaced; the caller writes the outbox rows of a
+   * new run in this transaction.
    */
   async start(
     db: Db,
     input: { trigger: FullRecomputeTrigger; requestedBy: string | null; asOf: string; chunkSize: number },
-  ): Promise<{ run: FullRecomputeRun; created: boolean }> {
+  ): Promise<{ run: FullRecomputeRun; created: boolean; superseded: string | null }> {
     // serialise starters: the unique index would otherwise turn a race into an error
     await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('full-recompute:start', 0))`);
     const running = await this.running(db);
-    if (running) return { run: running, created: false };
+    if (running && running.asOf >= input.asOf) return { run: running, created: false, superseded: null };
+    if (running) await db.query(`UPDATE full_recompute_runs SET status = 'SUPERSEDED', finished_at = now() WHERE id = $1`, [running.id]);
     const inserted: { id: string }[] = await db.query(
       `INSERT INTO full_recompute_runs (trigger, requested_by, as_of, chunk_size) VALUES ($1, $2, $3, $4) RETURNING id`,
       [input.trigger, input.requestedBy, input.asOf, input.chunkSize],
@@ -104,7 +111,7 @@ export class FullRecomputeRepository {
        WHERE r.id = $1`,
       [runId],
     );
-    return { run: (await this.findById(db, runId)) as FullRecomputeRun, created: true };
+    return { run: (await this.findById(db, runId)) as FullRecomputeRun, created: true, superseded: running?.id ?? null };
   }
 
   async running(db: Db): Promise<FullRecomputeRun | null> {

@@ -8,17 +8,21 @@ registerEnumType(FullRecomputeTrigger, {
   valuesMap: { SCHEDULE: { description: 'the nightly job scheduler' }, ADMIN: { description: 'startFullRecompute, by an operator' } },
 });
 
-export const FullRecomputeStatus = { RUNNING: 'RUNNING', DONE: 'DONE' } as const;
+export const FullRecomputeStatus = { RUNNING: 'RUNNING', DONE: 'DONE', SUPERSEDED: 'SUPERSEDED' } as const;
 registerEnumType(FullRecomputeStatus, {
   name: 'FullRecomputeStatus',
-  valuesMap: { RUNNING: { description: 'chunks are left; workers take them as they come' }, DONE: { description: 'every chunk committed' } },
+  valuesMap: {
+    RUNNING: { description: 'chunks are left; workers take them as they come' },
+    DONE: { description: 'every chunk committed' },
+    SUPERSEDED: { description: 'a run of a later day started while this one was still running; it stopped there' },
+  },
 });
 
 @ObjectType('FullRecomputeRun', { description: 'One recompute of every company and standing, cut into chunks of companies that workers share' })
 export class FullRecomputeRunModel {
   @Field(() => ID) id: string;
   @Field(() => FullRecomputeTrigger) trigger: 'SCHEDULE' | 'ADMIN';
-  @Field(() => FullRecomputeStatus) status: 'RUNNING' | 'DONE';
+  @Field(() => FullRecomputeStatus) status: FullRecomputeRun['status'];
   @Field(() => CalendarDateScalar, { description: 'the day the ratings are computed as of (a UTC calendar day: the records ledger counts by UTC days)' }) asOf: string;
   @Field(() => Int) totalChunks: number;
   @Field(() => Int) chunksDone: number;
