@@ -135,8 +135,9 @@ describe('bank monitoring: alerts by subscription and signed webhooks', () => {
       const seen = await member.client.ok<{ inquiries: { bank: { id: string }; purpose: string; channel: string; readBy: string }[] }>(INQUIRIES, { companyId: company.id });
       expect(seen.inquiries).toEqual([expect.objectContaining({ bank: expect.objectContaining({ id: banker.user.bankId }), purpose: 'MONITORING', channel: 'ALERT', readBy: 'MONITORING' })]);
 
-      // the same event relayed again (at-least-once): no second delivery, no second inquiry
-      await worker.app.get(RatingChangedHandler).handle({ data: { eventId: event.id } } as never);
+      // the same event relayed again (at-least-once): no second delivery, no second inquiry.
+      // A new job of the event, so nothing in its data says it was published
+      await worker.app.get(RatingChangedHandler).handle({ data: { eventId: event.id }, updateData: async () => undefined } as never);
       expect((await deliveries()).filter((d) => d.eventId === event.id)).toHaveLength(1);
       const inquiries = await new InquiryRepository().listByCompany(api.dataSource.manager, company.id);
       expect(inquiries).toHaveLength(1);

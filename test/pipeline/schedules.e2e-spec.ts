@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FixedClock, toCalendarDate } from '@app/domain';
-import { JobName } from '@app/jobs';
+import { JobName, QueueName } from '@app/jobs';
 import { OutboxRepository } from '@app/persistence';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
 import { createWorld, type World } from '../support/world';
 import { CONFIRM, FILE_PAYMENT, reportTrade } from '../records/records-support';
 import {
@@ -27,7 +29,8 @@ describe('full recomputes and time-driven changes', () => {
   beforeAll(async () => {
     // small chunks and three lanes, so that a run of a small world still has several of each
     pipeline = await isolatedPipeline('schedules', { FULL_RECOMPUTE_CHUNK_SIZE: '3', FULL_RECOMPUTE_LANES: '3' });
-    worker = await pipeline.startWorker({}, clock);
+    // the job schedulers checked every half second, so that lost ones are back within the test
+    worker = await pipeline.startWorker({ SCHEDULERS_CHECK_INTERVAL_MS: '500' }, clock);
     world = await createWorld(pipeline.api);
     for (let i = 0; i < 8; i++) await world.factories.company(world.home.consortium.id);
   });
@@ -168,5 +171,39 @@ describe('full recomputes and time-driven changes', () => {
     clock.set(new Date(versions[1].counts_from.getTime() + DAY_MS / 2));
     await pipeline.api.dataSource.transaction((tx) => new OutboxRepository().add(tx, [{ job: JobName.DAILY_MAINTENANCE, payload: { day: toCalendarDate(clock.now()) } }]));
     await eventually(async () => ((await rating())?.verifiedRecords === 2 ? true : undefined), 20_000, 'a rating counting the negative invoice and bill');
+  });
+
+  it('keeps its job schedulers, the nightly full recompute in China Standard Time and the daily maintenance in UTC, and sets them again when Redis loses them', async () => {
+    const connection = new IORedis(pipeline.config.redisUrl, { maxRetriesPerRequest: 1 });
+    const ratings = new Queue(QueueName.RATINGS, { connection, prefix: pipeline.config.queuePrefix });
+    const records = new Queue(QueueName.RECORDS, { connection, prefix: pipeline.config.queuePrefix });
+    const schedulers = async () => {
+      const nightly = await ratings.getJobScheduler('nightly-full-recompute');
+      const daily = await records.getJobScheduler('daily-maintenance');
+      return nightly && daily ? { nightly, daily } : undefined;
+    };
+    try {
+      const set = await eventually(schedulers, 10_000, 'the job schedulers');
+      expect(set.nightly).toMatchObject({ name: JobName.START_FULL_RECOMPUTE, pattern: '0 2 * * *', tz: 'Asia/Shanghai' });
+      expect(set.daily).toMatchObject({ name: JobName.DAILY_MAINTENANCE, pattern: '5 0 * * *', tz: 'UTC' });
+      // 02:00 in Shanghai is 18:00 UTC; the maintenance runs five minutes into the UTC day
+      expect(new Date(set.nightly.next as number).toISOString().slice(11, 16)).toBe('18:00');
+      expect(new Date(set.daily.next as number).toISOString().slice(11, 16)).toBe('00:05');
+
+      // what a Redis back empty after a restart leaves of them: nothing, their next runs included
+      expect(await ratings.removeJobScheduler('nightly-full-recompute')).toBe(true);
+      expect(await records.removeJobScheduler('daily-maintenance')).toBe(true);
+      const back = await eventually(schedulers, 5_000, 'the job schedulers set again');
+      expect(back.nightly).toMatchObject({ pattern: '0 2 * * *', tz: 'Asia/Shanghai' });
+      expect(back.daily).toMatchObject({ pattern: '5 0 * * *', tz: 'UTC' });
+      // each with its next run waiting, once
+      const nextRuns = async (queue: Queue, name: string) => (await queue.getJobs(['delayed'], 0, 1_000)).filter((j) => j?.name === name).map((j) => j.id);
+      expect(await nextRuns(ratings, JobName.START_FULL_RECOMPUTE)).toEqual([`repeat:nightly-full-recompute:${back.nightly.next}`]);
+      expect(await nextRuns(records, JobName.DAILY_MAINTENANCE)).toEqual([`repeat:daily-maintenance:${back.daily.next}`]);
+    } finally {
+      await ratings.close();
+      await records.close();
+      connection.disconnect();
+    }
   });
 });

@@ -101,4 +101,10 @@ describe('configuration', () => {
     ]);
     expect(problems({ TRUST_PROXY: ' , ' })).toEqual(['TRUST_PROXY: give addresses or ranges separated by commas, or false']);
   });
+
+  it('checks the job schedulers every five minutes unless told otherwise', () => {
+    expect(loadConfig({}).pipeline.schedulersCheckIntervalMs).toBe(300_000);
+    expect(loadConfig({ SCHEDULERS_CHECK_INTERVAL_MS: '500' }).pipeline.schedulersCheckIntervalMs).toBe(500);
+    expect(problems({ SCHEDULERS_CHECK_INTERVAL_MS: '0' })).toEqual(['SCHEDULERS_CHECK_INTERVAL_MS: must be between 100 and 3600000, got 0']);
+  });
 });

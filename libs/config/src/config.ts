@@ -57,9 +57,9 @@ export interface AppConfig {
   };
   /** the recompute pipeline (docs/pipeline.md) */
   readonly pipeline: {
-    /** cron of the full recompute of every company and standing (China Standard Time) */
+    /** cron of the full recompute of every company and standing (China Standard Time: the quiet hours) */
     readonly fullRecomputeCron: string;
-    /** cron of the daily maintenance: time-driven changes (expiries, notice periods, consents) */
+    /** cron of the daily maintenance: time-driven changes (expiries, notice periods, consents), in UTC, the records' calendar */
     readonly dailyMaintenanceCron: string;
     /** companies per chunk of the full recompute */
     readonly chunkSize: number;
@@ -73,6 +73,8 @@ export interface AppConfig {
     readonly relayBatch: number;
     /** run the relay and the schedulers in this worker (several workers may: SKIP LOCKED, idempotent schedulers) */
     readonly schedulesEnabled: boolean;
+    /** how often such a worker checks that the schedulers are still in Redis and sets any that are gone, ms */
+    readonly schedulersCheckIntervalMs: number;
   };
   readonly bankAccess: {
     /** exponential backoff seed of webhook deliveries, ms: seed, 2*seed, 4*seed... */
@@ -336,6 +338,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
       relayIntervalMs: int(r, 'OUTBOX_RELAY_INTERVAL_MS', 1_000, 10, 60_000),
       relayBatch: int(r, 'OUTBOX_RELAY_BATCH', 500, 1, 10_000),
       schedulesEnabled: bool(r, 'PIPELINE_SCHEDULES', true),
+      schedulersCheckIntervalMs: int(r, 'SCHEDULERS_CHECK_INTERVAL_MS', 300_000, 100, 3_600_000),
     },
     bankAccess: {
       // 30 s doubling over 12 attempts: the last retry comes about 17 hours in, the

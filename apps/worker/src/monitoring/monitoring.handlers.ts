@@ -10,8 +10,11 @@ import { WebhookSender } from './webhook-sender.service';
 
 /**
  * rating-changed.v1 {eventId}: the event reaches the ratingChanged subscription of the
- * company's members and coordinator, then bank monitoring. At least once: a retry may
- * publish twice (subscribers get the event id to tell).
+ * company's members and coordinator, then bank monitoring. At least once: a retry after a
+ * failed fan-out does not publish again, because the job notes the publish in its own data;
+ * a retry whose publish went out but whose note did not (Redis failing in between), or a
+ * second job of the same event (the outbox relayed it twice), publishes twice (subscribers
+ * get the event id to tell).
  */
 @Injectable()
 @HandlesJob(JobName.RATING_CHANGED)
@@ -23,9 +26,12 @@ export class RatingChangedHandler implements JobHandler<typeof JobName.RATING_CH
     private readonly channels: MonitoringChannels,
   ) {}
 
-  async handle(job: Job<{ eventId: string }>): Promise<unknown> {
+  /** `published` is the handler's own note, never set by a producer. */
+  async handle(job: Job<{ eventId: string; published?: boolean }>): Promise<unknown> {
     const event = await this.events.findById(this.dataSource.manager, String(job.data.eventId));
-    if (event && job.attemptsMade === 0) {
+    // Not "only on the first attempt": a first attempt that failed before publishing (no
+    // pooled connection, Redis down) then left the subscribers without the event for good.
+    if (event && job.data.published !== true) {
       await this.channels.publishRatingChanged({
         eventId: event.id,
         companyId: event.companyId,
@@ -36,6 +42,9 @@ export class RatingChangedHandler implements JobHandler<typeof JobName.RATING_CH
         newScore: event.newScore,
         changedAt: event.createdAt.toISOString(),
       });
+      // BullMQ keeps a job's updated data for its retries: a fan-out that fails after this
+      // point is retried without publishing again
+      await job.updateData({ ...job.data, published: true });
     }
     return this.fanout.fanOut(String(job.data.eventId));
   }

@@ -27,6 +27,10 @@ export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShu
   /** the last time any job started, reported progress or finished: the readiness watchdog reads it */
   lastActivityAt = Date.now();
   private active = 0;
+  private schedulesTimer: NodeJS.Timeout | null = null;
+  /** set once the schedulers were upserted with this worker's settings */
+  private schedulesSet = false;
+  private schedulesInFlight = false;
 
   constructor(
     @Inject(WORKER_CONFIG) private readonly config: AppConfig,
@@ -87,36 +91,71 @@ export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShu
       this.workers.push(worker);
     }
     this.logger.log(`processing ${ALL_JOB_NAMES.length} job kinds on ${this.workers.length} queue(s), prefix ${this.config.queuePrefix}`);
-    if (this.config.pipeline.schedulesEnabled) void this.upsertSchedules();
+    if (this.config.pipeline.schedulesEnabled) {
+      void this.upsertSchedules();
+      // A Redis that comes back empty (restarted without persistence, flushed) has lost the
+      // schedulers with everything else; set only at start, they stayed gone, with no run and
+      // no error, until some worker restarted.
+      this.schedulesTimer = setInterval(() => void this.upsertSchedules(), this.config.pipeline.schedulersCheckIntervalMs);
+      this.schedulesTimer.unref();
+    }
   }
 
   /**
    * The job schedulers (BullMQ's upsertJobScheduler: idempotent, so every worker may run
-   * it): the nightly full recompute and the daily maintenance, in China Standard Time.
+   * it), at start and then every SCHEDULERS_CHECK_INTERVAL_MS:
+   * - the nightly full recompute in China Standard Time (Asia/Shanghai), so that it runs in
+   *   the cluster's quiet hours;
+   * - the daily maintenance in UTC, the records' calendar (toCalendarDate): notice periods
+   *   end and negative information expires at 00:00 UTC, and the default 00:05 brings them
+   *   into ratings minutes later. In China Standard Time it ran at 16:05 UTC, 16 hours late.
    */
   private async upsertSchedules(): Promise<void> {
+    // while Redis is down the calls wait for it: one round at a time
+    if (this.schedulesInFlight) return;
+    this.schedulesInFlight = true;
     const ratings = this.queues.get(QueueName.RATINGS) as Queue;
     const records = this.queues.get(QueueName.RECORDS) as Queue;
     const start = JOBS[JobName.START_FULL_RECOMPUTE];
     const daily = JOBS[JobName.DAILY_MAINTENANCE];
     try {
-      await ratings.upsertJobScheduler(
-        'nightly-full-recompute',
-        { pattern: this.config.pipeline.fullRecomputeCron, tz: 'Asia/Shanghai' },
-        {
-          name: JobName.START_FULL_RECOMPUTE,
-          data: { trigger: 'SCHEDULE' },
-          opts: { attempts: start.attempts, backoff: { type: 'exponential', delay: start.backoffMs }, ...RETENTION },
-        },
-      );
-      await records.upsertJobScheduler(
-        'daily-maintenance',
-        { pattern: this.config.pipeline.dailyMaintenanceCron, tz: 'Asia/Shanghai' },
-        { name: JobName.DAILY_MAINTENANCE, data: { day: '' }, opts: { attempts: daily.attempts, backoff: { type: 'exponential', delay: daily.backoffMs }, ...RETENTION } },
-      );
+      if (await this.needsUpsert(ratings, 'nightly-full-recompute')) {
+        await ratings.upsertJobScheduler(
+          'nightly-full-recompute',
+          { pattern: this.config.pipeline.fullRecomputeCron, tz: 'Asia/Shanghai' },
+          {
+            name: JobName.START_FULL_RECOMPUTE,
+            data: { trigger: 'SCHEDULE' },
+            opts: { attempts: start.attempts, backoff: { type: 'exponential', delay: start.backoffMs }, ...RETENTION },
+          },
+        );
+      }
+      if (await this.needsUpsert(records, 'daily-maintenance')) {
+        await records.upsertJobScheduler(
+          'daily-maintenance',
+          { pattern: this.config.pipeline.dailyMaintenanceCron, tz: 'UTC' },
+          { name: JobName.DAILY_MAINTENANCE, data: { day: '' }, opts: { attempts: daily.attempts, backoff: { type: 'exponential', delay: daily.backoffMs }, ...RETENTION } },
+        );
+      }
+      this.schedulesSet = true;
     } catch (error) {
-      this.logger.warn(`could not set the job schedulers (they are set again at the next start): ${(error as Error).message}`);
+      this.logger.warn(`could not set the job schedulers (tried again in ${this.config.pipeline.schedulersCheckIntervalMs / 1000} s): ${(error as Error).message}`);
+    } finally {
+      this.schedulesInFlight = false;
     }
+  }
+
+  /**
+   * Until this worker has set the schedulers, always (a changed cron takes effect at start);
+   * afterwards only when one is gone. An upsert replaces the scheduler's next job, so one
+   * that came while that job was due and waiting for a worker would drop that day's run
+   * and schedule the next.
+   */
+  private async needsUpsert(queue: Queue, schedulerId: string): Promise<boolean> {
+    if (!this.schedulesSet) return true;
+    if (await queue.getJobScheduler(schedulerId)) return false;
+    this.logger.warn(`the job scheduler ${schedulerId} was gone from Redis (restarted empty, or flushed?): set again`);
+    return true;
   }
 
   /**
@@ -178,6 +217,7 @@ export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShu
    * RatingsModule, runs before this global module's), so this wait is one chunk long.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    if (this.schedulesTimer) clearInterval(this.schedulesTimer);
     await Promise.all(this.workers.map((w) => w.close()));
   }
 
