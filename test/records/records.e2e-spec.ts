@@ -289,6 +289,38 @@ describe('verified credit records over GraphQL', () => {
       const consents: { owner_name: string }[] = await api.dataSource.query('SELECT owner_name FROM owner_consents WHERE company_id = $1', [home.companyA.id]);
       expect(consents).toEqual([{ owner_name: '王建国' }]);
     });
+
+    it("the owner's band: a consent the owner withdrew is not revived by filing the band again with the same signed document", async () => {
+      const { home } = world;
+      const signed = evidence('个人信息使用授权书.pdf');
+      const band = { signalKind: 'OWNER_CREDIT_BAND', reference: `法定代表人个人信用 ${unique()}`, value: 2, recordedOn: '2025-01-10', evidence: evidence('个人信用报告摘要.pdf') };
+      const consent = { ownerName: '赵丽华', document: signed, signedOn: '2025-01-05' };
+      const filed = await one(home.memberB.client, FILE_SOFT_SIGNAL, { input: { ...band, ownerConsent: consent } });
+      const REVOKE = 'mutation($id: ID!) { revokeOwnerConsent(id: $id) { id ... on SoftSignal { ownerConsentRevokedAt } } }';
+      await data(home.memberB.client, REVOKE, { id: filed.id });
+      const consents = (): Promise<{ revoked: boolean }[]> =>
+        api.dataSource.query('SELECT revoked_at IS NOT NULL AS revoked FROM owner_consents WHERE company_id = $1 AND document_sha256 = $2', [
+          home.companyB.id,
+          Buffer.from(signed.sha256, 'hex'),
+        ]);
+      expect(await consents()).toEqual([{ revoked: true }]);
+
+      // the same filing again, a new band value, the same document under another spelling of the name: all refused
+      for (const input of [
+        { ...band, ownerConsent: consent },
+        { ...band, value: 1, ownerConsent: consent },
+        { ...band, value: 1, ownerConsent: { ...consent, ownerName: '赵 丽华' } },
+      ]) {
+        expect(onlyError(await home.memberB.client.request(FILE_SOFT_SIGNAL, { input })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.ownerConsent.document' });
+      }
+      expect(await consents()).toEqual([{ revoked: true }]);
+      const versions: { n: number }[] = await api.dataSource.query('SELECT count(*)::int AS n FROM soft_signals WHERE record_id = $1', [filed.id]);
+      expect(versions).toEqual([{ n: 1 }]);
+
+      // a new consent, signed anew, files the band again
+      const again = await one(home.memberB.client, FILE_SOFT_SIGNAL, { input: { ...band, value: 1, ownerConsent: { ...consent, document: evidence('个人信息使用授权书(2025-03).pdf'), signedOn: '2025-03-01' } } });
+      expect(again).toMatchObject({ id: filed.id, version: 2, ownerConsentOnFile: true });
+    });
   });
 
   describe('who sees what', () => {

@@ -5,7 +5,7 @@ import { onlyError } from '@app/testing';
 import { DisputeDeadlines } from '@worker/records/dispute-deadlines.service';
 import { type RunningApi, startApi } from '../support/api';
 import { createWorld, type World } from '../support/world';
-import { DISPUTE, RECORD, RECORDS, type RecordShape, reportTrade } from './records-support';
+import { CONFIRM, DISPUTE, FILE_PUBLIC, RECORD, RECORDS, type RecordShape, reportTrade, RESOLVE, unique, VERIFY } from './records-support';
 
 const DAY = 86_400_000;
 
@@ -85,6 +85,48 @@ describe('rules from credit-reporting law, with an injected clock', () => {
     expect(audit.records.find((r) => r.id === record.id)).toMatchObject({ expiresOn: '2025-01-20' });
     const rows: { n: string }[] = await api.dataSource.query('SELECT count(*) AS n FROM trade_experiences WHERE record_id = $1', [record.id]);
     expect(Number(rows[0].n)).toBe(1);
+  });
+
+  it('negative information past its 5 years shows in no dispute list and takes no status move; auditors still find it', async () => {
+    const { home } = world;
+    // a judgment that ended 2019-03-01 (expires 2024-03-01), disputed and upheld that year
+    now = new Date('2019-04-01T09:00:00Z');
+    const judgmentInput = { subjectCreditCode: home.companyB.creditCode, publicKind: 'JUDGMENT', caseNo: `(2018)浙0302民初${unique()}号`, authority: '温州市鹿城区人民法院', eventDate: '2018-11-01', endedOn: '2019-03-01', amount: '80000.00' };
+    const judgment = (await home.coordinator.client.ok<{ filePublicRecord: RecordShape }>(FILE_PUBLIC, { input: judgmentInput })).filePublicRecord;
+    expect(judgment.expiresOn).toBe('2024-03-01');
+    await home.memberB.client.ok(DISPUTE, { id: judgment.id, reason: '判决已履行完毕' });
+    await home.coordinator.client.ok(RESOLVE, { id: judgment.id, resolution: 'RECORD_CONFIRMED', note: '法院记录属实' });
+    // bills paid 43 days beyond terms (expire 2024-03-15): one pending, one disputed days before it expired
+    const pending = await reportTrade(home.memberA.client, home.companyB.creditCode, { invoiceDate: '2019-01-01', dueDate: '2019-01-31', paidDate: '2019-03-15' });
+    const disputed = await reportTrade(home.memberA.client, home.companyB.creditCode, { invoiceDate: '2019-01-01', dueDate: '2019-01-31', paidDate: '2019-03-15' });
+    expect(pending.expiresOn).toBe('2024-03-15');
+    now = new Date('2024-03-10T09:00:00Z');
+    await home.memberB.client.ok(DISPUTE, { id: disputed.id, reason: '已按约付款' });
+
+    now = new Date('2025-01-01T09:00:00Z');
+    const DISPUTES = `query($c: ID!) { disputes(consortiumId: $c, openOnly: false, limit: 500) { id record { id ... on PublicRecord { caseNo amount authority } } } }`;
+    type Listed = { id: string; record: { id: string; caseNo?: string } };
+    const listed = async (client: typeof home.coordinator.client): Promise<string[]> =>
+      (await client.ok<{ disputes: Listed[] }>(DISPUTES, { c: home.consortium.id })).disputes.map((d) => d.record.id);
+    const coordinatorSees = await listed(home.coordinator.client);
+    expect(coordinatorSees).not.toContain(judgment.id);
+    expect(coordinatorSees).not.toContain(disputed.id);
+    expect(await listed(world.admin.client)).toEqual(expect.arrayContaining([judgment.id, disputed.id]));
+
+    // moving an expired record answers as for a record that is not there, and changes nothing
+    const code = async (client: typeof home.coordinator.client, document: string, variables: Record<string, unknown>): Promise<unknown> =>
+      onlyError(await client.request(document, variables)).extensions?.code;
+    expect(await code(home.memberB.client, CONFIRM, { id: pending.id })).toBe('NOT_FOUND');
+    expect(await code(home.memberB.client, DISPUTE, { id: pending.id, reason: '已按约付款' })).toBe('NOT_FOUND');
+    expect(await code(home.coordinator.client, VERIFY, { id: pending.id })).toBe('NOT_FOUND');
+    expect(await code(home.coordinator.client, RESOLVE, { id: disputed.id, resolution: 'RECORD_REJECTED', note: '已过五年' })).toBe('NOT_FOUND');
+    const { records } = await world.admin.client.ok<{ records: RecordShape[] }>(RECORDS, { companyId: home.companyB.id, includeExpired: true });
+    expect(records.filter((r) => [pending.id, disputed.id].includes(r.id)).map((r) => [r.id, r.status]).sort()).toEqual(
+      [
+        [pending.id, 'PENDING'],
+        [disputed.id, 'DISPUTED'],
+      ].sort(),
+    );
   });
 
   it('a dispute shows its 20-day deadline; it is alerted at 15 days and escalated after 20, by timers and in the list', async () => {

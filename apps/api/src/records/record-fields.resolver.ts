@@ -101,12 +101,9 @@ export class LoanRecordFieldsResolver {
 export class DisputeFieldsResolver {
   constructor(private readonly records: RecordsService) {}
 
-  /** The dispute list is the coordinator's (and ADMIN's), who read every record of the consortium. */
+  /** The dispute list is the coordinator's (and ADMIN's), who read every record of the consortium that has not expired. */
   @ResolveField(() => CreditRecordModel)
   async record(@Parent() dispute: DisputeModel, @CurrentActor() actor: Actor): Promise<CreditRecordModel> {
-    const version = await this.records.disputedVersion(dispute.dispute);
-    if (!version) throw new Error(`dispute ${dispute.id} names a record version that does not exist`);
-    this.records.assertCanRead(actor, version);
-    return toRecordModel(version, this.records.today());
+    return toRecordModel(await this.records.disputedVersion(actor, dispute.dispute), this.records.today());
   }
 }

@@ -305,6 +305,13 @@ export class RecordsService {
       let ownerConsentId: string | null = null;
       if (values.ownerConsent) {
         const { ownerName, document, signedOn } = values.ownerConsent;
+        // the withdrawal stands (Art. 13-14): filing the withdrawn document again would consent anew in the owner's place
+        if (await this.consents.revokedDocument(tx, company.id, document.sha256)) {
+          throw new BadInputError(
+            'input.ownerConsent.document',
+            "input.ownerConsent.document is a consent the owner withdrew: the owner's band needs a new consent, signed anew",
+          );
+        }
         ownerConsentId =
           (await this.consents.findSame(tx, company.id, ownerName, document.sha256)) ??
           (await this.consents.insert(tx, {
@@ -530,12 +537,24 @@ export class RecordsService {
     const consortiumId = parseId('consortiumId', consortiumIdInput);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new BadInputError('limit', `limit must be between 1 and ${MAX_PAGE}`);
     this.policy.assert(actor, 'dispute.list', { consortiumId });
-    return this.disputes.listForConsortium(this.dataSource.manager, consortiumId, openOnly, limit, Math.max(0, offset));
+    const db = this.dataSource.manager;
+    const page = await this.disputes.listForConsortium(db, consortiumId, openOnly, limit, Math.max(0, offset));
+    if (this.policy.can(actor, 'record.readExpired')) return page;
+    // A dispute shows the version it contests, which past its 5 years shows to no one but
+    // auditors: such disputes leave the list. The page is cut after it was read, so it may be
+    // shorter than `limit`; the next page still starts at offset + limit.
+    const contested = await this.records.load(db, page.map((d) => ({ kind: d.kind, recordId: d.recordId, version: d.version })));
+    const shown = new Set(contested.filter((v) => this.visible(actor, v)).map((v) => `${v.recordId}:${v.version}`));
+    return page.filter((d) => shown.has(`${d.recordId}:${d.version}`));
   }
 
-  /** The record version a dispute is about (the dispute list is the coordinator's, who sees every record of its consortium). */
-  async disputedVersion(d: Dispute): Promise<CreditRecordVersion | null> {
-    return this.records.findVersion(this.dataSource.manager, d.kind, d.recordId, d.version);
+  /** The record version a dispute is about, as `get` shows records: NOT_FOUND when the caller may not see it (past its 5 years). */
+  async disputedVersion(actor: Actor, d: Dispute): Promise<CreditRecordVersion> {
+    const version = await this.records.findVersion(this.dataSource.manager, d.kind, d.recordId, d.version);
+    if (!version) throw new Error(`dispute ${d.id} names a record version that does not exist`);
+    this.assertCanRead(actor, version);
+    if (!this.visible(actor, version)) throw new NotFoundError('No such record', { field: 'record' });
+    return version;
   }
 
   assertCanRead(actor: Actor, v: CreditRecordVersion): void {
@@ -710,12 +729,17 @@ export class RecordsService {
     return fresh;
   }
 
-  /** The current version of a record for a status move, locked; NOT_FOUND, then FORBIDDEN by the policy on its subject. */
+  /**
+   * The current version of a record for a status move, locked; NOT_FOUND, then FORBIDDEN by
+   * the policy on its subject, then NOT_FOUND again for negative information past its 5 years:
+   * `get` shows the caller no such record, so it is not there to move, nor to be answered.
+   */
   private async currentForChange(tx: Db, actor: Actor, operation: Operation, recordId: string): Promise<CreditRecordVersion> {
     await this.records.lock(tx, recordId);
     const current = await this.records.findCurrent(tx, recordId);
     if (!current) throw new NotFoundError('No such record', { field: 'id' });
     this.policy.assert(actor, operation, { companyId: current.subjectId, consortiumId: current.consortiumId });
+    if (!this.visible(actor, current)) throw new NotFoundError('No such record', { field: 'id' });
     return current;
   }
 

@@ -16,6 +16,8 @@ export const OVERDUE_BATCH = 500;
  * late gets at filing: a notice to its subject, and a new version (same content, marked
  * negative) that counts only once the notice period has passed, so that the company can
  * dispute it, or have the payment recorded, first. Meanwhile the record does not count at all.
+ * A dispute won against that flag stands: the same facts are not flagged again
+ * (MaintenanceRepository.overdueUnflagged).
  */
 @Injectable()
 export class OverdueNotices {
@@ -37,7 +39,8 @@ export class OverdueNotices {
     let total = 0;
     for (;;) {
       const batch = await this.dataSource.transaction(async (tx) => {
-        const found = await this.maintenance.overdueUnnoticed(tx, today, NEGATIVE_DAYS_BEYOND_TERMS, OVERDUE_BATCH);
+        // a bill whose flag was rejected after a dispute is left out here, not skipped below: a full batch of them would stop the run
+        const found = await this.maintenance.overdueUnflagged(tx, today, NEGATIVE_DAYS_BEYOND_TERMS, OVERDUE_BATCH);
         const now = this.clock.now();
         const versions: CreditRecordVersion[] = [];
         for (const { recordId } of found) {

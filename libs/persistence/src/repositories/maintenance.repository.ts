@@ -28,19 +28,27 @@ export class MaintenanceRepository {
 
   /**
    * Bills that were not negative information when filed and are now: unpaid, current,
-   * pending or verified, and NEGATIVE_DAYS_BEYOND_TERMS or more past their due date on
-   * `today`. Trade experiences and obligation payments (loans come with the bank's own days
-   * past due, filed anew). One sequential pass over each table, at most `limit` records.
+   * pending or verified, and `days` or more past their due date on `today`. Trade experiences
+   * and obligation payments (loans come with the bank's own days past due, filed anew). At
+   * most `limit` records, earliest due first.
+   *
+   * A bill whose negative flag was rejected after a dispute is left out while its facts are
+   * the ones that flag was about. A rejected version is newer than the current one and holds
+   * the same payload: the subject has won that dispute, and flagging it again every day
+   * would undo the coordinator's decision. A newer version with other facts is judged anew.
    */
-  async overdueUnnoticed(db: Db, today: string, days: number, limit: number): Promise<{ kind: 'TRADE_EXPERIENCE' | 'PAYMENT_RECORD'; recordId: string }[]> {
+  async overdueUnflagged(db: Db, today: string, days: number, limit: number): Promise<{ kind: 'TRADE_EXPERIENCE' | 'PAYMENT_RECORD'; recordId: string }[]> {
+    const branches = (['TRADE_EXPERIENCE', 'PAYMENT_RECORD'] as const).map((kind) => {
+      const spec = KIND_SPECS[kind];
+      const facts = (alias: string): string => `ROW(${spec.payload.map((p) => `${alias}.${p.column}`).join(', ')})`;
+      return `SELECT '${kind}'::text AS kind, t.record_id, t.due_date FROM ${spec.table} t
+         WHERE t.is_current AND NOT t.negative AND t.paid_date IS NULL AND t.status IN ('PENDING', 'VERIFIED') AND t.due_date <= $1::date - $2::int
+           AND NOT EXISTS (
+             SELECT 1 FROM ${spec.table} r
+             WHERE r.record_id = t.record_id AND r.version > t.version AND r.status = 'REJECTED' AND r.negative AND ${facts('r')} IS NOT DISTINCT FROM ${facts('t')})`;
+    });
     const rows: { kind: 'TRADE_EXPERIENCE' | 'PAYMENT_RECORD'; record_id: string }[] = await db.query(
-      `SELECT kind, record_id FROM (
-         SELECT 'TRADE_EXPERIENCE' AS kind, record_id, due_date FROM ${KIND_SPECS.TRADE_EXPERIENCE.table}
-         WHERE is_current AND NOT negative AND paid_date IS NULL AND status IN ('PENDING', 'VERIFIED') AND due_date <= $1::date - $2::int
-         UNION ALL
-         SELECT 'PAYMENT_RECORD', record_id, due_date FROM ${KIND_SPECS.PAYMENT_RECORD.table}
-         WHERE is_current AND NOT negative AND paid_date IS NULL AND status IN ('PENDING', 'VERIFIED') AND due_date <= $1::date - $2::int
-       ) overdue ORDER BY due_date, record_id LIMIT $3`,
+      `SELECT kind, record_id FROM (${branches.join(' UNION ALL ')}) overdue ORDER BY due_date, record_id LIMIT $3`,
       [today, days, limit],
     );
     return rows.map((r) => ({ kind: r.kind, recordId: r.record_id }));

@@ -30,6 +30,15 @@ export class OwnerConsentRepository {
     return rows[0]?.id ?? null;
   }
 
+  /** Whether the owner withdrew a consent of this company signed in this document, whatever the owner's name was given as. */
+  async revokedDocument(db: Db, companyId: string, documentSha256: string): Promise<boolean> {
+    const rows: unknown[] = await db.query(`SELECT 1 FROM owner_consents WHERE company_id = $1 AND document_sha256 = $2 AND revoked_at IS NOT NULL LIMIT 1`, [
+      companyId,
+      Buffer.from(documentSha256, 'hex'),
+    ]);
+    return rows.length > 0;
+  }
+
   /**
    * Revokes the consent behind the current version of an owner's-band signal, once: from now
    * on no signal it backs counts. Every current signal it backs gets a new change number, so
