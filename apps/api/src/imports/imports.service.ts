@@ -81,7 +81,8 @@ export class ImportsService {
       }
       await flush();
     } catch (error) {
-      if (job) await this.imports.markFailed(db, job.id, error instanceof Error ? error.message : 'the upload was interrupted', this.clock.now());
+      // too large or broken off after the header: the caller gets an error and no id, so no trace of it is kept
+      if (job) await this.imports.discardUpload(db, job.id);
       throw error;
     }
     const sha256 = hash.digest();

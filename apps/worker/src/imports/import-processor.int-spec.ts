@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Company, type Consortium, FixedClock, type ImportKind, type User } from '@app/domain';
-import { AuditLogRepository, CompanyRepository, CreditRecordRepository, ImportRepository, OutboxRepository } from '@app/persistence';
+import { AuditLogRepository, CompanyRepository, CreditRecordRepository, DisputeRepository, ImportRepository, OutboxRepository, RECORD_LOCKS_MAX } from '@app/persistence';
 import { Factories, openTestDataSource, testConfig } from '@app/testing';
 import type { DataSource } from 'typeorm';
 import { ImportProcessor } from './import-processor.service';
@@ -19,6 +19,7 @@ describe('CSV import processing (worker, real PostgreSQL)', () => {
   let member: User;
   let coordinator: User;
   const imports = new ImportRepository();
+  const records = new CreditRecordRepository();
 
   /** What the API does on upload: the import row, the file in chunks, queued. */
   async function upload(kind: ImportKind, csv: string | Buffer, by: User, chunkBytes = 64 * 1024): Promise<string> {
@@ -34,6 +35,39 @@ describe('CSV import processing (worker, real PostgreSQL)', () => {
     for (let seq = 0, at = 0; at < data.length; seq += 1, at += chunkBytes) await imports.appendChunk(ds.manager, job.id, seq, data.subarray(at, at + chunkBytes));
     await imports.markQueued(ds.manager, job.id, data.length, createHash('sha256').update(data).digest());
     return job.id;
+  }
+
+  /** The buyer's own payable of an invoice, as the API's reportTradePayable files it. */
+  async function filePayable(buyer: Company, invoiceNo: string, amount: string): Promise<string> {
+    const recordId = await records.recordIdFor(ds.manager, 'TRADE_EXPERIENCE', { side: 'BUYER', counterparty_id: supplier.id, subject_id: buyer.id, invoice_no: invoiceNo });
+    await records.append(ds.manager, recordId, {
+      kind: 'TRADE_EXPERIENCE',
+      consortiumId: consortium.id,
+      subjectId: buyer.id,
+      reporterCompanyId: buyer.id,
+      reporterBankId: null,
+      reporterRole: 'MEMBER',
+      filedStatus: 'PENDING',
+      payload: { side: 'BUYER', creditorId: supplier.id, invoiceNo, amount, invoiceDate: '2025-01-01', dueDate: '2025-01-31', paidDate: '2025-01-30' },
+      evidence: null,
+      negative: false,
+      noticeId: null,
+      countsFrom: clock.now(),
+      endedOn: null,
+      expiresOn: null,
+      filedBy: null,
+      createdAt: clock.now(),
+    });
+    return recordId;
+  }
+
+  /** Waits until another connection waits on a lock held by the backend `pid`; false after 10 s. */
+  async function blockedBy(pid: number): Promise<boolean> {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+      const waiting: { n: number }[] = await ds.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [pid]);
+      if (waiting[0].n > 0) return true;
+    }
+    return false;
   }
 
   beforeAll(async () => {
@@ -165,32 +199,9 @@ describe('CSV import processing (worker, real PostgreSQL)', () => {
 
   it("matches the supplier's import against the buyer's own payable: equal invoices verify each other, others are flagged", async () => {
     const [, , c] = buyers;
-    // the buyer filed two payables itself (as the API's reportTradePayable does)
-    const records = new CreditRecordRepository();
-    for (const [invoiceNo, amount] of [
-      ['FP-M-1', '500.00'],
-      ['FP-M-2', '700.00'],
-    ]) {
-      const recordId = await records.recordIdFor(ds.manager, 'TRADE_EXPERIENCE', { side: 'BUYER', counterparty_id: supplier.id, subject_id: c.id, invoice_no: invoiceNo });
-      await records.append(ds.manager, recordId, {
-        kind: 'TRADE_EXPERIENCE',
-        consortiumId: consortium.id,
-        subjectId: c.id,
-        reporterCompanyId: c.id,
-        reporterBankId: null,
-        reporterRole: 'MEMBER',
-        filedStatus: 'PENDING',
-        payload: { side: 'BUYER', creditorId: supplier.id, invoiceNo, amount, invoiceDate: '2025-01-01', dueDate: '2025-01-31', paidDate: '2025-01-30' },
-        evidence: null,
-        negative: false,
-        noticeId: null,
-        countsFrom: clock.now(),
-        endedOn: null,
-        expiresOn: null,
-        filedBy: null,
-        createdAt: clock.now(),
-      });
-    }
+    // the buyer filed two payables itself
+    await filePayable(c, 'FP-M-1', '500.00');
+    await filePayable(c, 'FP-M-2', '700.00');
     const csv = `debtor_credit_code,invoice_no,amount,invoice_date,due_date,paid_date\n${c.creditCode},FP-M-1,500.00,2025-01-01,2025-01-31,2025-01-30\n${c.creditCode},FP-M-2,701.00,2025-01-01,2025-01-31,2025-01-30\n`;
     const id = await upload('TRADE_EXPERIENCES', csv, member);
     expect(await processor.process(id)).toMatchObject({ accepted: 2, matched: 1, mismatched: 1 });
@@ -249,5 +260,108 @@ describe('CSV import processing (worker, real PostgreSQL)', () => {
     expect(seen.length).toBeGreaterThan(3);
     expect(seen).toEqual([...seen].sort((x, y) => x - y));
     expect(await processor.process(id)).toBeNull();
+  });
+
+  it("compares a coordinator's verified import with a payable already verified: a difference is flagged as when filed through the API", async () => {
+    const buyer = await f.company(consortium.id);
+    for (const [invoiceNo, amount] of [
+      ['FP-V-1', '500.00'],
+      ['FP-V-2', '500.00'],
+    ]) {
+      const recordId = await filePayable(buyer, invoiceNo, amount);
+      const payable = await records.findCurrent(ds.manager, recordId, 'TRADE_EXPERIENCE');
+      await records.setStatus(ds.manager, payable!, 'VERIFIED', { action: 'VERIFY', actorId: coordinator.id, at: clock.now() });
+    }
+    const csv =
+      `creditor_credit_code,debtor_credit_code,invoice_no,amount,invoice_date,due_date,paid_date\n` +
+      `${supplier.creditCode},${buyer.creditCode},FP-V-1,700.00,2025-01-01,2025-01-31,2025-01-30\n` +
+      `${supplier.creditCode},${buyer.creditCode},FP-V-2,500.00,2025-01-01,2025-01-31,2025-01-30\n`;
+    const id = await upload('TRADE_EXPERIENCES', csv, coordinator);
+    expect(await processor.process(id)).toMatchObject({ accepted: 2, matched: 1, mismatched: 1 });
+    const matches: { invoice_no: string; outcome: string; differences: string[] }[] = await ds.query(
+      `SELECT s.invoice_no, m.outcome, m.differences FROM trade_matches m JOIN trade_experiences s ON s.record_id = m.supplier_record_id AND s.version = m.supplier_version
+       WHERE s.import_id = $1 ORDER BY s.invoice_no`,
+      [id],
+    );
+    expect(matches).toEqual([
+      { invoice_no: 'FP-V-1', outcome: 'MISMATCHED', differences: ['amount'] },
+      { invoice_no: 'FP-V-2', outcome: 'MATCHED', differences: [] },
+    ]);
+    const flagged: { kind: string; record_count: number }[] = await ds.query(`SELECT kind, record_count FROM notices WHERE import_id = $1`, [id]);
+    expect(flagged).toEqual([{ kind: 'TRADE_MISMATCH', record_count: 1 }]);
+  });
+
+  it('rejects a line with a NUL character, naming its column without repeating the text, and files the other lines', async () => {
+    const buyer = await f.company(consortium.id);
+    const csv =
+      'debtor_credit_code,debtor_name,invoice_no,amount,invoice_date,due_date,paid_date\n' +
+      `${buyer.creditCode},${buyer.name},FP-Z-1,100.00,2025-01-01,2025-01-31,2025-01-30\n` +
+      `${buyer.creditCode},bad\u0000name,FP-Z-2,100.00,2025-01-01,2025-01-31,2025-01-30\n` + // would be echoed by the name check
+      `${buyer.creditCode},${buyer.name},FP-Z-3\u0000,100.00,2025-01-01,2025-01-31,2025-01-30\n`; // valid but for the NUL
+    const id = await upload('TRADE_EXPERIENCES', csv, member);
+    expect(await processor.process(id)).toMatchObject({ accepted: 1, rejectedRows: 2 });
+    expect(await imports.findById(ds.manager, id)).toMatchObject({ status: 'COMPLETED', totalRows: 3, acceptedRows: 1, rejectedRows: 2 });
+    expect(await imports.rejections(ds.manager, id, 10, 0)).toEqual([
+      { line: 3, field: 'debtor_name', reason: 'debtor_name contains a NUL character (\\0), which PostgreSQL text cannot hold; remove it' },
+      { line: 4, field: 'invoice_no', reason: 'invoice_no contains a NUL character (\\0), which PostgreSQL text cannot hold; remove it' },
+    ]);
+    const filed: { invoice_no: string }[] = await ds.query('SELECT invoice_no FROM trade_experiences WHERE import_id = $1', [id]);
+    expect(filed).toEqual([{ invoice_no: 'FP-Z-1' }]);
+  });
+
+  it.each([
+    ['one by one', RECORD_LOCKS_MAX],
+    ["the ledger's lock, as an import changing many records takes it", 0],
+  ])('takes the lock the API takes (%s): a dispute committing while an import merges gets the line rejected, not a new version over it', async (_, locksMax) => {
+    imports.recordLocksMax = locksMax;
+    const buyer = await f.company(consortium.id);
+    const disputes = new DisputeRepository();
+    const file = (amount: string): string => `debtor_credit_code,invoice_no,amount,invoice_date,due_date,paid_date\n${buyer.creditCode},FP-D-1,${amount},2025-01-01,2025-01-31,2025-01-30\n`;
+    expect(await processor.process(await upload('TRADE_EXPERIENCES', file('100.00'), member))).toMatchObject({ accepted: 1 });
+    const recordId = await records.recordIdFor(ds.manager, 'TRADE_EXPERIENCE', { side: 'SUPPLIER', counterparty_id: supplier.id, subject_id: buyer.id, invoice_no: 'FP-D-1' });
+
+    // the subject's dispute as RecordsService files it (the record locked, v1 DISPUTED), not yet committed
+    const subject = ds.createQueryRunner();
+    await subject.connect();
+    let blocked: boolean;
+    let merged: Awaited<ReturnType<ImportProcessor['process']>>;
+    try {
+      await subject.startTransaction();
+      await records.lock(subject.manager, recordId);
+      const v1 = await records.findCurrent(subject.manager, recordId, 'TRADE_EXPERIENCE');
+      const dispute = await disputes.open(subject.manager, {
+        kind: 'TRADE_EXPERIENCE',
+        recordId,
+        version: v1!.version,
+        consortiumId: consortium.id,
+        subjectId: buyer.id,
+        reason: 'the amount is wrong',
+        openedBy: member.id,
+        openedAt: clock.now(),
+        deadlineAt: new Date(clock.now().getTime() + 20 * 86_400_000),
+      });
+      await records.setStatus(subject.manager, v1!, 'DISPUTED', { action: 'DISPUTE', actorId: member.id, at: clock.now(), disputeId: dispute.id });
+      const pid: { pid: number }[] = await subject.query('SELECT pg_backend_pid() AS pid');
+
+      // the supplier's corrected line meanwhile: its merge must wait for the dispute, then see it
+      const merging = processor.process(await upload('TRADE_EXPERIENCES', file('120.00'), member));
+      blocked = await blockedBy(pid[0].pid);
+      await subject.commitTransaction();
+      merged = await merging;
+    } finally {
+      imports.recordLocksMax = RECORD_LOCKS_MAX;
+      if (subject.isTransactionActive) await subject.rollbackTransaction();
+      await subject.release();
+    }
+    expect(blocked).toBe(true);
+    expect(merged).toMatchObject({ accepted: 0, rejectedRows: 1 });
+    expect(await imports.rejections(ds.manager, merged!.importId, 10, 0)).toEqual([
+      { line: 2, field: 'invoice_no', reason: 'the record is disputed: it takes no new version until the coordinator settles the dispute' },
+    ]);
+    const versions: { version: number; status: string; is_current: boolean; amount: string }[] = await ds.query(
+      'SELECT version, status, is_current, amount::text FROM trade_experiences WHERE record_id = $1 ORDER BY version',
+      [recordId],
+    );
+    expect(versions).toEqual([{ version: 1, status: 'DISPUTED', is_current: true, amount: '100.00' }]);
   });
 });

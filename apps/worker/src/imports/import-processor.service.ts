@@ -66,12 +66,27 @@ interface ReadContext {
   readonly importer: Company | null;
 }
 
-/** PostgreSQL COPY text format: tab-separated, \N for null, with backslash escapes. */
+/**
+ * PostgreSQL COPY text format: tab-separated, \N for null, with backslash escapes. A NUL has
+ * no escape (text cannot hold one) and would fail the whole COPY, so it is dropped here;
+ * lines holding one are refused before (nulRefusal), and this only keeps a NUL that slips
+ * into a reason or a value from failing every other line with it.
+ */
 function copyField(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'boolean') return value ? 't' : 'f';
   if (typeof value === 'number') return String(value);
-  return /[\\\t\n\r]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : value;
+  return /[\\\t\n\r\0]/.test(value)
+    ? value.replace(/\0/g, '').replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : value;
+}
+
+/** A line with a NUL in a column the import reads: PostgreSQL cannot store it, so the line is refused, naming the column but not repeating its text. */
+function nulRefusal(header: ImportHeader, fields: readonly string[]): Staged | null {
+  for (const [column, index] of header) {
+    if (fields[index]?.includes('\0')) return { field: column, reason: `${column} contains a NUL character (\\0), which PostgreSQL text cannot hold; remove it` };
+  }
+  return null;
 }
 
 function refused(error: unknown): Staged {
@@ -229,7 +244,7 @@ export class ImportProcessor {
         let staged: Staged;
         if (row.error) staged = { field: null, reason: `malformed line: ${row.error}` };
         else if (row.fields.length !== width) staged = { field: null, reason: `malformed line: ${row.fields.length} fields where the header has ${width}` };
-        else staged = this.stageLine(read, csvRowValues(props, row.fields));
+        else staged = nulRefusal(header, row.fields) ?? this.stageLine(read, csvRowValues(props, row.fields));
         if ('reason' in staged) {
           rejected += 1;
           out += `${row.line}\tf\t${copyField(staged.field)}\t${copyField(staged.reason.slice(0, 500))}${'\t\\N'.repeat(columns.length - 4)}\n`;

@@ -104,6 +104,16 @@ function toVersion(kind: RecordKind, r: Row): CreditRecordVersion {
  * Tenancy: every read that a caller can reach is filtered by the caller's company or
  * consortium in the service, which asks the policy with the version's subject.
  */
+/**
+ * The ledger's advisory lock: every transaction that changes a record holds it in shared
+ * mode under the record's own lock; an import changing more records than its lock table
+ * can hold one by one takes it exclusively instead (ImportRepository).
+ */
+export const LEDGER_LOCK_KEY = `hashtextextended('credit-records:ledger', 3)`;
+
+/** SQL taking the advisory lock of one record, by the SQL of its id (one key space for the API and imports). */
+export const recordLockSql = (recordIdSql: string): string => `pg_advisory_xact_lock(hashtextextended(${recordIdSql}, 3))`;
+
 export class CreditRecordRepository {
   /** The id of the record a version with these key values belongs to (see KindSpec.key). */
   async recordIdFor(db: Db, kind: RecordKind, keyValues: Readonly<Record<string, unknown>>): Promise<string> {
@@ -114,9 +124,14 @@ export class CreditRecordRepository {
     return rows[0].id;
   }
 
-  /** Serialises filings and status changes of one record until the transaction ends. */
+  /**
+   * Serialises filings and status changes of one record until the transaction ends: the
+   * record's own lock, taken after the ledger's lock in shared mode, which a large import
+   * takes alone (ImportRepository: one lock instead of one per record it changes).
+   */
   async lock(db: Db, recordId: string): Promise<void> {
-    await db.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text, 3))`, [recordId]);
+    await db.query(`SELECT pg_advisory_xact_lock_shared(${LEDGER_LOCK_KEY})`);
+    await db.query(`SELECT ${recordLockSql('$1::text')}`, [recordId]);
   }
 
   /** Which kind a record is, from its id alone (one primary-key probe per kind table). */

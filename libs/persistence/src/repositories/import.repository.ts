@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { ImportKind, ImportStatus, RecordKind } from '@app/domain';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../database';
+import { LEDGER_LOCK_KEY, recordLockSql } from './credit-record.repository';
 import { headerColumnsOf, type KindSpec, recordIdSql, rowHashSql, samePayloadSql, sqlType } from './record-kinds';
 import { CHANGES_DIGEST, VERSIONS_DIGEST } from './record-ledger.repository';
 
@@ -55,6 +56,12 @@ interface ImportRow {
   started_at: Date | null;
   finished_at: Date | null;
 }
+
+/**
+ * The most existing records an import's merge locks one by one; above, it takes the ledger's
+ * lock exclusively instead (lockAndReread). Well under the default shared lock table.
+ */
+export const RECORD_LOCKS_MAX = 2_000;
 
 const toJob = (r: ImportRow): ImportJob => ({
   id: r.id,
@@ -128,6 +135,9 @@ export interface MergeResult {
  * set-based merge of a staged file into the ledger (docs/records.md, "Imports").
  */
 export class ImportRepository {
+  /** RECORD_LOCKS_MAX, lowered by tests to take the ledger's lock with a few records */
+  recordLocksMax = RECORD_LOCKS_MAX;
+
   async create(
     db: Db,
     i: { kind: ImportKind; consortiumId: string; companyId: string | null; actorRole: 'MEMBER' | 'COORDINATOR'; createdBy: string; createdAt: Date },
@@ -152,10 +162,23 @@ export class ImportRepository {
     return toJob(rows[0]);
   }
 
-  /** Ends an import for good (a bad file, an interrupted upload, retries spent); its chunks go. */
+  /** Ends an import for good (a bad file, retries spent); its chunks go. */
   async markFailed(db: Db, importId: string, error: string, at: Date): Promise<void> {
     await db.query(`UPDATE imports SET status = 'FAILED', error = $2, finished_at = $3 WHERE id = $1 AND status <> 'COMPLETED'`, [importId, error.slice(0, 2000), at]);
     await this.deleteChunks(db, importId);
+  }
+
+  /**
+   * Forgets an upload refused or broken off before it was queued: its caller never learnt
+   * its id, so a FAILED row would only be noise in the list of imports. One statement, so a
+   * crash leaves either all of it or none.
+   */
+  async discardUpload(db: Db, importId: string): Promise<void> {
+    await db.query(
+      `WITH chunks AS (DELETE FROM import_chunks WHERE import_id = $1)
+       DELETE FROM imports WHERE id = $1 AND status = 'RECEIVING'`,
+      [importId],
+    );
   }
 
   async findById(db: Db, id: string): Promise<ImportJob | null> {
@@ -280,6 +303,7 @@ export class ImportRepository {
        FROM ranked r LEFT JOIN existing cur ON cur.record_id = r.record_id`,
       [ctx.consortiumId, ctx.reporterRole, ctx.reporterCompanyId, ctx.filedStatus],
     );
+    await this.lockAndReread(db, spec);
     const NEW = `p.nth = 1 AND NOT p.unchanged AND p.cur_status IS DISTINCT FROM 'DISPUTED'`;
 
     const rejected: { n: number }[] = await db.query(
@@ -376,7 +400,62 @@ export class ImportRepository {
     };
   }
 
-  /** The new receivables against the buyers' payables of the same invoices: equal ones verify each other, others are flagged. */
+  /**
+   * The plan was read from a snapshot, and a dispute or a filing through the API may have
+   * committed since. The API takes each record's lock (CreditRecordRepository.lock, keyed by
+   * hashtextextended(record id, 3)) before it reads the record and holds it until it writes.
+   * The merge takes the same locks on every existing record it would change and on every
+   * buyer's payable a match may verify, then reads their current versions again, so it
+   * decides on the state it writes over. One statement takes them in record id order, the
+   * order the API locks the two sides of an invoice in, so an import and a filing never wait
+   * on each other in a cycle.
+   *
+   * Records new to the ledger are not locked: a first import of a million lines would need
+   * a million locks, and a concurrent filing of the same new record fails the import on the
+   * primary key, whose retry then finds it. Lines equal to the current version are not
+   * locked either: they write nothing, as if merged just before any change made meanwhile.
+   *
+   * Each advisory lock takes a slot of PostgreSQL's shared lock table (about
+   * max_locks_per_transaction x max_connections: some 6,400 by default), so an import that
+   * changes more than RECORD_LOCKS_MAX existing records takes the ledger's lock exclusively
+   * instead, one lock: filings and status changes through the API (which hold it shared)
+   * wait for the merge's commit. Below that, the ledger's lock is taken shared like the API's,
+   * so two imports exclude each other the same way.
+   */
+  private async lockAndReread(db: Db, spec: KindSpec): Promise<void> {
+    const t = spec.table;
+    const buyers =
+      spec.kind === 'TRADE_EXPERIENCE'
+        ? `UNION
+           SELECT b.record_id FROM import_plan p
+           JOIN trade_experiences b ON b.is_current AND b.side = 'BUYER' AND b.counterparty_id = p.counterparty_id
+                                    AND b.subject_id = p.subject_id AND b.invoice_no = p.invoice_no
+           WHERE p.nth = 1 AND NOT p.unchanged`
+        : '';
+    const toLock = `SELECT p.record_id FROM import_plan p WHERE p.nth = 1 AND NOT p.unchanged AND p.cur_version IS NOT NULL ${buyers}`;
+    const counted: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM (${toLock}) l`);
+    const n = counted[0].n;
+    if (n === 0) return;
+    if (n > this.recordLocksMax) {
+      await db.query(`SELECT pg_advisory_xact_lock(${LEDGER_LOCK_KEY})`);
+    } else {
+      await db.query(`SELECT pg_advisory_xact_lock_shared(${LEDGER_LOCK_KEY})`);
+      await db.query(`SELECT count(${recordLockSql('l.record_id::text')}) FROM (${toLock} ORDER BY 1) l`);
+    }
+    await db.query(
+      `UPDATE import_plan p SET cur_version = cur.version, cur_status = cur.status, unchanged = (${samePayloadSql(spec, 'p', 'cur')}),
+              new_version = (SELECT max(l.version) + 1 FROM ${t} l WHERE l.record_id = p.record_id)
+       FROM ${t} cur
+       WHERE p.nth = 1 AND NOT p.unchanged AND p.cur_version IS NOT NULL AND cur.record_id = p.record_id AND cur.is_current`,
+    );
+  }
+
+  /**
+   * The new receivables against the buyers' payables of the same invoices: equal ones verify
+   * each other, others are flagged. Every pair is compared, verified ones too, as the API's
+   * filings are: two verified filings of one invoice that disagree are what the coordinator
+   * most needs to see.
+   */
   private async matchInvoices(db: Db, ctx: MergeContext, NEW: string): Promise<{ matched: number; mismatched: number; changesDigest: string | null }> {
     await db.query(
       `CREATE TEMP TABLE import_matches ON COMMIT DROP AS
@@ -390,7 +469,7 @@ export class ImportRepository {
        FROM import_plan p
        JOIN trade_experiences b ON b.is_current AND b.side = 'BUYER' AND b.counterparty_id = p.counterparty_id
                                 AND b.subject_id = p.subject_id AND b.invoice_no = p.invoice_no
-       WHERE ${NEW} AND b.status IN ('PENDING', 'VERIFIED') AND (p.filed_status = 'PENDING' OR b.status = 'PENDING')`,
+       WHERE ${NEW} AND b.status IN ('PENDING', 'VERIFIED')`,
     );
     await db.query(
       `INSERT INTO trade_matches (supplier_record_id, supplier_version, buyer_record_id, buyer_version, outcome, differences, at)
