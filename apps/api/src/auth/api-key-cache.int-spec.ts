@@ -136,7 +136,13 @@ describe('API keys kept in memory, revoked everywhere at once (real PostgreSQL, 
     await ds.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [id]);
     expect(await refused(secret)).toBe(true);
 
+    // a lookup begun while nobody listened, answered once the listener is back: not kept
+    const { id: lateId, secret: lateSecret } = await newKey();
+    const ticket = cache.ticket();
+    const lateActor = await keys.authenticate(lateSecret);
     await until('the listener reconnects', () => cache.active);
+    cache.put('answer from before the listener was back', lateId, lateActor, ticket);
+    expect(cache.get('answer from before the listener was back')).toBeNull();
     expect(await ourListener()).not.toBe(pid);
     const other = await newKey();
     lookups.mockClear();

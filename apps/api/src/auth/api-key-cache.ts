@@ -32,7 +32,7 @@ export class ApiKeyCache implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly ttlMs: number;
   /** by the key's SHA-256 (base64) */
   private readonly entries = new Map<string, Entry>();
-  /** moves on every revocation and every loss of the listener: answers looked up across a move are not kept */
+  /** moves on every revocation and every loss and return of the listener: answers looked up across a move are not kept */
   private epoch = 0;
   private listening = false;
   private stopped = false;
@@ -108,6 +108,10 @@ export class ApiKeyCache implements OnApplicationBootstrap, BeforeApplicationShu
         });
         await client.query(`LISTEN ${API_KEY_REVOKED_CHANNEL}`);
         if (this.stopped) break;
+        // a lookup begun while nobody listened may have read a key that a revocation
+        // (committed before the LISTEN, so never signalled here) has revoked since: its
+        // answer is not kept
+        this.epoch++;
         this.listening = true;
         if (lostOnce) this.logger.log('API key revocation signal connected again: verified keys are kept in memory');
         heartbeat = setInterval(() => {

@@ -129,9 +129,7 @@ export class ConsentsService {
   async listForBank(actor: Actor, activeOnly: boolean, loaders: Loaders): Promise<{ consent: Consent; company: Company }[]> {
     this.policy.assertRole(actor, 'bank.consents.read');
     this.policy.assert(actor, 'bank.consents.read', { bankId: actor.bankId });
-    const now = this.clock.now();
-    const all = await this.consents.listByBank(this.dataSource.manager, actor.bankId as string);
-    const consents = activeOnly ? all.filter((c) => c.revokedAt === null && (c.expiresAt === null || c.expiresAt > now)) : all;
+    const consents = await this.consents.listByBank(this.dataSource.manager, actor.bankId as string, activeOnly ? { activeAt: this.clock.now() } : {});
     const companies = await loaders.company.loadMany(consents.map((c) => c.companyId));
     return consents.map((consent, i) => ({ consent, company: companies[i] as Company }));
   }

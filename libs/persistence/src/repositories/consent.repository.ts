@@ -103,9 +103,17 @@ export class ConsentRepository {
     return rows.map(toConsent);
   }
 
-  /** The consents given to a bank, newest first. */
-  async listByBank(db: Db, bankId: string, limit = 1000): Promise<Consent[]> {
-    const rows: ConsentRow[] = await db.query(`SELECT ${COLUMNS} FROM consents WHERE bank_id = $1 ORDER BY granted_at DESC, id LIMIT $2`, [bankId, limit]);
+  /**
+   * The consents given to a bank, newest first; with `activeAt`, only those neither revoked
+   * nor expired then (filtered before the limit, so an old active consent is not pushed out
+   * by newer ended ones).
+   */
+  async listByBank(db: Db, bankId: string, options: { activeAt?: Date; limit?: number } = {}): Promise<Consent[]> {
+    const active = options.activeAt ? `AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $3)` : '';
+    const rows: ConsentRow[] = await db.query(
+      `SELECT ${COLUMNS} FROM consents WHERE bank_id = $1 ${active} ORDER BY granted_at DESC, id LIMIT $2`,
+      options.activeAt ? [bankId, options.limit ?? 1000, options.activeAt] : [bankId, options.limit ?? 1000],
+    );
     return rows.map(toConsent);
   }
 
