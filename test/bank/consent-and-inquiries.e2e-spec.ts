@@ -62,6 +62,15 @@ describe('consent and bank reads (GraphQL over HTTP)', () => {
     expect(seen.inquiries[1]).toMatchObject({ id: bankRating.inquiryId, bank: { id: world.bank.id }, scope: 'RATING', readBy: 'USER', channel: 'GRAPHQL' });
     const coordinatorView = await world.home.coordinator.client.ok<{ inquiries: unknown[] }>(INQUIRIES, { companyId: company.id });
     expect(coordinatorView.inquiries).toHaveLength(2);
+    // a page at a time: the whole log is reachable, however long
+    const PAGE = 'query($companyId: ID!, $limit: Int, $offset: Int) { inquiries(companyId: $companyId, limit: $limit, offset: $offset) { id } }';
+    const page = async (limit: number, offset: number) =>
+      (await member.client.ok<{ inquiries: { id: string }[] }>(PAGE, { companyId: company.id, limit, offset })).inquiries.map((i) => i.id);
+    expect([...(await page(1, 0)), ...(await page(1, 1))]).toEqual(seen.inquiries.map((i) => i.id));
+    expect(await page(5, 2)).toEqual([]);
+    for (const [limit, offset, field] of [[0, 0, 'limit'], [1001, 0, 'limit'], [1, -1, 'offset']] as const) {
+      expect(onlyError(await member.client.request(PAGE, { companyId: company.id, limit, offset })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
     // nobody else sees them: a fellow member, another consortium's coordinator, the bank itself
     for (const outsider of [world.home.memberA, world.other.coordinator, world.banker]) {
       expect(onlyError(await outsider.client.request(INQUIRIES, { companyId: company.id })).extensions?.code).toBe('FORBIDDEN');

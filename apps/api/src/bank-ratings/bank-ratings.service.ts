@@ -30,6 +30,9 @@ export type BatchReadOutcome =
 
 const RATING_SCOPES: readonly ConsentScope[] = scopesAllowing('RATING');
 
+/** The most inquiries one page of a company's log holds (`inquiries(limit:)`). */
+export const MAX_INQUIRIES = 1_000;
+
 /** The refusal a bank gets: why, in words it can act on, and nothing it did not know. */
 export function refusalError(refusal: ConsentRefusal, operation: string): ForbiddenError {
   const code = refusal.creditCode;
@@ -104,12 +107,15 @@ export class BankRatingsService {
   }
 
   /** The company's inquiries, newest first: who read it, when, why. */
-  async listForCompany(actor: Actor, companyIdInput: string, loaders: Loaders): Promise<Inquiry[]> {
+  /** Every bank read of a company, newest first, a page at a time (the whole log stays reachable). */
+  async listForCompany(actor: Actor, companyIdInput: string, loaders: Loaders, page: { limit: number; offset: number } = { limit: MAX_INQUIRIES, offset: 0 }): Promise<Inquiry[]> {
     this.policy.assertRole(actor, 'inquiry.list');
+    if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > MAX_INQUIRIES) throw new BadInputError('limit', `limit must be between 1 and ${MAX_INQUIRIES}`);
+    if (!Number.isInteger(page.offset) || page.offset < 0) throw new BadInputError('offset', 'offset must be 0 or more');
     const company = await loaders.company.load(parseId('companyId', companyIdInput));
     if (!company) throw new NotFoundError('No such company', { field: 'companyId' });
     this.policy.assert(actor, 'inquiry.list', { companyId: company.id, consortiumId: company.consortiumId });
-    return this.inquiries.listByCompany(this.dataSource.manager, company.id);
+    return this.inquiries.listByCompany(this.dataSource.manager, company.id, null, page.limit, page.offset);
   }
 
   private async refusal(actor: Actor, creditCode: string, now: Date): Promise<ForbiddenError> {

@@ -1,18 +1,24 @@
-import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '@app/domain';
 import { BankModel, toBankModel } from '@api/banks/models/bank.model';
 import { Ctx, CurrentActor } from '@api/common/current-actor.decorator';
 import type { RequestContext } from '@api/common/request-context';
-import { BankRatingsService } from './bank-ratings.service';
+import { BankRatingsService, MAX_INQUIRIES } from './bank-ratings.service';
 import { InquiryModel, toInquiryModel } from './models/inquiry.model';
 
 @Resolver(() => InquiryModel)
 export class InquiriesResolver {
   constructor(private readonly ratings: BankRatingsService) {}
 
-  @Query(() => [InquiryModel], { complexity: ({ childComplexity }) => 10 + 50 * childComplexity, description: "the company's MEMBERs; its COORDINATOR: every bank read of the company, newest first" })
-  async inquiries(@CurrentActor() actor: Actor, @Args('companyId', { type: () => ID }) companyId: string, @Ctx() ctx: RequestContext): Promise<InquiryModel[]> {
-    return (await this.ratings.listForCompany(actor, companyId, ctx.loaders)).map(toInquiryModel);
+  @Query(() => [InquiryModel], { complexity: ({ childComplexity }) => 10 + 50 * childComplexity, description: "the company's MEMBERs; its COORDINATOR: every bank read of the company, newest first, a page at a time (limit, offset)" })
+  async inquiries(
+    @CurrentActor() actor: Actor,
+    @Args('companyId', { type: () => ID }) companyId: string,
+    @Ctx() ctx: RequestContext,
+    @Args('limit', { type: () => Int, defaultValue: MAX_INQUIRIES, description: `at most ${MAX_INQUIRIES}` }) limit: number,
+    @Args('offset', { type: () => Int, defaultValue: 0, description: 'the newest to skip: the next page starts where the last ended' }) offset: number,
+  ): Promise<InquiryModel[]> {
+    return (await this.ratings.listForCompany(actor, companyId, ctx.loaders, { limit, offset })).map(toInquiryModel);
   }
 
   @ResolveField(() => BankModel)

@@ -213,10 +213,10 @@ export class InquiryRepository {
   }
 
   /** A company's inquiries, newest first, from `since` on. */
-  async listByCompany(db: Db, companyId: string, since: Date | null = null, limit = 1000): Promise<Inquiry[]> {
+  async listByCompany(db: Db, companyId: string, since: Date | null = null, limit = 1000, offset = 0): Promise<Inquiry[]> {
     const rows: InquiryRow[] = await db.query(
-      `SELECT ${COLUMNS} FROM inquiries WHERE company_id = $1 AND ($2::timestamptz IS NULL OR at >= $2) ORDER BY at DESC, id DESC LIMIT $3`,
-      [companyId, since, limit],
+      `SELECT ${COLUMNS} FROM inquiries WHERE company_id = $1 AND ($2::timestamptz IS NULL OR at >= $2) ORDER BY at DESC, id DESC LIMIT $3 OFFSET $4`,
+      [companyId, since, limit, offset],
     );
     return rows.map(toInquiry);
   }
