@@ -59,6 +59,24 @@ describe('tamper evidence of records and the audit log', () => {
     for (const caller of [home.coordinator, home.memberA, world.banker]) expect(onlyError(await caller.client.request(LEDGER)).extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('verifyRecordLedger names a record whose older version was made the one that counts in SQL', async () => {
+    const { home } = world;
+    const invoiceNo = `FP-TAMPER-${Date.now()}`;
+    const first = await reportTrade(home.memberA.client, home.companyB.creditCode, { invoiceNo, paidDate: '2025-06-30' });
+    // the payment arrives later: a second version, the one that counts
+    const second = await reportTrade(home.memberA.client, home.companyB.creditCode, { invoiceNo, paidDate: '2025-02-10' });
+    expect([first.id, first.version, second.version]).toEqual([second.id, 1, 2]);
+    const mine = (ledger: Ledger) => ledger.problems.filter((p) => p.recordId === first.id).map((p) => p.problem);
+    expect(mine((await world.admin.client.ok<{ verifyRecordLedger: Ledger }>(LEDGER)).verifyRecordLedger)).toEqual([]);
+
+    await asSuperuser(`UPDATE trade_experiences SET is_current = (version = 1) WHERE record_id = $1`, [first.id]);
+    const altered = (await world.admin.client.ok<{ verifyRecordLedger: Ledger }>(LEDGER)).verifyRecordLedger;
+    expect(altered.ok).toBe(false);
+    expect(mine(altered)).toEqual(['the version that counts is not the latest one not rejected']);
+    await asSuperuser(`UPDATE trade_experiences SET is_current = (version = 2) WHERE record_id = $1`, [first.id]);
+    expect(mine((await world.admin.client.ok<{ verifyRecordLedger: Ledger }>(LEDGER)).verifyRecordLedger)).toEqual([]);
+  });
+
   it('verifyAuditLog (ADMIN) finds the first broken link when an audit entry of a filing is altered in SQL', async () => {
     const { home } = world;
     const record = await reportTrade(home.memberA.client, home.companyB.creditCode);

@@ -99,6 +99,20 @@ export class RecordLedgerRepository {
         [limit, scope],
       );
       add(rows, spec.kind);
+      // which version counts is not in any hash: it follows from the versions and their
+      // logged statuses (the latest not rejected, or the latest when all are), so it is
+      // checked against them; a version made current by hand is caught here
+      const current: { record_id: string; version: number | null; problem: string }[] = await db.query(
+        `SELECT record_id, max(version) FILTER (WHERE is_current) AS version,
+                'the version that counts is not the latest one not rejected' AS problem
+         FROM ${spec.table} WHERE $2::uuid IS NULL OR consortium_id = $2
+         GROUP BY record_id
+         HAVING count(*) FILTER (WHERE is_current) <> 1
+             OR max(version) FILTER (WHERE is_current) IS DISTINCT FROM coalesce(max(version) FILTER (WHERE status <> 'REJECTED'), max(version))
+         ORDER BY record_id LIMIT $1`,
+        [limit, scope],
+      );
+      add(current, spec.kind);
     }
 
     // status changes made one by one are each in the audit log, with the same move
