@@ -130,6 +130,39 @@ describe('identity and tenancy (GraphQL over HTTP)', () => {
     expect(locked.message).toMatch(/Too many failed sign-in attempts/);
   });
 
+  it('counts parallel guesses one by one: a burst at one account gets no more password checks than the limit', async () => {
+    const user = await world.factories.user('MEMBER', { companyId: world.home.companyB.id });
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => api.client.request(LOGIN, { e: user.email, p: `wrong guess ${i}` })));
+    const messages = answers.map((a) => onlyError(a).message);
+    expect(messages.filter((m) => /not correct/.test(m))).toHaveLength(api.config.login.maxFailuresPerAccount);
+    expect(messages.filter((m) => /Too many failed sign-in attempts/.test(m))).toHaveLength(12 - api.config.login.maxFailuresPerAccount);
+  });
+
+  it('rate-limits failed sign-ins per address too, whichever accounts they try', async () => {
+    // the run's other suites sign in from this address as well: the limit is set just above its count now
+    const rows: { failures: number }[] = await api.dataSource.query(
+      `SELECT failures FROM login_failures WHERE key LIKE 'address:%127.0.0.1' AND window_start > now() - make_interval(secs => $1)`,
+      [api.config.login.windowSeconds],
+    );
+    const limited = await startApi({ LOGIN_MAX_FAILURES_PER_ADDRESS: String((rows[0]?.failures ?? 0) + 2) });
+    try {
+      const [a, b, c] = [0, 1, 2].map(() => world.factories.user('MEMBER', { companyId: world.home.companyB.id }));
+      for (const user of [await a, await b]) await limited.client.request(LOGIN, { e: user.email, p: 'wrong password!!' });
+      const refused = onlyError(await limited.client.request(LOGIN, { e: (await c).email, p: TEST_PASSWORD }));
+      expect(refused.message).toMatch(/Too many failed sign-in attempts/);
+      // the run's own limit is far away: the same sign-in works there
+      expect((await api.client.request(LOGIN, { e: (await c).email, p: TEST_PASSWORD })).errors).toBeUndefined();
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('answers a refresh token of the right shape but no real id UNAUTHENTICATED, not as a failure of its own', async () => {
+    for (const t of [`${'-'.repeat(36)}.${'A'.repeat(43)}`, `${'f'.repeat(36)}.${'A'.repeat(43)}`]) {
+      expect(onlyError(await api.client.request(REFRESH, { t })).extensions?.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
   it('lets a bank system authenticate with an API key, until it is revoked', async () => {
     const created = await world.admin.client.ok<{ createApiKey: { apiKey: { id: string }; secret: string } }>(
       `mutation($b: ID!) { createApiKey(bankId: $b, name: "core banking") { apiKey { id prefix } secret } }`,

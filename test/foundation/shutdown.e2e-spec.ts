@@ -68,7 +68,7 @@ describe('graceful shutdown of the API', () => {
 
     const answers = await Promise.all(inFlight);
     expect(await exited).toBe(0);
-    // The server counts a failed sign-in only once it has checked the password: every
+    // The server counts a sign-in against its account once it starts checking it: every
     // sign-in it worked on was answered. A connection it never read (still in the kernel's
     // queue at SIGTERM) may be refused or reset: that request never started.
     const db = new Client({ connectionString: config.databaseUrl });

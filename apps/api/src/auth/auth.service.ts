@@ -15,7 +15,7 @@ export interface Tokens {
 }
 
 const INVALID_CREDENTIALS = 'The email or password is not correct';
-const REFRESH_FORMAT = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
+const REFRESH_FORMAT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
@@ -69,15 +69,22 @@ export class AuthService implements OnApplicationBootstrap {
     const addressKey = `address:${address}`;
     const db = this.dataSource.manager;
 
-    const counts = await this.failures.counts(db, [accountKey, addressKey], windowSeconds);
-    if ((counts.get(accountKey) ?? 0) >= maxFailuresPerAccount || (counts.get(addressKey) ?? 0) >= maxFailuresPerAddress) {
-      throw new UnauthenticatedError(`Too many failed sign-in attempts; try again in ${Math.ceil(windowSeconds / 60)} minutes`, { retryAfterSeconds: windowSeconds });
-    }
+    const tooMany = (): UnauthenticatedError =>
+      new UnauthenticatedError(`Too many failed sign-in attempts; try again in ${Math.ceil(windowSeconds / 60)} minutes`, { retryAfterSeconds: windowSeconds });
+    const counts = await this.failures.counts(db, [addressKey], windowSeconds);
+    if ((counts.get(addressKey) ?? 0) >= maxFailuresPerAddress) throw tooMany();
+    // The account's attempt is counted before its password is checked (a row lock orders
+    // attempts at once, each getting its own count) and forgiven on success: read first and
+    // counted after argon2, a burst of parallel guesses all passed the limit. The address's
+    // count is read and added to after, as before: attempts in flight from one place would
+    // otherwise lock a busy office out while they are checked.
+    const attempt = await this.failures.record(db, [accountKey], windowSeconds);
+    if ((attempt.get(accountKey) ?? 0) > maxFailuresPerAccount) throw tooMany();
 
     const found = await this.users.findCredentials(db, email);
     const valid = await this.passwords.verify(found?.passwordHash ?? null, password);
     if (!found || !valid || found.user.disabledAt) {
-      await this.failures.record(db, [accountKey, addressKey], windowSeconds);
+      await this.failures.record(db, [addressKey], windowSeconds);
       throw new UnauthenticatedError(INVALID_CREDENTIALS);
     }
     await this.failures.clear(db, accountKey);

@@ -12,15 +12,19 @@ export class LoginFailureRepository {
     return new Map(rows.map((r) => [r.key, r.failures]));
   }
 
-  async record(db: Db, keys: readonly string[], windowSeconds: number): Promise<void> {
-    await db.query(
+  /** Counts one failure against each key; answers each key's count in the window. */
+  async record(db: Db, keys: readonly string[], windowSeconds: number): Promise<Map<string, number>> {
+    const rows: { key: string; failures: number }[] = await db.query(
       `INSERT INTO login_failures (key, window_start, failures)
        SELECT k, now(), 1 FROM unnest($1::text[]) AS k
        ON CONFLICT (key) DO UPDATE SET
          failures = CASE WHEN login_failures.window_start > now() - make_interval(secs => $2) THEN login_failures.failures + 1 ELSE 1 END,
-         window_start = CASE WHEN login_failures.window_start > now() - make_interval(secs => $2) THEN login_failures.window_start ELSE now() END`,
-      [keys, windowSeconds],
+         window_start = CASE WHEN login_failures.window_start > now() - make_interval(secs => $2) THEN login_failures.window_start ELSE now() END
+       RETURNING key, failures`,
+      // in one order, so that two attempts upserting the same keys never wait on each other in a cycle
+      [[...keys].sort(), windowSeconds],
     );
+    return new Map(rows.map((r) => [r.key, r.failures]));
   }
 
   async clear(db: Db, key: string): Promise<void> {
