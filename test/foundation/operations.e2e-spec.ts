@@ -36,11 +36,48 @@ describe('operations', () => {
     }
   });
 
-  it('exposes Prometheus metrics with GraphQL operations by name', async () => {
+  it('exposes Prometheus metrics with GraphQL operations by their top-level field', async () => {
     await api.client.request('query Pinging { ping }');
     const text = await (await fetch(`${api.url}/metrics`)).text();
-    expect(text).toMatch(/ca_graphql_operation_duration_seconds_count\{operation="Pinging",type="query",outcome="ok"\} \d+/);
+    expect(text).toMatch(/ca_graphql_operation_duration_seconds_count\{operation="ping",type="query",outcome="ok"\} \d+/);
     expect(text).toMatch(/ca_api_process_cpu_user_seconds_total/);
+  });
+
+  it('keeps the GraphQL series bounded however many operation names anonymous callers invent', async () => {
+    const series = async (): Promise<string[]> =>
+      (await (await fetch(`${api.url}/metrics`)).text()).split('\n').filter((line) => line.startsWith('ca_graphql_operation_duration_seconds_count{'));
+    const post = (query: string): Promise<Response> =>
+      fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    // one of each shape first, so that only the invented names could add series below
+    for (const query of ['{ ping }', '{ ping __typename }', '{ nowhere }']) await (await post(query)).text();
+    const before = await series();
+    for (let i = 0; i < 100; i += 1) {
+      const name = `Op${i}_${Math.random().toString(36).slice(2)}`;
+      const query = [`query ${name} { ping }`, `query ${name} { ...F } fragment F on Query { ping __typename }`, `query ${name} { nowhere }`][i % 3];
+      await (await post(query)).text();
+    }
+    const after = await series();
+    expect(after.filter((line) => !before.some((known) => line.startsWith(known.replace(/ \d+$/, ' '))))).toEqual([]);
+    expect(after.join('\n')).not.toMatch(/Op\d+_/);
+  });
+
+  it('serves /metrics only with METRICS_TOKEN, when one is set', async () => {
+    const token = 'metrics-token-0123456789abcdef';
+    const guarded = await startApi({ METRICS_TOKEN: token });
+    try {
+      const scrape = (authorization?: string): Promise<Response> => fetch(`${guarded.url}/metrics`, { headers: authorization ? { authorization } : {} });
+      const anonymous = await scrape();
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+      expect(await anonymous.text()).not.toMatch(/ca_api_/);
+      expect((await scrape(`Bearer ${token}x`)).status).toBe(401);
+      expect((await scrape(token)).status).toBe(401);
+      const allowed = await scrape(`Bearer ${token}`);
+      expect(allowed.status).toBe(200);
+      expect(await allowed.text()).toMatch(/ca_api_process_cpu_user_seconds_total/);
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('gives each request an id in the x-request-id header', async () => {

@@ -36,6 +36,14 @@ describe('configuration', () => {
     expect(problems({ ACCESS_TOKEN_TTL_SECONDS: '901' })).toEqual([expect.stringMatching(/^ACCESS_TOKEN_TTL_SECONDS: must be between 60 and 900/)]);
   });
 
+  it('leaves /metrics open unless METRICS_TOKEN is set, and refuses a token too weak or unsendable', () => {
+    expect(loadConfig({}).metricsToken).toBeNull();
+    expect(loadConfig({ METRICS_TOKEN: 'scrape-0123456789abcdef' }).metricsToken).toBe('scrape-0123456789abcdef');
+    const problem = [expect.stringMatching(/^METRICS_TOKEN: use at least 16 printable ASCII characters/)];
+    expect(problems({ METRICS_TOKEN: 'short' })).toEqual(problem);
+    expect(problems({ METRICS_TOKEN: 'with a space 0123456789' })).toEqual(problem);
+  });
+
   it('refuses production without JWT_SECRET', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET: required when NODE_ENV=production']);
   });

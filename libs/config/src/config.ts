@@ -131,6 +131,12 @@ export interface AppConfig {
    * or every browser shares the console's address for the sign-in limits.
    */
   readonly trustProxy: false | readonly string[];
+  /**
+   * METRICS_TOKEN: when set, the API's `/metrics` answers only `Authorization: Bearer <token>`
+   * (it names process, heap and error internals, on the public port); null leaves it open,
+   * as before, for a scraper that reaches the API only on a private network
+   */
+  readonly metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -274,6 +280,11 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
     r.problems.push('JWT_SECRET: required when NODE_ENV=production');
   }
 
+  const metricsToken = read(r, 'METRICS_TOKEN') ?? null;
+  if (metricsToken !== null && !/^[\x21-\x7e]{16,}$/.test(metricsToken)) {
+    r.problems.push('METRICS_TOKEN: use at least 16 printable ASCII characters, no spaces (it is sent as a bearer token)');
+  }
+
   const adminEmail = read(r, 'BOOTSTRAP_ADMIN_EMAIL');
   const adminPassword = read(r, 'BOOTSTRAP_ADMIN_PASSWORD');
   if ((adminEmail === undefined) !== (adminPassword === undefined)) {
@@ -369,6 +380,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
       trustProxy: proxyList(r, 'WEB_TRUST_PROXY'),
     },
     trustProxy: proxyList(r, 'TRUST_PROXY'),
+    metricsToken,
   };
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);

@@ -1,6 +1,49 @@
 import { Injectable } from '@nestjs/common';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { type DocumentNode, type GraphQLSchema, Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** The `operation` label of an operation that selects more than one distinct top-level field. */
+export const SEVERAL_FIELDS = '(several)';
+/** The `operation` label of a request that never became a valid operation (syntax, validation, unknown operationName). */
+export const NO_OPERATION = '(invalid)';
+
+/** Fields every root type answers besides its own (graphql-js adds them outside `getFields()`). */
+const META_FIELDS = new Set(['__typename', '__schema', '__type']);
+
+/**
+ * The `operation` label: the operation's top-level field (`company`, `login`), or
+ * SEVERAL_FIELDS. Not the operation name, which the client makes up: each new name was a
+ * new series kept for the life of the process, so anonymous `{ ping }`s with invented
+ * names grew memory and /metrics without end. Field names come from the schema, so there
+ * are at most as many values as root fields (about 75), plus the two above. Several fields
+ * are not named together: their combinations would number in the thousands, and the
+ * console sends one field per operation anyway. Names are checked against the schema here
+ * too, so the bound does not rest on validation having run before this plugin.
+ */
+export function operationLabel(schema: GraphQLSchema, document: DocumentNode | undefined, operation: OperationDefinitionNode | undefined): string {
+  const root = operation && schema.getRootType(operation.operation);
+  if (!document || !operation || !root) return NO_OPERATION;
+  const known = root.getFields();
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
+  const fields = new Set<string>();
+  const visited = new Set<string>();
+  const collect = (set: SelectionSetNode): void => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) fields.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
+      else if (!visited.has(selection.name.value)) {
+        visited.add(selection.name.value);
+        const spread = fragments.get(selection.name.value);
+        if (spread) collect(spread);
+      }
+    }
+  };
+  collect(operation.selectionSet);
+  if (fields.size !== 1) return fields.size === 0 ? NO_OPERATION : SEVERAL_FIELDS;
+  const [field] = fields;
+  return Object.hasOwn(known, field) || META_FIELDS.has(field) ? field : NO_OPERATION;
+}
 
 /** The API's Prometheus registry: process metrics, HTTP and GraphQL traffic. */
 @Injectable()
@@ -17,7 +60,7 @@ export class MetricsService {
 
   readonly graphqlOperations = new Histogram({
     name: 'ca_graphql_operation_duration_seconds',
-    help: 'GraphQL operations by name, type and outcome',
+    help: 'GraphQL operations by top-level field, type and outcome',
     labelNames: ['operation', 'type', 'outcome'] as const,
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
@@ -41,11 +84,11 @@ export class MetricsService {
       async requestDidStart() {
         const started = process.hrtime.bigint();
         return {
-          async willSendResponse({ operationName, operation, errors: found }) {
+          async willSendResponse({ schema, document, operation, errors: found }) {
             const seconds = Number(process.hrtime.bigint() - started) / 1e9;
             for (const error of found ?? []) errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
             operations.observe(
-              { operation: operationName ?? 'anonymous', type: operation?.operation ?? 'unknown', outcome: found?.length ? 'error' : 'ok' },
+              { operation: operationLabel(schema, document, operation), type: operation?.operation ?? 'unknown', outcome: found?.length ? 'error' : 'ok' },
               seconds,
             );
           },
