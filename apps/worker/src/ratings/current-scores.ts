@@ -23,4 +23,18 @@ export class CurrentScores {
     this.snapshot = snapshot;
     return this.scores;
   }
+
+  /**
+   * What committed since the last refresh, read in the chunk's own transaction once its
+   * companies are locked (a company job that held one of them and read a partner's newer
+   * rating has committed by then), without moving the snapshot: the next refresh, on the
+   * pool, still takes everything since, this chunk's own ratings included. No second
+   * connection: lanes holding theirs while waiting for another would starve a small pool.
+   */
+  async catchUp(tx: Db): Promise<ReadonlyMap<string, ScoreAndPd>> {
+    if (this.snapshot === null) throw new Error('CurrentScores: catchUp needs a refresh first (on the pool, outside the chunk)');
+    const { scores } = await this.ratings.currentScoresChangedSince(tx, this.snapshot);
+    for (const [id, score] of scores) this.scores.set(id, score);
+    return this.scores;
+  }
 }

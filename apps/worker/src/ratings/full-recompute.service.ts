@@ -70,6 +70,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
     let written = 0;
     for (;;) {
       if (this.stopping) throw new LaneInterrupted(runId);
+      await scores.refresh(this.dataSource.manager);
       const outcome = await this.dataSource.transaction(async (tx) => {
         const chunk = await this.runs.claimChunk(tx, runId);
         if (!chunk) return null;
@@ -78,10 +79,8 @@ export class FullRecompute implements BeforeApplicationShutdown {
           queueDependents: false,
           queueStandings: false,
           tradePassOf: runId,
-          // read once the chunk's companies are locked, on a connection of the pool, not
-          // the chunk's: the chunk's own transaction must still be running in the snapshot
-          // of that read, so that the next chunk's read takes the ratings this one writes
-          currentScores: () => scores.refresh(this.dataSource.manager),
+          // brought up to date once the chunk's companies are locked (CurrentScores.catchUp)
+          currentScores: () => scores.catchUp(tx),
         });
         await this.runs.completeChunk(tx, chunk, result.written);
         return result;
