@@ -5,6 +5,9 @@ import { counting } from './scoring-input.repository';
 
 const fen = (decimal: string | null): number => (decimal === null ? 0 : fenToNumber(decimalToFen(decimal)));
 
+/** Past due and not paid by $2 (daysBeyondTermsOn of @app/scoring: a payment after the date is not known at it). */
+const OVERDUE_UNPAID = (alias: string): string => `(${alias}.paid_date IS NULL OR ${alias}.paid_date > $2::date) AND ${alias}.due_date < $2::date`;
+
 export interface StandingSource {
   /** the newest of the members' current ratings: a new member rating is a new standing */
   readonly latestRatingId: string;
@@ -43,6 +46,11 @@ export class StandingInputRepository {
        WHERE ${counting('s')} ORDER BY s.subject_id, s.fiscal_year DESC, s.record_id`,
       params,
     );
+    // An invoice filed by both sides counts once, the supplier's filing first, as in the
+    // rating (ScoringInputRepository): the filing is chosen before the unpaid test, or a
+    // buyer's "unpaid" would outvote the supplier's "paid" and make a payable the rating
+    // does not see. The inner IN only narrows the sort to invoices that have some overdue
+    // unpaid filing: an invoice whose chosen filing passes the test is always among them.
     const edges: { from_id: string; to_id: string; amount: string; kind: ExposureEdge['kind'] }[] = await db.query(
       `SELECT g.subject_id AS from_id, g.reporter_company_id AS to_id, sum(g.amount)::text AS amount, 'GUARANTEE' AS kind
        FROM guarantees g
@@ -51,14 +59,18 @@ export class StandingInputRepository {
        WHERE ${counting('g')} AND g.start_date <= $2::date AND (g.end_date IS NULL OR g.end_date > $2::date)
        GROUP BY g.subject_id, g.reporter_company_id
        UNION ALL
-       SELECT t.subject_id, t.counterparty_id, sum(t.amount)::text, 'OVERDUE_PAYABLE'
-       FROM (SELECT DISTINCT ON (t.subject_id, t.counterparty_id, t.invoice_no) t.subject_id, t.counterparty_id, t.amount
+       SELECT i.subject_id, i.counterparty_id, sum(i.amount)::text, 'OVERDUE_PAYABLE'
+       FROM (SELECT DISTINCT ON (t.subject_id, t.counterparty_id, t.invoice_no) t.subject_id, t.counterparty_id, t.amount, t.due_date, t.paid_date
              FROM trade_experiences t
-             JOIN companies d ON d.id = t.subject_id AND d.consortium_id = $1
-             JOIN companies k ON k.id = t.counterparty_id AND k.consortium_id = $1
-             WHERE ${counting('t')} AND t.paid_date IS NULL AND t.due_date < $2::date
-             ORDER BY t.subject_id, t.counterparty_id, t.invoice_no, (t.side = 'SUPPLIER') DESC, t.record_id) t
-       GROUP BY t.subject_id, t.counterparty_id
+             WHERE ${counting('t')} AND (t.subject_id, t.counterparty_id, t.invoice_no) IN (
+               SELECT u.subject_id, u.counterparty_id, u.invoice_no
+               FROM trade_experiences u
+               JOIN companies d ON d.id = u.subject_id AND d.consortium_id = $1
+               JOIN companies k ON k.id = u.counterparty_id AND k.consortium_id = $1
+               WHERE ${counting('u')} AND ${OVERDUE_UNPAID('u')})
+             ORDER BY t.subject_id, t.counterparty_id, t.invoice_no, (t.side = 'SUPPLIER') DESC, t.record_id) i
+       WHERE ${OVERDUE_UNPAID('i')}
+       GROUP BY i.subject_id, i.counterparty_id
        ORDER BY 4, 1, 2`,
       params,
     );

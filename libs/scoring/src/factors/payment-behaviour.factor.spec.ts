@@ -124,6 +124,92 @@ describe('payment behaviour: worst delinquency and loans', () => {
   });
 });
 
+describe('payment behaviour: loan arrears from 30 days, and unpaid loans of any age', () => {
+  const loanOf = (repayments: LoanRecord['repayments']): LoanRecord => ({
+    id: 'L',
+    principal: 10_000_000,
+    outstanding: 5_000_000,
+    startDate: '2023-01-01',
+    repayments,
+    defaultedOn: null,
+    curedOn: null,
+  });
+  // one instalment paid `late` days after its due date 2026-01-15, two on time; equal amounts,
+  // nothing due in the last 3 months (no trend)
+  const arrears = (paidDate: string) =>
+    scored(
+      paymentBehaviourFactor(
+        [],
+        [
+          loanOf([
+            { dueDate: '2026-01-15', amount: 1_000_000, paidDate },
+            { dueDate: '2026-02-15', amount: 1_000_000, paidDate: '2026-02-15' },
+            { dueDate: '2026-03-15', amount: 1_000_000, paidDate: '2026-03-15' },
+          ]),
+        ],
+        AS_OF,
+      ),
+    );
+
+  it('names LOAN_ARREARS for an instalment exactly 30 days late, as the docs say (30+)', () => {
+    // 30 days late: key 50; index (50 + 80 + 80) / 3 = 70; cap 50 + 30 = 80 does not bind
+    const f = arrears('2026-02-14');
+    expect(f.figures.loanWorstDaysPastDue).toBe(30);
+    expect(f.subScore).toBeCloseTo(70, 9);
+    expect(f.reasonCode).toBe('LOAN_ARREARS');
+  });
+
+  it('does not name it at 29 days', () => {
+    // 29 days late: key (270 - 4 x 29) / 3 = 51.333; index (51.333 + 160) / 3 = 70.444
+    const f = arrears('2026-02-13');
+    expect(f.figures.loanWorstDaysPastDue).toBe(29);
+    expect(f.subScore).toBeCloseTo(70.4444, 4);
+    expect(f.reasonCode).toBe('PAYMENT_DELAYS');
+  });
+
+  // three prompt invoices of 10,000 yuan (key 80 each, index 80)
+  const prompt = [3, 4, 5].map((m) => trade(`p${m}`, 1_000_000, `2026-0${m}-01`, `2026-0${m}-01`, '2026-02-01'));
+
+  it('caps the factor for an instalment unpaid for more than 24 months, as it does for an invoice', () => {
+    // due 2024-01-15, unpaid at 2026-06-30: 897 days late, outside the 24 months' experiences
+    // but an unpaid debt of any age counts: key 0, cap 0 + 30 = 30 binds (index 80)
+    const f = scored(paymentBehaviourFactor(prompt, [loanOf([{ dueDate: '2024-01-15', amount: 500_000, paidDate: null }])], AS_OF));
+    expect(f.records).toBe(3);
+    expect(f.figures.worstDaysBeyondTerms).toBe(897);
+    expect(f.figures.loanWorstDaysPastDue).toBe(897);
+    expect(f.subScore).toBe(30);
+    expect(f.reasonCode).toBe('SEVERE_DELINQUENCY');
+  });
+
+  it('forgets an old instalment that was paid', () => {
+    const f = scored(paymentBehaviourFactor(prompt, [loanOf([{ dueDate: '2024-01-15', amount: 500_000, paidDate: '2024-06-01' }])], AS_OF));
+    expect(f.figures.worstDaysBeyondTerms).toBe(0);
+    expect(f.subScore).toBe(80);
+    expect(f.reasonCode).toBeNull();
+  });
+
+  it('weighs an old unpaid debt the same whether a bank or a supplier filed it (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 731, max: 4000 }), // days before asOf: 24 months back and older
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.option(fc.integer({ min: 1, max: 400 }), { nil: null }), // paid that many days after asOf: not yet known
+        (ago, amount, paidAfter) => {
+          const dueDate = addDays(AS_OF, -ago);
+          const paidDate = paidAfter === null ? null : addDays(AS_OF, paidAfter);
+          const asLoan = scored(paymentBehaviourFactor(prompt, [loanOf([{ dueDate, amount, paidDate }])], AS_OF));
+          const asTrade = scored(paymentBehaviourFactor([...prompt, trade('old', amount, dueDate, paidDate, addDays(dueDate, -30))], [], AS_OF));
+          expect(asLoan.figures.worstDaysBeyondTerms).toBe(ago);
+          expect(asLoan.figures.worstDaysBeyondTerms).toBe(asTrade.figures.worstDaysBeyondTerms);
+          expect(asLoan.subScore).toBe(asTrade.subScore);
+          expect(asLoan.reasonCode).toBe('SEVERE_DELINQUENCY');
+          expect(asTrade.reasonCode).toBe('SEVERE_DELINQUENCY');
+        },
+      ),
+    );
+  });
+});
+
 describe('payment behaviour: properties', () => {
   // due up to 25 days ahead: invoiced (30 days before due) by asOf
   const dayOffset = fc.integer({ min: -700, max: 25 });

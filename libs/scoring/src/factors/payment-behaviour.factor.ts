@@ -87,17 +87,32 @@ export function summariseTrade(trade: readonly TradeExperience[], asOf: IsoDate,
   return { counted: trade.length, window: sums };
 }
 
-/** Loan instalments due in the last 24 months (a future instalment is a schedule, not an experience). */
+/**
+ * Loan instalments due in the last 24 months (a future instalment is a schedule, not an
+ * experience). As for trade, an older instalment still unpaid at `asOf` counts toward the
+ * worst delinquency: an unpaid debt of any age counts, or leaving one unpaid long enough
+ * would erase it.
+ */
 function summariseLoans(loans: readonly LoanRecord[], w: WindowDays): PaymentSums {
   const sums = noSums();
   for (const loan of loans)
     for (const r of loan.repayments) {
       const due = dayNumber(r.dueDate);
-      if (due > w.at || due <= w.from) continue;
-      addExperience(sums, r.amount, due, daysBeyondTermsOn(due, r.paidDate === null ? null : dayNumber(r.paidDate), w.at), w);
+      if (due > w.at) continue;
+      const paid = r.paidDate === null ? null : dayNumber(r.paidDate);
+      if (due <= w.from) {
+        if ((paid === null || paid > w.at) && w.at - due > sums.worst) sums.worst = w.at - due;
+        continue;
+      }
+      addExperience(sums, r.amount, due, daysBeyondTermsOn(due, paid, w.at), w);
     }
   return sums;
 }
+
+/** LOAN_ARREARS: an instalment 30 or more days late (docs/scoring.md, "30+ days late"). */
+export const LOAN_ARREARS_DAYS = 30;
+/** SEVERE_DELINQUENCY: the worst-delinquency cap binds at 90 or more days late. */
+export const SEVERE_DELINQUENCY_DAYS = 90;
 
 function addSums(a: PaymentSums, b: PaymentSums): PaymentSums {
   return {
@@ -169,9 +184,9 @@ export function paymentBehaviourFactor(
   const loanWorst = fromLoans.worst;
   const capBinds = worstCap < index - trendPenalty;
   const reasonCode =
-    capBinds && worst >= 90
+    capBinds && worst >= SEVERE_DELINQUENCY_DAYS
       ? 'SEVERE_DELINQUENCY'
-      : loanWorst > 30
+      : loanWorst >= LOAN_ARREARS_DAYS
         ? 'LOAN_ARREARS'
         : trendPenalty >= 1 && trendPenalty >= 80 - index
           ? 'PAYMENT_TREND_WORSENING'

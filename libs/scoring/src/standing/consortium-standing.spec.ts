@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import type { StandingInput } from '@app/domain/scoring';
+import type { StandingInput, StandingMember } from '@app/domain/scoring';
+import fc from 'fast-check';
 import { formatFen } from '../common/money';
+import { backedRating } from '../backing/backed-rating';
 import { consortiumStanding, stressTest } from './consortium-standing';
 import { threeEdges, threeMembers } from '../testing/network.fixture';
 
@@ -54,6 +56,71 @@ describe('the consortium standing', () => {
     expect(withEdges.systemicRisk.map((r) => r.companyId)).toEqual(['a', 'b', 'c']);
     expect(withEdges.systemicRisk[0].debtRank).toBeCloseTo(0.35, 12);
     expect(withEdges.notches).toContain('-1 SYSTEMIC_MEMBER'); // 0.35 > 0.30
+  });
+});
+
+describe('the fund with nothing at stake', () => {
+  // five B members at PD 3 %: weighted PD 3 % is B. No bank has lent them anything yet (a new
+  // cluster), so the stressed loss is 0 fen: the fund covers nothing, whatever its balance.
+  const members = (exposure: number): StandingMember[] =>
+    ['a', 'b', 'c', 'd', 'e'].map((companyId) => ({ companyId, pd: 0.03, grade: 'B', exposure, equity: 1000, size: 1000 }));
+  const standing = (exposure: number, balance: number) =>
+    consortiumStanding({ consortiumId: 'k', members: members(exposure), edges: [], fund: { balance, coverageShare: 0.5, contributions: [] } });
+
+  it('gives an empty fund no coverage and no notch when no member has exposure', () => {
+    const s = standing(0, 0);
+    expect(s.stressedExpectedLoss).toBe(0);
+    expect(s.guaranteeCoverage).toBe(0);
+    expect(s.notches).toEqual([]);
+    expect(s.grade).toBe('B');
+  });
+
+  it('treats exposures whose stressed loss rounds to 0 fen the same way', () => {
+    // 3 fen x min(1, 0.09) x 0.45 = 0.12 fen -> 0 fen per member
+    const s = standing(3, 0);
+    expect(s.stressedExpectedLoss).toBe(0);
+    expect(s.guaranteeCoverage).toBe(0);
+    expect(s.notches).toEqual([]);
+    expect(s.grade).toBe('B');
+  });
+
+  it('does not lift a full fund either, nor the backed rating of a contributing member', () => {
+    const s = standing(0, 10_000_000);
+    expect(s.guaranteeCoverage).toBe(0);
+    expect(s.notches).toEqual([]);
+    const fund = { balance: 10_000_000, coverageShare: 0.5, contributions: [{ companyId: 'x', amount: 1_000 }] };
+    const b = backedRating({ companyId: 'x', pd: 0.05, grade: 'CCC', inDefault: false }, s, fund);
+    expect(b).toMatchObject({ grade: 'CCC', supportProbability: 0, notchesUplift: 0 });
+  });
+
+  it('still notches up a fund that covers a real stressed loss', () => {
+    // 1M fen each x 0.09 x 0.45 = 40,500 fen; x 5 = 202,500 fen; fund 202,500 -> coverage 1
+    const s = standing(1_000_000, 202_500);
+    expect(s.stressedExpectedLoss).toBe(202_500);
+    expect(s.guaranteeCoverage).toBe(1);
+    expect(s.notches).toEqual(['+1 FUND_COVERS_STRESSED_LOSS']);
+    expect(s.grade).toBe('BB');
+  });
+
+  it('notches up for the fund only when it covers a stressed loss that is there (property)', () => {
+    const member = fc.record({
+      pd: fc.double({ min: 0.0003, max: 0.5, noNaN: true }),
+      exposure: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 1e9 })),
+    });
+    fc.assert(
+      fc.property(fc.array(member, { minLength: 1, maxLength: 8 }), fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1e9 })), (ms, balance) => {
+        const s = consortiumStanding({
+          consortiumId: 'k',
+          members: ms.map((m, i) => ({ companyId: `m${i}`, pd: m.pd, grade: 'B', exposure: m.exposure, equity: 1, size: 1 })),
+          edges: [],
+          fund: { balance, coverageShare: 0.5, contributions: [] },
+        });
+        const covers = s.stressedExpectedLoss > 0 && balance >= s.stressedExpectedLoss;
+        expect(s.notches.includes('+1 FUND_COVERS_STRESSED_LOSS')).toBe(covers);
+        expect(s.stressedExpectedLoss > 0 || s.guaranteeCoverage === 0).toBe(true);
+        expect(Number.isFinite(s.guaranteeCoverage)).toBe(true);
+      }),
+    );
   });
 });
 

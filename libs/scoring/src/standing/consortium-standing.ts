@@ -41,7 +41,7 @@ export const STANDING_RULE = {
   concentratedHhi: 0.25,
   /** one member whose default alone would stress 30 % of the cluster's value: one notch down */
   systemicDebtRank: 0.3,
-  /** the fund's cover is capped here when there is (almost) nothing to cover */
+  /** the fund's cover is capped here when there is almost nothing to cover (a few fen of stressed loss) */
   maxCoverage: 100,
 } as const;
 
@@ -52,7 +52,8 @@ export function riskParameters(p?: Partial<ConsortiumRiskParameters>): Consortiu
 /**
  * The consortium's standing (PRODUCT.md): exposure-weighted PD, expected loss = Σ exposure ·
  * PD · LGD (each member's rounded to the fen), the grade distribution, the Herfindahl index
- * of exposures, the fund's coverage of the stressed loss, DebtRank per member, and the grade.
+ * of exposures, the fund's coverage of the stressed loss (0 when no loss is at stake),
+ * DebtRank per member, and the grade.
  */
 export function consortiumStanding(input: StandingInput, tolerance = DEFAULT_DEBT_RANK_TOLERANCE): ConsortiumStanding {
   const p = riskParameters(input.parameters);
@@ -71,8 +72,11 @@ export function consortiumStanding(input: StandingInput, tolerance = DEFAULT_DEB
     totalExposure > 0 ? weighted / totalExposure : members.length > 0 ? members.reduce((s, m) => s + m.pd, 0) / members.length : 0;
   let hhi = 0;
   if (totalExposure > 0) for (const m of members) hhi += (m.exposure / totalExposure) ** 2;
-  const guaranteeCoverage =
-    stressedExpectedLoss > 0 ? Math.min(STANDING_RULE.maxCoverage, input.fund.balance / stressedExpectedLoss) : STANDING_RULE.maxCoverage;
+  // With no stressed loss (no bank exposure, or one too small to lose a fen) the fund has not
+  // been tested against anything: a fund that covers nothing must neither lift the grade nor
+  // lift a member's backed rating (W uses this figure), so its coverage is 0 and no notch follows.
+  const lossAtStake = stressedExpectedLoss > 0;
+  const guaranteeCoverage = lossAtStake ? Math.min(STANDING_RULE.maxCoverage, input.fund.balance / stressedExpectedLoss) : 0;
 
   const counts = new Map<string, number>();
   for (const m of members) counts.set(m.grade, (counts.get(m.grade) ?? 0) + 1);
@@ -89,10 +93,10 @@ export function consortiumStanding(input: StandingInput, tolerance = DEFAULT_DEB
   // the grade: the weighted PD's grade, moved by notches
   const notches: string[] = [];
   let idx = gradeIndex(pdToGrade(Math.min(weightedPd, 0.999999)));
-  if (guaranteeCoverage >= STANDING_RULE.coverageForUplift) {
+  if (lossAtStake && guaranteeCoverage >= STANDING_RULE.coverageForUplift) {
     idx -= 1;
     notches.push('+1 FUND_COVERS_STRESSED_LOSS');
-  } else if (guaranteeCoverage < STANDING_RULE.coverageForDowngrade) {
+  } else if (lossAtStake && guaranteeCoverage < STANDING_RULE.coverageForDowngrade) {
     idx += 1;
     notches.push('-1 FUND_BELOW_HALF_OF_STRESSED_LOSS');
   }

@@ -68,6 +68,23 @@ describe('DebtRank properties', () => {
     );
   });
 
+  it('with only some members exact, gives each its full value or a lower bound of it, never more (what the pruning guarantees)', () => {
+    fc.assert(
+      fc.property(network, fc.nat({ max: 12 }), (x, exactTop) => {
+        const net = build(x);
+        const full = debtRankPerMember(net, 1e-9, net.ids.length);
+        const pruned = debtRankPerMember(net, 1e-9, exactTop);
+        for (let i = 0; i < net.ids.length; i += 1) {
+          // exact: the full cascade's value; otherwise a bound never above it
+          expect(pruned.exact[i] === 0 || pruned.debtRank[i] === full.debtRank[i]).toBe(true);
+          expect(pruned.debtRank[i]).toBeLessThanOrEqual(full.debtRank[i] + 1e-12);
+        }
+        // so the largest value shown never exceeds the true largest (it may fall short of it)
+        expect(Math.max(0, ...pruned.debtRank)).toBeLessThanOrEqual(Math.max(0, ...full.debtRank) + 1e-12);
+      }),
+    );
+  });
+
   it('is 0 for every member without edges', () => {
     fc.assert(
       fc.property(network, (x) => {

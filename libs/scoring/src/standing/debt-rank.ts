@@ -198,12 +198,20 @@ export function runDebtRank(
 /**
  * How many members get the full cascade. Ranking all members of a large, densely guaranteed
  * cluster exactly costs O(n (n + edges)): 10,000 members and 100,000 edges take tens of
- * seconds. So every member first gets the DebtRank of a cascade cut after two rounds (its
- * default, its direct creditors and guarantors, theirs), a lower bound of the full one
- * (stress only grows round by round); the `exactTop` highest of those then get the full
- * cascade. Their full values are >= their bounds >= everyone else's bound, so they are the
- * top of the ranking; below them the order is by the two-round bound. Up to
- * EXACT_FOR_ALL_UP_TO members, everyone gets the full cascade.
+ * seconds. So above EXACT_FOR_ALL_UP_TO members every member first gets the DebtRank of a
+ * cascade cut after two rounds (its default, its direct creditors and guarantors, theirs), a
+ * lower bound of the full one (stress only grows round by round); the `exactTop` highest of
+ * those bounds then get the full cascade (`exact`).
+ *
+ * What that guarantees: every value is the member's full DebtRank or a lower bound of it, so
+ * the largest value shown never overstates the true largest, and a SYSTEMIC_MEMBER notch it
+ * triggers is deserved. What it does not: a member's bound says little about its full value
+ * (the head of a long guarantee chain has a small two-round bound and a large DebtRank), so
+ * the exact members need not be the most systemic ones, the top of the list may miss the
+ * true maximum, and the notch may be missed. Pruning by an upper bound would be exact, but
+ * the cheap one (the weight of all a member can reach) is nearly the whole cluster for every
+ * member of a large connected guarantee network, so it would prune nothing where it matters.
+ * Up to EXACT_FOR_ALL_UP_TO members, everyone gets the full cascade.
  */
 export const DEBT_RANK_EXACT_TOP = 100;
 export const DEBT_RANK_EXACT_FOR_ALL_UP_TO = 2_000;
