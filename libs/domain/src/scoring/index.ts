@@ -3,3 +3,4 @@ export * from './rating.types';
 export * from './model-spec.types';
 export * from './standing.types';
 export * from './governance.types';
+export * from './statements';

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Company, RecordKind, RecordPayloads } from '@app/domain';
+import { type Company, type RecordKind, type RecordPayloads, STATEMENT_OPTIONAL_ITEMS, STATEMENT_REQUIRED_ITEMS } from '@app/domain';
 import { Factories, openTestDataSource } from '@app/testing';
+import { ratingFixture } from '@app/testing/rating-fixtures';
 import type { DataSource } from 'typeorm';
 import { CreditRecordRepository } from './credit-record.repository';
+import { RatingRepository } from './rating.repository';
 import { StandingInputRepository } from './standing-input.repository';
 
 const AS_OF = '2026-06-30';
@@ -94,4 +96,40 @@ describe('the standing input: overdue payables between members (real PostgreSQL)
     await invoice(buyer, seller, 'I-5', { supplier: { amount: '100.00', paidDate: '2026-07-15' } });
     expect(await payables(consortiumId)).toEqual([{ from: buyer.id, to: seller.id, amount: 10000, kind: 'OVERDUE_PAYABLE' }]);
   });
+
+  it("reads a member's equity from the statement the rating reads: a fiscal year ended, and not stale", async () => {
+    const [consortiumId, member] = await pair();
+    await new RatingRepository().insertMany(ds.manager, [{ consortiumId, rating: ratingFixture(member.id), backed: null, dataVersion: 'test' }]);
+    const statement = async (fiscalYear: number, equity: string) => {
+      const recordId = await records.recordIdFor(ds.manager, 'FINANCIAL_STATEMENT', { subject_id: member.id, fiscal_year: fiscalYear });
+      const items = Object.fromEntries([...STATEMENT_REQUIRED_ITEMS, ...STATEMENT_OPTIONAL_ITEMS].map((k) => [k, null])) as Record<string, string | null>;
+      const payload = { ...items, revenue: '1000.00', netIncome: '10.00', ebit: '20.00', totalAssets: '5000.00', currentAssets: '2000.00', totalLiabilities: '3000.00', currentLiabilities: '1000.00', retainedEarnings: '100.00', equity, fiscalYear, audited: false };
+      await records.append(ds.manager, recordId, {
+        kind: 'FINANCIAL_STATEMENT',
+        consortiumId,
+        subjectId: member.id,
+        reporterCompanyId: member.id,
+        reporterBankId: null,
+        reporterRole: 'MEMBER',
+        filedStatus: 'VERIFIED',
+        payload: payload as unknown as RecordPayloads['FINANCIAL_STATEMENT'],
+        evidence: null,
+        negative: false,
+        noticeId: null,
+        countsFrom: new Date('2026-03-01T10:00:00Z'),
+        endedOn: null,
+        expiresOn: null,
+        filedBy: null,
+        createdAt: new Date('2026-03-01T10:00:00Z'),
+      });
+    };
+    const equity = async () => (await inputs.load(ds.manager, consortiumId, AS_OF)).members.find((m) => m.companyId === member.id)?.equity;
+    // at 2026-06-30 the fiscal years 2024 and 2025 count: 2023 is stale, 2026 has not ended
+    await statement(2023, '700.00');
+    await statement(2026, '900.00');
+    expect(await equity()).toBe(0);
+    await statement(2024, '800.00');
+    expect(await equity()).toBe(80_000);
+  });
 });
+

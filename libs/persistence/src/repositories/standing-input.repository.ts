@@ -1,4 +1,4 @@
-import type { ExposureEdge, GuaranteeFund, Grade, StandingMember } from '@app/domain/scoring';
+import { type ExposureEdge, type GuaranteeFund, type Grade, type StandingMember, usableFiscalYears } from '@app/domain/scoring';
 import { decimalToFen, fenToNumber } from '@app/domain';
 import type { Db } from '../database';
 import { counting } from './scoring-input.repository';
@@ -40,10 +40,14 @@ export class StandingInputRepository {
        WHERE ${counting('l')} GROUP BY l.subject_id`,
       params,
     );
+    // the statement the rating reads (latestUsableStatement of @app/scoring): the latest of a
+    // fiscal year ended and not stale (one statement per company and year)
+    const years = usableFiscalYears(asOf);
     const sheets: { subject_id: string; equity: string | null; total_assets: string | null }[] = await db.query(
       `SELECT DISTINCT ON (s.subject_id) s.subject_id, s.equity::text, s.total_assets::text
        FROM financial_statements s JOIN companies c ON c.id = s.subject_id AND c.consortium_id = $1
-       WHERE ${counting('s')} ORDER BY s.subject_id, s.fiscal_year DESC, s.record_id`,
+       WHERE ${counting('s')} AND s.fiscal_year BETWEEN ${years.from} AND ${years.to}
+       ORDER BY s.subject_id, s.fiscal_year DESC, s.record_id DESC`,
       params,
     );
     // An invoice filed by both sides counts once, the supplier's filing first, as in the

@@ -1,5 +1,4 @@
-import type { FactorResult, FinancialStatement, IsoDate, ReasonCode } from '@app/domain/scoring';
-import { yearOf } from '../common/calendar-date';
+import { type FactorResult, type FinancialStatement, type IsoDate, type ReasonCode, usableFiscalYears } from '@app/domain/scoring';
 import { pdToSubScore } from '../common/sub-score-scale';
 import { sigmoid } from '../common/math';
 import { altmanZone } from '../financial/altman-z';
@@ -7,8 +6,8 @@ import { financialLogit } from '../financial/financial-model';
 import { financialRatios, type RatioValue } from '../financial/financial-ratios';
 import { SHIPPED_FINANCIAL_MODELS, chooseFinancialModel, type FinancialModels } from '../financial/shipped-financial-model';
 
-/** A statement speaks from the year after its fiscal year for two years (then it is stale). */
-export const STATEMENT_MAX_AGE_YEARS = 2;
+/** A statement speaks from the year after its fiscal year for two years (then it is stale): the rule of @app/domain/scoring, which the standing reads too. */
+export { STATEMENT_MAX_AGE_YEARS } from '@app/domain/scoring';
 
 const LEVERAGE = new Set(['Attr2', 'Attr8', 'Attr10', 'Attr17', 'Attr25', 'Attr30', 'Attr38', 'Attr51', 'Attr53', 'Attr54', 'Attr62', 'Attr63']);
 const LIQUIDITY = new Set(['Attr3', 'Attr4', 'Attr5', 'Attr28', 'Attr37', 'Attr40', 'Attr46', 'Attr50']);
@@ -18,10 +17,10 @@ export function latestUsableStatement(
   statements: readonly FinancialStatement[],
   asOf: IsoDate,
 ): FinancialStatement | null {
-  const year = yearOf(asOf);
+  const years = usableFiscalYears(asOf);
   let best: FinancialStatement | null = null;
   for (const s of statements) {
-    if (s.fiscalYear > year - 1 || s.fiscalYear < year - STATEMENT_MAX_AGE_YEARS) continue;
+    if (s.fiscalYear > years.to || s.fiscalYear < years.from) continue;
     if (best === null || s.fiscalYear >= best.fiscalYear) best = s;
   }
   return best;
@@ -47,7 +46,7 @@ export function financialStrengthFactor(
       reasonCode: 'NO_FINANCIAL_STATEMENT',
       why:
         s === null
-          ? `no verified statement for fiscal years ${yearOf(asOf) - STATEMENT_MAX_AGE_YEARS}..${yearOf(asOf) - 1}`
+          ? `no verified statement for fiscal years ${usableFiscalYears(asOf).from}..${usableFiscalYears(asOf).to}`
           : 'the latest statement has no positive total assets',
       records: 0,
     };
