@@ -1,7 +1,50 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { onlyError } from '@app/testing';
+import WebSocket from 'ws';
 import { type RunningApi, startApi } from '../support/api';
-import { createWorld, type World } from '../support/world';
+import { createWorld, signIn, type World } from '../support/world';
+
+/** A raw graphql-ws socket: what a client sends, frame by frame, and what comes back. */
+interface RawSocket {
+  /** the first error, next or complete message of operation `id`, or the connection_ack when no id */
+  answer(id?: string, timeoutMs?: number): Promise<{ type: string; payload?: unknown }>;
+  send(message: unknown): void;
+  closed: Promise<number>;
+  close(): void;
+}
+
+async function openSocket(baseUrl: string, init: string): Promise<RawSocket> {
+  const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+  const messages: { id?: string; type: string; payload?: unknown }[] = [];
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+  ws.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    ws.on('open', () => resolve());
+    ws.on('unexpected-response', () => reject(new Error('no WebSocket upgrade')));
+  });
+  ws.send(init);
+  return {
+    answer: async (id, timeoutMs = 5_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = messages.find((m) => (id === undefined ? m.type === 'connection_ack' : m.id === id));
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no answer to ${id ?? 'connection_init'}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    send: (message) => ws.send(JSON.stringify(message)),
+    closed,
+    close: () => ws.close(),
+  };
+}
+
+async function signedInSocket(baseUrl: string, token: string): Promise<RawSocket> {
+  const socket = await openSocket(baseUrl, JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+  await socket.answer();
+  return socket;
+}
 
 describe('GraphQL hardening', () => {
   let api: RunningApi;
@@ -96,5 +139,71 @@ describe('GraphQL hardening', () => {
     expect(JSON.stringify(typo.errors)).not.toMatch(/stacktrace/i);
     const landing = await fetch(`${production.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(await landing.text()).not.toMatch(/sandbox|Apollo Studio/i);
+  });
+
+  it('prices every list of members, also those answered from their parent: nested in another, they are refused', async () => {
+    // each systemicRisk entry leads to a Company, its consortium and its standing again: with
+    // such lists priced as one item, this returned 25 x members^2 companies within the budget
+    const inner = Array.from({ length: 5 }, (_, i) => `b${i}: systemicRisk { company { id name creditCode } }`).join(' ');
+    const outer = Array.from({ length: 5 }, (_, i) => `a${i}: systemicRisk { company { consortium { standing { ${inner} } } } }`).join(' ');
+    const membersOfMembers = 'company { consortium { members { id name creditCode } } }';
+    const documents = [
+      `query($id: ID!) { consortium(id: $id) { standing { ${outer} } } }`,
+      `query($id: ID!) { stressTest(consortiumId: $id, defaulted: []) { defaulted { consortium { members { id name creditCode } } } } }`,
+      `query($id: ID!) { partnerCheckActivity(consortiumId: $id) { members { ${membersOfMembers} } } }`,
+    ];
+    for (const document of documents) {
+      const error = onlyError(await world.home.coordinator.client.request(document, { id: world.home.consortium.id }));
+      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'query' });
+      expect(error.message).toMatch(/The query costs \d+; the limit is 2000/);
+    }
+  });
+
+  describe('over graphql-ws', () => {
+    it('serves subscriptions only: a query or a mutation is refused with the way to HTTP, and does not run', async () => {
+      const socket = await signedInSocket(api.url, world.home.memberA.token);
+      socket.send({ id: 'q', type: 'subscribe', payload: { query: '{ me { id } }' } });
+      socket.send({ id: 'm', type: 'subscribe', payload: { query: 'mutation { createBank(input: { name: "over-ws" }) { id } }' } });
+      for (const id of ['q', 'm']) {
+        const answer = await socket.answer(id);
+        expect(answer.type).toBe('error');
+        expect(answer.payload).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'query' } })]);
+        expect(JSON.stringify(answer.payload)).toMatch(/Only subscriptions are served over graphql-ws: send a (query|mutation) as an HTTP POST to \/graphql/);
+      }
+      socket.close();
+      const banks: unknown[] = await api.dataSource.query(`SELECT 1 FROM banks WHERE name = 'over-ws'`);
+      expect(banks).toHaveLength(0);
+    });
+
+    it('applies the limits of HTTP to a subscription (here 40 aliases against 30)', async () => {
+      const socket = await signedInSocket(api.url, world.home.memberA.token);
+      const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: companyId`).join(' ');
+      socket.send({ id: 'aliases', type: 'subscribe', payload: { query: `subscription { ratingChanged { ${aliases} } }` } });
+      const answer = await socket.answer('aliases');
+      expect(answer.type).toBe('error');
+      expect(answer.payload).toEqual([expect.objectContaining({ message: 'The query uses 40 aliases; the limit is 30', extensions: { code: 'BAD_USER_INPUT', field: 'query' } })]);
+      socket.close();
+    });
+
+    it('in production: no introspection and no "did you mean" over the socket either', async () => {
+      const member = await signIn(production, await world.factories.user('MEMBER', { companyId: world.home.companyA.id }));
+      const socket = await signedInSocket(production.url, member.token);
+      socket.send({ id: 'schema', type: 'subscribe', payload: { query: '{ __schema { types { name } } }' } });
+      socket.send({ id: 'typo', type: 'subscribe', payload: { query: 'subscription { ratingChangd { companyId } }' } });
+      const schema = await socket.answer('schema');
+      expect(schema.type).toBe('error');
+      expect(JSON.stringify(schema.payload)).toMatch(/introspection/i);
+      const typo = await socket.answer('typo');
+      expect(typo.type).toBe('error');
+      expect(JSON.stringify(typo.payload)).not.toMatch(/Did you mean/);
+      expect(typo.payload).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+      socket.close();
+    });
+
+    it('closes a socket whose frame is too big (1009) before reading it, credentials or not', async () => {
+      const big = JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer x', pad: 'x'.repeat(1024 * 1024) } });
+      const socket = await openSocket(api.url, big);
+      expect(await socket.closed).toBe(1009);
+    });
   });
 });

@@ -1,14 +1,12 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { APP_FILTER } from '@nestjs/core';
-import { GraphQLModule } from '@nestjs/graphql';
+import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import type { AppConfig } from '@app/config';
-import type { Actor } from '@app/domain';
 import { PersistenceModule } from '@app/persistence';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { FastifyRequest } from 'fastify';
-import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import type IORedis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
@@ -24,6 +22,7 @@ import { APP_CONFIG } from './common/config.provider';
 import { createFormatError } from './common/error-format';
 import { GraphqlExceptionFilter } from './common/graphql-exception.filter';
 import { JitGateway } from './common/jit-executor';
+import { BoundedFramesApolloDriver, credentialsHold, isWsContext, subscriptionsOnly, type WsContext, wsErrorFormatting, wsHeaders } from './common/graphql-ws';
 import { queryLimitsPlugin } from './common/limits.plugin';
 import { LoaderFactory } from './common/loaders';
 import { EventBus, PUB_SUB } from './common/pubsub.provider';
@@ -54,67 +53,6 @@ import { UsersResolver } from './users/users.resolver';
 import { UsersService } from './users/users.service';
 
 const LOGGER = Symbol('LOGGER');
-
-/** What graphql-ws hands the context function (its `Context`), as far as we read it. */
-interface WsContext {
-  readonly connectionParams?: Readonly<Record<string, unknown>>;
-  readonly extra?: {
-    readonly request?: { readonly socket?: { readonly remoteAddress?: string } };
-    readonly socket?: { close(code: number, reason: string): void };
-  };
-}
-
-/** graphql-ws's close code for a socket whose credentials no longer hold (its CloseCode.Forbidden). */
-const WS_FORBIDDEN = 4403;
-
-/**
- * Whether the credentials that opened a socket would still be accepted for a new request
- * (an API key not revoked, an access token not expired), as the same actor; the socket is
- * closed when they would not, so the client learns it must sign in again. When they cannot
- * be checked (the database away for an uncached key) the message is withheld, the socket
- * kept.
- */
-function credentialsHold(authentication: AuthenticationService, ctx: WsContext, actor: Actor): () => Promise<boolean> {
-  return async () => {
-    let now: Actor | null;
-    try {
-      now = (await authentication.authenticate(wsHeaders(ctx))).actor;
-    } catch {
-      return false;
-    }
-    if (now?.kind === actor.kind && now.id === actor.id) return true;
-    ctx.extra?.socket?.close(WS_FORBIDDEN, 'Forbidden: the credentials of this connection are no longer valid');
-    return false;
-  };
-}
-
-function isWsContext(arg: FastifyRequest | WsContext): arg is WsContext {
-  return 'connectionParams' in arg || !('headers' in arg);
-}
-
-function wsHeaders(ctx: WsContext): Record<string, string | undefined> {
-  const params = ctx.connectionParams ?? {};
-  const pick = (...names: string[]): string | undefined => {
-    for (const name of names) if (typeof params[name] === 'string') return params[name] as string;
-    return undefined;
-  };
-  return { authorization: pick('authorization', 'Authorization'), 'x-api-key': pick('x-api-key', 'apiKey') };
-}
-
-/**
- * graphql-ws sends its errors itself, past Apollo's formatError: these hooks give them the
- * same shape as over HTTP (contract codes, never internals).
- */
-function wsErrorFormatting(formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError) {
-  // a resolver's own error is the original of the GraphQLError: handed over as it is, since
-  // unwrapResolverError only unwraps errors that carry a path
-  const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e.originalError ?? e));
-  return {
-    onError: (_ctx: unknown, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => format(errors),
-    onNext: (_ctx: unknown, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
-      result.errors?.length ? { ...result, errors: format(result.errors) } : undefined,
-  };
-}
 
 /** Global providers of the API; closes its Redis connection when the app stops. */
 @Module({})
@@ -174,10 +112,10 @@ export class AppModule {
         PartnersModule,
         ProfilesModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
-          driver: ApolloDriver,
+          driver: BoundedFramesApolloDriver,
           imports: [AuthModule],
-          inject: [AuthenticationService, LoaderFactory, MetricsService],
-          useFactory: (authentication: AuthenticationService, loaders: LoaderFactory, metrics: MetricsService): ApolloDriverConfig => ({
+          inject: [AuthenticationService, LoaderFactory, MetricsService, GraphQLSchemaHost],
+          useFactory: (authentication: AuthenticationService, loaders: LoaderFactory, metrics: MetricsService, schemaHost: GraphQLSchemaHost): ApolloDriverConfig => ({
             // graphql-jit executes operations (JitGateway: Apollo's gateway interface is its
             // door for another executor; the schema stays the one built here)
             ...(jit ? ({ gateway: jit, transformSchema: jit.capture } as Partial<ApolloDriverConfig>) : {}),
@@ -227,6 +165,7 @@ export class AppModule {
                   const { actor } = await authentication.authenticate(wsHeaders(ctx));
                   return actor !== null;
                 },
+                onSubscribe: subscriptionsOnly(schemaHost, config.graphql, production),
               },
             },
           }),

@@ -21,6 +21,13 @@ export interface QueryLimits {
   readonly maxAliases: number;
 }
 
+const ESTIMATORS = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+
+/** The cost of one operation of a document, as the limits price it; throws a GraphQLError for bad variables. */
+function queryCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Readonly<Record<string, unknown>>): number {
+  return getComplexity({ schema, query: document, operationName, variables, estimators: ESTIMATORS });
+}
+
 function tooBig(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field: 'query', http: { status: 400 } } });
 }
@@ -103,8 +110,49 @@ function costShape(schema: GraphQLSchema, document: DocumentNode): CostShape {
 const shapes = new WeakMap<DocumentNode, Map<string, CostShape>>();
 
 /**
- * Refuses, before any resolver runs, documents that are too deep, too costly or that batch
- * work through aliases (OWASP GraphQL cheat sheet). Cost is graphql-query-complexity's:
+ * Throws BAD_USER_INPUT (field `query`) when an operation is too deep, too costly or
+ * batches work through aliases (OWASP GraphQL cheat sheet), before any resolver runs. Both
+ * transports call it: Apollo's plugin for HTTP, graphql-ws's onSubscribe for WebSocket.
+ */
+export function assertWithinLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+  limits: QueryLimits,
+): void {
+  const name = operation.name?.value ?? '';
+  const byOperation = shapes.get(document) ?? new Map<string, CostShape>();
+  let shape = byOperation.get(name);
+  if (!shape) {
+    const fragments = new Map(
+      document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+    );
+    const { depth, aliases } = measure(operation, fragments);
+    if (depth > limits.maxDepth) throw tooBig(`The query is ${depth} levels deep; the limit is ${limits.maxDepth}`);
+    if (aliases > limits.maxAliases) throw tooBig(`The query uses ${aliases} aliases; the limit is ${limits.maxAliases}`);
+    shape = costShape(schema, document);
+    byOperation.set(name, shape);
+    shapes.set(document, byOperation);
+  }
+  const key = JSON.stringify(shape.variables.map((v) => variables[v] ?? null));
+  let complexity = shape.costs.get(key);
+  if (complexity === undefined) {
+    const single = name ? (separateOperations(document)[name] ?? document) : document;
+    try {
+      complexity = queryCost(schema, single, name || undefined, variables);
+    } catch (error) {
+      // bad variables: execution coerces them next and answers BAD_USER_INPUT naming the field
+      if (error instanceof GraphQLError) return;
+      throw error;
+    }
+    if (shape.costs.size < MAX_COSTS_PER_OPERATION) shape.costs.set(key, complexity);
+  }
+  if (complexity > limits.maxComplexity) throw tooBig(`The query costs ${complexity}; the limit is ${limits.maxComplexity}`);
+}
+
+/**
+ * Applies assertWithinLimits to every HTTP operation. Cost is graphql-query-complexity's:
  * one point per field unless a field declares its own `complexity`.
  */
 export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
@@ -113,43 +161,7 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
       return {
         async didResolveOperation({ request, document, operation }) {
           if (!operation) return;
-          const name = operation.name?.value ?? '';
-          const byOperation = shapes.get(document) ?? new Map<string, CostShape>();
-          let shape = byOperation.get(name);
-          if (!shape) {
-            const fragments = new Map(
-              (document as DocumentNode).definitions
-                .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-                .map((d) => [d.name.value, d]),
-            );
-            const { depth, aliases } = measure(operation, fragments);
-            if (depth > limits.maxDepth) throw tooBig(`The query is ${depth} levels deep; the limit is ${limits.maxDepth}`);
-            if (aliases > limits.maxAliases) throw tooBig(`The query uses ${aliases} aliases; the limit is ${limits.maxAliases}`);
-            shape = costShape(schema, document);
-            byOperation.set(name, shape);
-            shapes.set(document, byOperation);
-          }
-          const variables = request.variables ?? {};
-          const key = JSON.stringify(shape.variables.map((v) => variables[v] ?? null));
-          let complexity = shape.costs.get(key);
-          if (complexity === undefined) {
-            const single = name ? (separateOperations(document)[name] ?? document) : document;
-            try {
-              complexity = getComplexity({
-                schema,
-                query: single,
-                operationName: name || undefined,
-                variables,
-                estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-              });
-            } catch (error) {
-              // bad variables: execution coerces them next and answers BAD_USER_INPUT naming the field
-              if (error instanceof GraphQLError) return;
-              throw error;
-            }
-            if (shape.costs.size < MAX_COSTS_PER_OPERATION) shape.costs.set(key, complexity);
-          }
-          if (complexity > limits.maxComplexity) throw tooBig(`The query costs ${complexity}; the limit is ${limits.maxComplexity}`);
+          assertWithinLimits(schema, document, operation, request.variables ?? {}, limits);
         },
       };
     },

@@ -18,6 +18,9 @@ export const WarningSeverity = { HIGH: 'HIGH', MEDIUM: 'MEDIUM', LOW: 'LOW' } as
 export type WarningSeverityValue = keyof typeof WarningSeverity;
 registerEnumType(WarningSeverity, { name: 'WarningSeverity' });
 
+/** The price of a list of a consortium's members: up to 50 of what is asked of each. */
+const MEMBER_LIST_COST = ({ childComplexity }: { childComplexity: number }): number => 10 + 50 * childComplexity;
+
 @ObjectType('ScorePoint')
 export class ScorePointModel {
   @Field({ description: 'YYYY-MM: the last rating of the month' }) month: string;
@@ -88,9 +91,12 @@ export class StressedMemberModel {
 
 @ObjectType('StressTestResult', { description: '"If these members default": the contagion through the guarantee and payables network' })
 export class StressTestResultModel {
-  @Field(() => [CompanyModel]) defaulted: CompanyModel[];
-  @Field(() => [StressedMemberModel], { description: 'members pushed into distress, most stressed first' }) distressed: StressedMemberModel[];
-  @Field(() => [CompanyModel], { description: 'members that lose all their equity' }) additionalDefaults: CompanyModel[];
+  // lists of members, each leading to a Company and its consortium's lists: priced as
+  // Consortium.members is, so that asking each member's members costs what it returns
+  @Field(() => [CompanyModel], { complexity: MEMBER_LIST_COST }) defaulted: CompanyModel[];
+  @Field(() => [StressedMemberModel], { description: 'members pushed into distress, most stressed first', complexity: MEMBER_LIST_COST })
+  distressed: StressedMemberModel[];
+  @Field(() => [CompanyModel], { description: 'members that lose all their equity', complexity: MEMBER_LIST_COST }) additionalDefaults: CompanyModel[];
   @Field(() => Float, { description: 'DebtRank of the shock, 0..1' }) debtRank: number;
   @Field(() => DecimalScalar, { description: 'equity lost by the other members' }) equityLoss: string;
   @Field(() => DecimalScalar, { description: 'expected credit loss to the banks after the shock' }) creditLoss: string;

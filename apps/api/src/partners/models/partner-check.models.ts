@@ -76,7 +76,9 @@ export class MemberPartnerActivityModel {
 export class PartnerCheckActivityModel {
   @Field(() => PartnerCheckRulesModel) rules: PartnerCheckRulesModel;
   @Field({ description: 'the start of the contribution window' }) windowStart: Date;
-  @Field(() => [MemberPartnerActivityModel], { description: 'every member, by name' }) members: MemberPartnerActivityModel[];
+  // one entry per member, each leading to a Company and its consortium's lists: priced as Consortium.members is
+  @Field(() => [MemberPartnerActivityModel], { description: 'every member, by name', complexity: ({ childComplexity }) => 10 + 50 * childComplexity })
+  members: MemberPartnerActivityModel[];
 }
 
 export function toMemberPartnerActivityModel(company: Company, a: MemberPartnerActivity, rules: PartnerCheckRules): MemberPartnerActivityModel {

@@ -26,7 +26,8 @@ export class CreditRatingModel {
   @Field(() => Int, { description: '300..900, higher is better' }) score: number;
   @Field({ description: 'one of AAA AA A BBB BB B CCC CC C D' }) grade: string;
   @Field(() => Float, { description: 'one-year probability of default, 0..1' }) pd: number;
-  @Field(() => [ReasonModel], { description: 'what lowers the score most, most important first, at most 4' }) reasons: ReasonModel[];
+  @Field(() => [ReasonModel], { description: 'what lowers the score most, most important first, at most 4', complexity: ({ childComplexity }) => 4 * childComplexity })
+  reasons: ReasonModel[];
   @Field(() => [FactorModel]) factors: FactorModel[];
   @Field(() => BackedRatingModel, { nullable: true, description: "with the consortium's guarantee support; null without cover" })
   backed: BackedRatingModel | null;
