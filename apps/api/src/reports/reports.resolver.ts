@@ -12,7 +12,7 @@ export class ReportsResolver {
   @Query(() => CreditReportModel, {
     complexity: 100,
     description:
-      "BANK only, while the company has an active REPORT consent for this bank: the full credit report (as a PDF: GET /v1/reports/{creditCode}.pdf). Every successful call is an Inquiry the company sees.",
+      "BANK only, while the company has an active REPORT consent for this bank: the full credit report (as a PDF: GET /v1/reports/{creditCode}/pdf?purpose=...). Every successful call is an Inquiry the company sees.",
   })
   async creditReport(
     @CurrentActor() actor: Actor,
