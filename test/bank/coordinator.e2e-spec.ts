@@ -56,7 +56,8 @@ describe("the coordinator's view of its cluster", () => {
     await api.dataSource.query(`UPDATE ratings SET computed_at = $2 WHERE id = $1`, [fall.ratingId, at(20)]);
     await api.dataSource.query(`UPDATE rating_events SET created_at = $2 WHERE id = $1`, [fall.id, at(20)]);
     // latePayer: paid its supplier (steady) on time for months, 40 days late lately; records verified by it
-    await f.rating(latePayer, { grade: 'BB', score: 668 });
+    // its rating counts the four invoices it confirmed, not the one it disputes (as a recompute would)
+    await f.rating(latePayer, { grade: 'BB', score: 668, verifiedRecords: 4 });
     const supplier = await world.signIn(await world.factories.user('MEMBER', { companyId: steady.id }));
     const buyer = await world.signIn(await world.factories.user('MEMBER', { companyId: latePayer.id }));
     now = new Date('2026-05-01T08:00:00Z');
@@ -93,8 +94,8 @@ describe("the coordinator's view of its cluster", () => {
     expect(coordinatorView.consortium.id).toBe(consortiumId);
     expect(coordinatorView.members.map((m) => m.company.name)).toEqual(['温州市丁贸易有限公司', '温州市丙皮革有限公司', '温州市乙鞋材有限公司', '温州市甲鞋业有限公司'].sort());
     const falling = coordinatorView.members.find((m) => m.company.id === ids.falling);
-    expect(falling).toMatchObject({ grade: 'B', score: 610, verifiedRecords: 0 });
-    // the four invoices confirmed by the late payer count; the disputed one does not
+    // the records each member's current rating rests on, as the rating counts them
+    expect(falling).toMatchObject({ grade: 'B', score: 610, verifiedRecords: 14 });
     expect(coordinatorView.members.find((m) => m.company.id === ids.latePayer)?.verifiedRecords).toBe(4);
     expect(falling?.scoreTrend.map((p) => p.score)).toEqual([712, 705, 610]);
     expect(falling?.scoreChange3m).toBe(610 - 705);

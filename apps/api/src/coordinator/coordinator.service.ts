@@ -77,11 +77,10 @@ export class CoordinatorService {
   async members(consortiumId: string, loaders: Loaders): Promise<MemberOverview[]> {
     const db = this.dataSource.manager;
     const now = this.clock.now();
-    const [rated, scores, companies, verified] = await Promise.all([
+    const [rated, scores, companies] = await Promise.all([
       this.coordinator.memberRatings(db, consortiumId),
       this.coordinator.monthlyScores(db, consortiumId, new Date(now.getTime() - 365 * DAY_MS)),
       loaders.membersOfConsortium.load(consortiumId),
-      this.coordinator.verifiedRecordCounts(db, consortiumId, toCalendarDate(now)),
     ]);
     const byId = new Map(companies.map((c) => [c.id, c]));
     const trends = new Map<string, { month: string; score: number; grade: string }[]>();
@@ -106,7 +105,9 @@ export class CoordinatorService {
           ratedAt: m.ratedAt,
           scoreTrend: trend,
           scoreChange3m: m.score !== null && before ? m.score - before.score : null,
-          verifiedRecords: verified.get(m.companyId) ?? 0,
+          // the rating's own count: an invoice both sides filed is one record, guarantees
+          // given count and received do not, as the engine reads them
+          verifiedRecords: m.verifiedRecords ?? 0,
         },
       ];
     });

@@ -101,18 +101,6 @@ export class CoordinatorRepository {
     }));
   }
 
-  /** VERIFIED records about each member that count on `asOf` (current, past notice, not expired). */
-  async verifiedRecordCounts(db: Db, consortiumId: string, asOf: string): Promise<Map<string, number>> {
-    const rows: { subject_id: string; n: string }[] = await db.query(
-      `SELECT subject_id, count(*) AS n FROM credit_record_versions v
-       WHERE v.consortium_id = $1 AND v.is_current AND v.status = 'VERIFIED'
-         AND v.counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC') AND (v.expires_on IS NULL OR v.expires_on > $2::date)
-       GROUP BY subject_id`,
-      [consortiumId, asOf],
-    );
-    return new Map(rows.map((r) => [r.subject_id, Number(r.n)]));
-  }
-
   /**
    * Each member's amount-weighted days beyond terms on invoices due in the last 3 months and
    * in the 9 months before (counting trade experiences only), where both have some.

@@ -68,7 +68,9 @@ export class CreditReportRepository {
   /**
    * The sections made of credit records, as they stand on `asOf`. A record shows when its
    * current version is VERIFIED, or DISPUTED (marked, and left out of every figure), has
-   * passed its notice period and has not expired; PENDING and REJECTED versions, superseded
+   * passed its notice period and has not expired. Of two filings of one invoice, bill or tax
+   * year, a verified one is shown before a disputed one, then the supplier's (the
+   * coordinator's): the filing the rating counts, so the figures agree with its payment index; PENDING and REJECTED versions, superseded
    * versions and negative information past its 5-year expiry never show. Figures over time
    * cover 24 months. Ratios and the payment index are the caller's (scoring's) to work out.
    */
@@ -81,7 +83,7 @@ export class CreditReportRepository {
                      WHEN due_date < $2::date THEN $2::date - due_date END AS dbt
          FROM trade_experiences t
          WHERE t.subject_id = $1 AND ${shown('t')} AND t.due_date > $2::date - interval '24 months' AND t.due_date <= $2::date
-         ORDER BY counterparty_id, invoice_no, (side = 'SUPPLIER') DESC, record_id
+         ORDER BY counterparty_id, invoice_no, (status = 'VERIFIED') DESC, (side = 'SUPPLIER') DESC, record_id
        ),
        counted AS (
          SELECT *, to_char(due_date, 'YYYY-MM') AS month,
@@ -147,7 +149,7 @@ export class CreditReportRepository {
       `WITH shown AS (
          SELECT DISTINCT ON (payment_kind, reference) payment_kind, amount, due_date, paid_date, status
          FROM payment_records r WHERE r.subject_id = $1 AND ${shown('r')} AND r.due_date > $2::date - interval '24 months'
-         ORDER BY payment_kind, reference, (reporter_role = 'COORDINATOR') DESC, record_id
+         ORDER BY payment_kind, reference, (status = 'VERIFIED') DESC, (reporter_role = 'COORDINATOR') DESC, record_id
        )
        SELECT payment_kind AS kind,
               count(*) FILTER (WHERE status = 'VERIFIED') AS payments,
@@ -161,7 +163,7 @@ export class CreditReportRepository {
     );
     const grade: { grade: string; tax_year: number; disputed: boolean }[] = await db.query(
       `SELECT grade, tax_year, status = 'DISPUTED' AS disputed FROM tax_credit_grades g WHERE g.subject_id = $1 AND ${shown('g')}
-       ORDER BY tax_year DESC, (reporter_role = 'COORDINATOR') DESC, (status = 'VERIFIED') DESC LIMIT 1`,
+       ORDER BY tax_year DESC, (status = 'VERIFIED') DESC, (reporter_role = 'COORDINATOR') DESC LIMIT 1`,
       p,
     );
     const obligations = {
