@@ -82,12 +82,24 @@ async function main(): Promise<void> {
     spawn(process.execPath, [join(ROOT, 'dist/apps/worker/src/main.js')], { cwd: ROOT, env, stdio: 'inherit' }),
     spawn(process.execPath, [join(ROOT, 'dist/apps/web/src/main.js')], { cwd: ROOT, env: { ...env, API_URL: process.env.API_URL ?? apiUrl }, stdio: 'inherit' }),
   ];
+  let stopping = false;
   const stop = (): void => {
-    for (const child of children) child.kill('SIGTERM');
+    stopping = true;
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  for (const child of children) child.once('exit', (code) => code && code !== 0 && say(`a process exited with code ${code}`));
+  // one process gone on its own (a port already taken, say) stops the others: the URLs printed
+  // would otherwise point at whatever holds that port
+  const names = ['the API', 'the worker', 'the console'];
+  children.forEach((child, i) =>
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      say(`${names[i]} stopped (${signal ?? `exit code ${code}`}): stopping the demo`);
+      process.exitCode = 1;
+      stop();
+    }),
+  );
 
   say('');
   say(`Credit Alliance console: http://127.0.0.1:${config.web.port}/  (open it in a browser)`);
