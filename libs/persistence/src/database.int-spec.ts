@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Factories, openTestDataSource } from '@app/testing';
+import { Factories, openTestDataSource, withOwnConnections } from '@app/testing';
 import type { DataSource } from 'typeorm';
 import { type Db, inOneSnapshot } from './database';
 
@@ -12,16 +12,6 @@ describe('inOneSnapshot: statements on several connections reading the same data
   });
   afterAll(async () => ds.destroy());
 
-  async function ownConnections<T>(count: number, work: (connections: Db[]) => Promise<T>): Promise<T> {
-    const runners = Array.from({ length: count }, () => ds.createQueryRunner());
-    try {
-      for (const runner of runners) await runner.connect();
-      return await work(runners.map((r) => r.manager));
-    } finally {
-      for (const runner of runners) await runner.release();
-    }
-  }
-
   const count = async (db: Db, consortiumId: string): Promise<number> =>
     ((await db.query('SELECT count(*)::int AS n FROM companies WHERE consortium_id = $1', [consortiumId])) as { n: number }[])[0].n;
 
@@ -29,7 +19,7 @@ describe('inOneSnapshot: statements on several connections reading the same data
     const f = new Factories(ds);
     const consortium = await f.consortium();
     await f.company(consortium.id);
-    const seen = await ownConnections(2, ([first, second]) =>
+    const seen = await withOwnConnections(ds, 2, ([first, second]) =>
       inOneSnapshot([first, second], async () => {
         const before = await count(first, consortium.id);
         await f.company(consortium.id); // committed by a third connection, after the snapshot
@@ -47,7 +37,7 @@ describe('inOneSnapshot: statements on several connections reading the same data
     const prefix = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
     const code = (n: number) => `${prefix}${String(n).padStart(2, '0')}`;
     await expect(
-      ownConnections(2, ([first, second]) =>
+      withOwnConnections(ds, 2, ([first, second]) =>
         inOneSnapshot([first, second], async () => {
           await add(first, code(1));
           await add(second, code(2));
@@ -56,7 +46,7 @@ describe('inOneSnapshot: statements on several connections reading the same data
       ),
     ).rejects.toThrow('failed on purpose');
     expect(await count(ds.manager, consortium.id)).toBe(0);
-    await ownConnections(2, ([first, second]) =>
+    await withOwnConnections(ds, 2, ([first, second]) =>
       inOneSnapshot([first, second], async () => {
         await add(first, code(3));
         await add(second, code(4));

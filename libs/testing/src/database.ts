@@ -1,5 +1,5 @@
 import { createDataSource } from '@app/persistence';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { testConfig } from './test-config';
 
 /** A DataSource on the run's database, for integration tests of services and repositories. */
@@ -23,5 +23,16 @@ export async function withOwnTransaction(dataSource: DataSource, body: (runner: 
   } finally {
     if (runner.isTransactionActive) await runner.rollbackTransaction();
     await runner.release();
+  }
+}
+
+/** Runs `work` with `count` connections of their own (QueryRunners' managers, outside a transaction), released after it. */
+export async function withOwnConnections<T>(dataSource: DataSource, count: number, work: (connections: EntityManager[]) => Promise<T>): Promise<T> {
+  const runners = Array.from({ length: count }, () => dataSource.createQueryRunner());
+  try {
+    for (const runner of runners) await runner.connect();
+    return await work(runners.map((r) => r.manager));
+  } finally {
+    for (const runner of runners) await runner.release();
   }
 }

@@ -5,7 +5,7 @@ import type { AppConfig } from '@app/config';
 import { addDays, Clock, SystemClock, toCalendarDate } from '@app/domain';
 import { createDataSource, CreditRecordRepository, type Db, FullRecomputeRepository, migrate, PersistenceModule, RatingRepository, ScoringInputRepository } from '@app/persistence';
 import { paymentWindows, rateCompany } from '@app/scoring';
-import { Factories, generateCluster, testConfig } from '@app/testing';
+import { Factories, generateCluster, testConfig, withOwnConnections } from '@app/testing';
 import { ratingFixture } from '@app/testing/rating-fixtures';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -91,17 +91,6 @@ describe('a full recompute through the trade pass', () => {
     return { rows, readLive };
   }
 
-  /** `work` with `count` connections of their own (QueryRunners' managers), released after it. */
-  async function ownConnections<T>(count: number, work: (connections: Db[]) => Promise<T>): Promise<T> {
-    const runners = Array.from({ length: count }, () => ds.createQueryRunner());
-    try {
-      for (const runner of runners) await runner.connect();
-      return await work(runners.map((r) => r.manager));
-    } finally {
-      for (const runner of runners) await runner.release();
-    }
-  }
-
   /** `db` running `before` ahead of each of its statements and `after` once each is done. */
   function watched(db: Db, hooks: { before?: (sql: string) => Promise<void>; after?: (sql: string) => Promise<void> }): Db {
     return new Proxy(db, {
@@ -123,7 +112,7 @@ describe('a full recompute through the trade pass', () => {
     expect(byJobPath.readLive).toEqual(ids);
 
     const runId = await new Factories(ds).tradePassRun(asOf);
-    await ownConnections(2, (connections) => scoringInputs.prepareTradePass(connections, runId, asOf, paymentWindows(asOf)));
+    await withOwnConnections(ds, 2, (connections) => scoringInputs.prepareTradePass(connections, runId, asOf, paymentWindows(asOf)));
     const passed: { n: number }[] = await ds.query('SELECT count(*)::int AS n FROM full_recompute_trade WHERE run_id = $1 AND sums IS NOT NULL', [runId]);
     expect(passed[0].n).toBeGreaterThan(ids.length / 2);
 
@@ -327,7 +316,7 @@ describe('a full recompute through the trade pass', () => {
     const line = lines[0];
     let disputed!: () => void;
     const afterDispute = new Promise<void>((resolve) => (disputed = resolve));
-    await ownConnections(2, ([first, second]) =>
+    await withOwnConnections(ds, 2, ([first, second]) =>
       scoringInputs.prepareTradePass(
         [
           // the fingerprints start only once the suppliers' lists are written and the line disputed

@@ -22,6 +22,7 @@ describe('the standing input: overdue payables between members (real PostgreSQL)
       side: keys.side,
       counterparty_id: keys.creditorId,
       invoice_no: keys.invoiceNo,
+      fiscal_year: keys.fiscalYear,
       reporter_role: 'MEMBER',
       reporter_company_id: reporter.id,
     });
@@ -101,27 +102,9 @@ describe('the standing input: overdue payables between members (real PostgreSQL)
     const [consortiumId, member] = await pair();
     await new RatingRepository().insertMany(ds.manager, [{ consortiumId, rating: ratingFixture(member.id), backed: null, dataVersion: 'test' }]);
     const statement = async (fiscalYear: number, equity: string) => {
-      const recordId = await records.recordIdFor(ds.manager, 'FINANCIAL_STATEMENT', { subject_id: member.id, fiscal_year: fiscalYear });
       const items = Object.fromEntries([...STATEMENT_REQUIRED_ITEMS, ...STATEMENT_OPTIONAL_ITEMS].map((k) => [k, null])) as Record<string, string | null>;
       const payload = { ...items, revenue: '1000.00', netIncome: '10.00', ebit: '20.00', totalAssets: '5000.00', currentAssets: '2000.00', totalLiabilities: '3000.00', currentLiabilities: '1000.00', retainedEarnings: '100.00', equity, fiscalYear, audited: false };
-      await records.append(ds.manager, recordId, {
-        kind: 'FINANCIAL_STATEMENT',
-        consortiumId,
-        subjectId: member.id,
-        reporterCompanyId: member.id,
-        reporterBankId: null,
-        reporterRole: 'MEMBER',
-        filedStatus: 'VERIFIED',
-        payload: payload as unknown as RecordPayloads['FINANCIAL_STATEMENT'],
-        evidence: null,
-        negative: false,
-        noticeId: null,
-        countsFrom: new Date('2026-03-01T10:00:00Z'),
-        endedOn: null,
-        expiresOn: null,
-        filedBy: null,
-        createdAt: new Date('2026-03-01T10:00:00Z'),
-      });
+      await file('FINANCIAL_STATEMENT', member, payload as unknown as RecordPayloads['FINANCIAL_STATEMENT'], member);
     };
     const equity = async () => (await inputs.load(ds.manager, consortiumId, AS_OF)).members.find((m) => m.companyId === member.id)?.equity;
     // at 2026-06-30 the fiscal years 2024 and 2025 count: 2023 is stale, 2026 has not ended
