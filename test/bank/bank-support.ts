@@ -127,3 +127,14 @@ export async function subscribe<T>(
     },
   };
 }
+
+/** `probe` again every 25 ms until `done` holds of its answer; the answer, or an error naming the last one after `timeoutMs`. */
+export async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -8,7 +8,7 @@ import { RatingChangedHandler } from '@worker/monitoring/monitoring.handlers';
 import { WebhookSender } from '@worker/monitoring/webhook-sender.service';
 import { type RunningApi, startApi } from '../support/api';
 import { createWorld, type SignedIn, type World } from '../support/world';
-import { fixtures, freshCompany, grant, INQUIRIES, type Receiver, REVOKE, startReceiver, subscribe } from './bank-support';
+import { fixtures, freshCompany, grant, INQUIRIES, type Receiver, REVOKE, startReceiver, subscribe, until } from './bank-support';
 import { type MonitoringWorker, startMonitoringWorker } from './monitoring-worker';
 
 const WATCH = 'mutation($c: String!) { watchCompany(creditCode: $c) { id creditCode companyName consentActive } }';
@@ -53,16 +53,6 @@ describe('bank monitoring: alerts by subscription and signed webhooks', () => {
 
   async function deliveries(): Promise<Delivery[]> {
     return (await banker.client.ok<{ webhookDeliveries: Delivery[] }>(DELIVERIES)).webhookDeliveries;
-  }
-
-  async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(value)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
   }
 
   async function consentingCompany(): Promise<Awaited<ReturnType<typeof freshCompany>> & { consentId: string }> {

@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { RatingChangedHandler } from '@worker/monitoring/monitoring.handlers';
 import { type RunningApi, startApi } from '../support/api';
 import { createWorld, type World } from '../support/world';
-import { fixtures, freshCompany, subscribe } from './bank-support';
+import { fixtures, freshCompany, subscribe, until } from './bank-support';
 import { type MonitoringWorker, startMonitoringWorker } from './monitoring-worker';
 
 const EVENTS = 'subscription { ratingChanged { eventId companyId newGrade } }';
@@ -35,16 +35,6 @@ describe('rating-changed.v1 retried: the ratingChanged subscription gets the eve
     await worker?.close();
     await api?.close();
   });
-
-  async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(value)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
 
   it('a first attempt that fails before publishing: the retry publishes, once; a retry after the publish does not publish again', async () => {
     const { company, member } = await freshCompany(world);
