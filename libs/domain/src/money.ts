@@ -4,16 +4,21 @@ import { BadInputError } from './errors';
  * Money is exact: a Decimal string with at most two decimals ("125000.50") at the API and
  * in PostgreSQL `numeric(18,2)`, and integer fen (分) where it is computed with.
  */
-const DECIMAL = /^-?(0|[1-9]\d{0,15})(\.\d{1,2})?$/;
-/** 10^16 yuan: far above any SME figure, and inside numeric(18,2). */
-export const MAX_MONEY_DIGITS = 16;
+const DECIMAL = /^-?(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
+/**
+ * Amounts stay below 10^13 yuan (10^15 fen): far above any SME figure, inside numeric(18,2),
+ * exact as a JS number (fenToNumber: below 2^53 fen, about 9 x 10^15), and, times a PAYDEX key
+ * in thirds (<= 300), inside PostgreSQL's signed 64-bit bigint, where the scoring loader sums
+ * them. A larger amount would be accepted and then fail every recompute that reads it.
+ */
+export const MAX_MONEY_DIGITS = 13;
 
 export type MoneySign = 'positive' | 'non-negative' | 'any';
 
-/** Validates a Decimal input and returns it in canonical form (two decimals). */
 /** Already in canonical form: no sign, no leading zero, two decimals. */
-const CANONICAL = /^(0|[1-9]\d{0,15})\.\d\d$/;
+const CANONICAL = /^(0|[1-9]\d{0,12})\.\d\d$/;
 
+/** Validates a Decimal input and returns it in canonical form (two decimals). */
 export function parseMoney(field: string, value: unknown, sign: MoneySign = 'any'): string {
   if (typeof value !== 'string') throw new BadInputError(field, `${field} must be a decimal string such as "1250.50"`);
   // the common case of a file or a client that sends "1250.50": no arithmetic needed
