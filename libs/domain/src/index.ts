@@ -15,3 +15,4 @@ export * from './records';
 export * from './webhook-signature';
 export * from './partner-checks';
 export * from './public-profile';
+export * from './public-address';

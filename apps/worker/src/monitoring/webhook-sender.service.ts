@@ -4,19 +4,15 @@ import { Clock, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader
 import { ConsentRepository, WebhookRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import { WORKER_CONFIG } from '@worker/worker.tokens';
+import { type PostResult, postWebhook } from './webhook-post';
 
 export type AttemptOutcome = 'DELIVERED' | 'RETRY' | 'SKIPPED';
-
-/** The answer of one POST: a status, or why there was none. */
-interface PostResult {
-  readonly statusCode: number | null;
-  readonly error: string | null;
-}
 
 /**
  * One attempt of one webhook delivery: re-checks that it may still be sent (pending, the
  * endpoint active, the company's consent standing: a revoked consent cancels it), signs the
- * stored body with a fresh timestamp, POSTs it without following redirects, and logs the
+ * stored body with a fresh timestamp, POSTs it (postWebhook: no redirects, public addresses
+ * only in production, a bounded read of the reply), and logs the
  * attempt, whatever happened, where the bank sees it.
  */
 @Injectable()
@@ -57,28 +53,16 @@ export class WebhookSender {
     return ok ? 'DELIVERED' : 'RETRY';
   }
 
-  private async post(url: string, deliveryId: string, eventType: string, body: string, secrets: readonly string[], now: Date): Promise<PostResult> {
+  private post(url: string, deliveryId: string, eventType: string, body: string, secrets: readonly string[], now: Date): Promise<PostResult> {
     const timestamp = Math.floor(now.getTime() / 1000);
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.bankAccess.webhookTimeoutMs),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'CreditAlliance-Webhooks/1',
-          [SIGNATURE_HEADER]: signatureHeader(secrets, timestamp, body),
-          [DELIVERY_HEADER]: deliveryId,
-          [EVENT_HEADER]: eventType,
-        },
-        body,
-      });
-      const text = await response.text().catch(() => '');
-      if (response.ok) return { statusCode: response.status, error: null };
-      return { statusCode: response.status, error: `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}` };
-    } catch (error) {
-      const reason = error instanceof Error ? (error.name === 'TimeoutError' ? `no answer within ${this.config.bankAccess.webhookTimeoutMs} ms` : error.message) : String(error);
-      return { statusCode: null, error: reason.slice(0, 500) };
-    }
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'CreditAlliance-Webhooks/1',
+      [SIGNATURE_HEADER]: signatureHeader(secrets, timestamp, body),
+      [DELIVERY_HEADER]: deliveryId,
+      [EVENT_HEADER]: eventType,
+    };
+    // production sends only to public addresses (the API checks the URL; this checks where its name leads now)
+    return postWebhook(url, headers, body, { timeoutMs: this.config.bankAccess.webhookTimeoutMs, publicOnly: !this.config.bankAccess.allowHttpWebhooks });
   }
 }
