@@ -131,6 +131,29 @@ describe('consent and bank reads (GraphQL over HTTP)', () => {
     expect(again.revokeConsent.revokedAt).toBe(first.revokeConsent.revokedAt);
   });
 
+  it('a revocation and a grant for the same company and bank at once both go through (no deadlock)', async () => {
+    const { company, member } = await freshCompany(world);
+    const consent = await grant(member, world.bank.id);
+    // a grant in progress: it holds the company and bank's lock and is about to supersede the active consent
+    const granting = api.dataSource.createQueryRunner();
+    await granting.connect();
+    try {
+      await granting.startTransaction();
+      await granting.query(`SELECT pg_advisory_xact_lock(hashtextextended('consent:' || $1 || ':' || $2, 0))`, [company.id, world.bank.id]);
+      const revoking = member.client.request(REVOKE, { id: consent.id });
+      await new Promise((done) => setTimeout(done, 300)); // the revoke reaches its locks
+      // the grant's supersede, as ConsentRepository.supersedeActive writes it
+      await granting.query(`UPDATE consents SET revoked_at = now(), revoke_reason = 'SUPERSEDED' WHERE id = $1 AND revoked_at IS NULL`, [consent.id]);
+      await granting.commitTransaction();
+      const answer = await revoking;
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data).toMatchObject({ revokeConsent: { id: consent.id, active: false } });
+    } finally {
+      if (granting.isTransactionActive) await granting.rollbackTransaction();
+      await granting.release();
+    }
+  });
+
   it('a new grant for the same bank and scope replaces the active one', async () => {
     const { company, member } = await freshCompany(world);
     const first = await grant(member, world.bank.id);

@@ -73,6 +73,28 @@ describe('bank monitoring: alerts by subscription and signed webhooks', () => {
     expect(list.watchlist.filter((w) => w.creditCode === consenting.company.creditCode)).toEqual([{ id: again.watchCompany.id, creditCode: consenting.company.creditCode }]);
   });
 
+  it('a watch started while its consent is being revoked waits for the revocation, and is refused', async () => {
+    const consenting = await consentingCompany();
+    const bankId = banker.user.bankId as string;
+    // a revocation in progress: the company and bank's lock is held, the consent revoked, not yet committed
+    const revoking = api.dataSource.createQueryRunner();
+    await revoking.connect();
+    try {
+      await revoking.startTransaction();
+      await revoking.query(`SELECT pg_advisory_xact_lock(hashtextextended('consent:' || $1 || ':' || $2, 0))`, [consenting.company.id, bankId]);
+      await revoking.query(`UPDATE consents SET revoked_at = now(), revoke_reason = 'REVOKED' WHERE id = $1`, [consenting.consentId]);
+      const watching = banker.client.request(WATCH, { c: consenting.company.creditCode });
+      await new Promise((done) => setTimeout(done, 300)); // the watch reaches its consent check
+      await revoking.commitTransaction();
+      expect(onlyError(await watching).extensions).toMatchObject({ code: 'FORBIDDEN' });
+    } finally {
+      if (revoking.isTransactionActive) await revoking.rollbackTransaction();
+      await revoking.release();
+    }
+    const rows: unknown[] = await api.dataSource.query('SELECT 1 FROM watchlist WHERE company_id = $1 AND removed_at IS NULL', [consenting.company.id]);
+    expect(rows).toEqual([]);
+  });
+
   it('a RatingChanged event reaches the bank by subscription and by a signed webhook; a receiver failing 3 times gets it on the 4th attempt', async () => {
     const { company, member } = await consentingCompany();
     await banker.client.ok(WATCH, { c: company.creditCode });

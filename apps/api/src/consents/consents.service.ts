@@ -87,12 +87,15 @@ export class ConsentsService {
     const id = parseId('id', idInput);
     const now = this.clock.now();
     return this.dataSource.transaction(async (tx) => {
-      const found = await this.consents.findByIdForUpdate(tx, id);
-      if (!found) throw new NotFoundError('No such consent', { field: 'id' });
-      this.policy.assert(actor, 'consent.revoke', { companyId: found.companyId, consortiumId: found.consortiumId });
+      const seen = await this.consents.findById(tx, id);
+      if (!seen) throw new NotFoundError('No such consent', { field: 'id' });
+      this.policy.assert(actor, 'consent.revoke', { companyId: seen.companyId, consortiumId: seen.consortiumId });
+      // the company and bank's lock first, then the row, in the order a grant takes them
+      // (its lock, then the rows it supersedes): the other order deadlocked with a grant
+      await this.consents.lockCompanyBank(tx, seen.companyId, seen.bankId);
+      const found = (await this.consents.findByIdForUpdate(tx, id)) as Consent;
       // revoking twice changes nothing: a retry after a lost answer gets the same consent
       if (found.revokedAt) return found;
-      await this.consents.lockCompanyBank(tx, found.companyId, found.bankId);
       const revoked = await this.consents.revoke(tx, id, actor.id, now);
       let stoppedWatch = false;
       let cancelledDeliveries = 0;

@@ -6,6 +6,7 @@ import {
   Clock,
   type Company,
   ForbiddenError,
+  isNonPublicHost,
   NotFoundError,
   parseId,
   readerOf,
@@ -26,12 +27,13 @@ import { PolicyService } from '@api/policy/policy.service';
 /** After a rotation, the previous secret keeps signing this long, so receivers can switch over. */
 export const SECRET_OVERLAP_MS = 24 * 3_600_000;
 const MAX_URL_LENGTH = 2_000;
-const PRIVATE_HOST = /^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|0\.0\.0\.0|\[?::1\]?$|\[?f[cd])/i;
 
 /**
  * Where alerts may go: HTTPS only, except that outside production a plain http:// URL is
- * allowed (a local receiver in tests and demos). In production private and loopback hosts
- * are refused, so a webhook cannot be pointed at the platform's own network.
+ * allowed (a local receiver in tests and demos). In production a host that is not public (an
+ * address that is not public unicast in any notation, a local or single-label name) is
+ * refused, so a webhook cannot be pointed at the platform's own network; a public name that
+ * resolves to a private address is refused by the worker when it connects.
  */
 export function parseWebhookUrl(field: string, value: unknown, allowHttp: boolean): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_URL_LENGTH) {
@@ -47,7 +49,7 @@ export function parseWebhookUrl(field: string, value: unknown, allowHttp: boolea
     throw new BadInputError(field, `${field} must be an https:// URL${allowHttp ? ' (or http:// outside production)' : ''}`);
   }
   if (url.username || url.password) throw new BadInputError(field, `${field} must not carry credentials; the signature authenticates each delivery`);
-  if (!allowHttp && PRIVATE_HOST.test(url.hostname)) throw new BadInputError(field, `${field} must name a public host`);
+  if (!allowHttp && isNonPublicHost(url.hostname)) throw new BadInputError(field, `${field} must name a public host`);
   return url.toString();
 }
 
@@ -93,6 +95,9 @@ export class MonitoringService {
     const now = this.clock.now();
     return this.dataSource.transaction(async (tx) => {
       const company = await this.companies.findByCreditCode(tx, creditCode);
+      // the lock a revocation takes: a revoke committing between this check and the insert
+      // would not see the watch it must end
+      if (company) await this.consents.lockCompanyBank(tx, company.id, reader.bankId);
       const consented = company !== null && (await this.consents.hasActive(tx, company.id, reader.bankId, ['RATING', 'REPORT'], now));
       if (!company || !consented) {
         const refusals = await this.consents.explainRefusals(tx, reader.bankId, [creditCode], ['RATING', 'REPORT'], now);
