@@ -22,8 +22,11 @@ const COMPONENT_WEIGHTS = { counterparties: 0.5, buyerDependence: 0.25, guarante
 /**
  * Network: the ratings of the company's counterparties weighted by trade volume (their PDs on
  * the common sub-score scale), its dependence on its largest buyer, and the guarantees it has
- * given against its own equity. Speaks once it has at least one counterparty with trade.
- * Counterparties' PDs are their latest ratings, passed in: this factor never recurses.
+ * given against its own equity. Speaks only when it knows something of the company's trade
+ * network: a rated counterparty with trade, or buyers to measure dependence on. Guarantees
+ * then weigh in; they never make the factor speak alone (with none given, that component
+ * would score a perfect 100 on no information). Counterparties' PDs are their latest
+ * ratings, passed in: this factor never recurses.
  */
 export function networkFactor(
   counterparties: readonly Counterparty[],
@@ -54,21 +57,7 @@ export function networkFactor(
   const largestShare = buyerVolume > 0 ? Math.max(...buyers.map((c) => c.tradeVolume)) / buyerVolume : null;
   const dependenceScore = largestShare === null ? null : interpolate(BUYER_DEPENDENCE_KEY, largestShare);
 
-  const at = dayNumber(asOf);
-  const outstanding = guarantees
-    .filter((g) => dayNumber(g.startDate) <= at && (g.endDate === null || dayNumber(g.endDate) > at))
-    .reduce((s, g) => s + g.amount, 0);
-  const equity = latestUsableStatement(statements, asOf)?.equity ?? null;
-  const guaranteeRatio = outstanding === 0 ? 0 : equity === null ? null : equity > 0 ? outstanding / equity : Infinity;
-  const guaranteeScore = guaranteeRatio === null ? null : interpolate(GUARANTEE_KEY, guaranteeRatio);
-
-  const parts: [ReasonCode, number | null, number][] = [
-    ['WEAK_COUNTERPARTIES', counterpartyScore, COMPONENT_WEIGHTS.counterparties],
-    ['BUYER_CONCENTRATION', dependenceScore, COMPONENT_WEIGHTS.buyerDependence],
-    ['GUARANTEE_EXPOSURE', guaranteeScore, COMPONENT_WEIGHTS.guarantees],
-  ];
-  const present = parts.filter((p): p is [ReasonCode, number, number] => p[1] !== null);
-  if (present.length === 0)
+  if (counterpartyScore === null && dependenceScore === null)
     return {
       factor: 'NETWORK',
       status: 'INSUFFICIENT_DATA',
@@ -76,6 +65,23 @@ export function networkFactor(
       why: 'counterparties are unrated and there are no buyers',
       records: trading.length,
     };
+
+  const at = dayNumber(asOf);
+  const outstanding = guarantees
+    .filter((g) => dayNumber(g.startDate) <= at && (g.endDate === null || dayNumber(g.endDate) > at))
+    .reduce((s, g) => s + g.amount, 0);
+  const equity = latestUsableStatement(statements, asOf)?.equity ?? null;
+  // Guarantees outstanding against no known positive equity: the worst ratio, as DebtRank's
+  // impact min(1, A/E) is 1 without positive equity and the standing reads a missing statement as equity 0.
+  const guaranteeRatio = outstanding === 0 ? 0 : equity !== null && equity > 0 ? outstanding / equity : Infinity;
+  const guaranteeScore = interpolate(GUARANTEE_KEY, guaranteeRatio);
+
+  const parts: [ReasonCode, number | null, number][] = [
+    ['WEAK_COUNTERPARTIES', counterpartyScore, COMPONENT_WEIGHTS.counterparties],
+    ['BUYER_CONCENTRATION', dependenceScore, COMPONENT_WEIGHTS.buyerDependence],
+    ['GUARANTEE_EXPOSURE', guaranteeScore, COMPONENT_WEIGHTS.guarantees],
+  ];
+  const present = parts.filter((p): p is [ReasonCode, number, number] => p[1] !== null);
   const totalWeight = present.reduce((s, p) => s + p[2], 0);
   const subScore = present.reduce((s, p) => s + p[1] * p[2], 0) / totalWeight;
   let reasonCode: ReasonCode | null = null;
@@ -96,7 +102,7 @@ export function networkFactor(
       counterpartyScore,
       largestBuyerShare: largestShare,
       guaranteesGiven: outstanding,
-      guaranteeToEquity: guaranteeRatio === null || !Number.isFinite(guaranteeRatio) ? null : guaranteeRatio,
+      guaranteeToEquity: Number.isFinite(guaranteeRatio) ? guaranteeRatio : null,
     },
     records: trading.length + guarantees.length,
   };
