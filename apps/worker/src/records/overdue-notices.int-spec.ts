@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Company, FixedClock, type TradeExperiencePayload } from '@app/domain';
-import { AuditLogRepository, CreditRecordRepository, MaintenanceRepository, NoticeRepository, OutboxRepository } from '@app/persistence';
-import { Factories, openTestDataSource, testConfig } from '@app/testing';
+import { AuditLogRepository, CreditRecordRepository, MaintenanceRepository, NoticeRepository, OutboxRepository, recordLockSql } from '@app/persistence';
+import { Factories, openTestDataSource, testConfig, withOwnConnections } from '@app/testing';
 import type { DataSource } from 'typeorm';
 import { OverdueNotices } from './overdue-notices.service';
 
@@ -100,5 +100,41 @@ describe('bills that become negative by ageing, with an injected clock (worker, 
     await runOn('2025-04-30');
     expect(await records.findCurrent(ds.manager, recordId)).toMatchObject({ version: 3, negative: true, payload: { amount: '100.00' } });
     expect(await negativeNotices(recordId)).toBe(1);
+  });
+
+  it('locks its batch in record id order, as imports and two-sided filings do: it never deadlocks with an import', async () => {
+    clock.set(new Date('2025-09-01T08:00:00Z'));
+    // two bills, the one due first having the larger record id (the order the run used to lock in)
+    const idOf = (invoiceNo: string): Promise<string> =>
+      records.recordIdFor(ds.manager, 'TRADE_EXPERIENCE', { side: 'SUPPLIER', counterparty_id: supplier.id, subject_id: buyer.id, invoice_no: invoiceNo });
+    const named = await Promise.all(['LK-1', 'LK-2'].map(async (invoiceNo) => ({ invoiceNo, recordId: await idOf(invoiceNo) })));
+    const [b, a] = [...named].sort((x, y) => (x.recordId < y.recordId ? -1 : 1));
+    await fileBill(a.invoiceNo, { dueDate: '2025-09-01' });
+    await fileBill(b.invoiceNo, { dueDate: '2025-09-15' });
+
+    const waitingLocks = async (): Promise<number> =>
+      ((await ds.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      )) as { n: number }[])[0].n;
+    await withOwnConnections(ds, 1, async ([importer]) => {
+      await importer.query('BEGIN');
+      try {
+        // an import holds B, as its merge does when it locks in record id order
+        await records.lock(importer, b.recordId);
+        clock.set(new Date('2025-10-20T08:00:00Z'));
+        const run = overdue.run('2025-10-20');
+        run.catch(() => undefined);
+        for (let i = 0; i < 100 && (await waitingLocks()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+        expect(await waitingLocks()).toBe(1);
+        // the import's lock statement for both (ImportRepository.lockAndReread): A is free, since the run waits for B before taking it
+        await importer.query(`SELECT count(${recordLockSql('l.record_id::text')}) FROM (SELECT unnest($1::uuid[]) AS record_id ORDER BY 1) l`, [[a.recordId, b.recordId]]);
+        await importer.query('COMMIT');
+        await run;
+      } catch (error) {
+        await importer.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+    for (const { recordId } of [a, b]) expect(await records.findCurrent(ds.manager, recordId)).toMatchObject({ version: 2, negative: true });
   });
 });

@@ -43,7 +43,9 @@ export class OverdueNotices {
         const found = await this.maintenance.overdueUnflagged(tx, today, NEGATIVE_DAYS_BEYOND_TERMS, OVERDUE_BATCH);
         const now = this.clock.now();
         const versions: CreditRecordVersion[] = [];
-        for (const { recordId } of found) {
+        // locked one by one in record id order, as the API and imports lock: never a cycle with them
+        const byId = found.map((f) => f.recordId).sort();
+        for (const recordId of byId) {
           const version = await this.notice(tx, recordId, today, now);
           if (version) versions.push(version);
         }

@@ -29,8 +29,10 @@ export class MaintenanceRepository {
   /**
    * Bills that were not negative information when filed and are now: unpaid, current,
    * pending or verified, and `days` or more past their due date on `today`. Trade experiences
-   * and obligation payments (loans come with the bank's own days past due, filed anew). At
-   * most `limit` records, earliest due first.
+   * and obligation payments (loans come with the bank's own days past due, filed anew). The
+   * `limit` earliest due, returned in record id order: the order every writer locks records in
+   * (the API's two sides of an invoice, an import's merge), so the run, which locks them in
+   * the order given, never waits on one of those in a cycle.
    *
    * A bill whose negative flag was rejected after a dispute is left out while its facts are
    * the ones that flag was about. A rejected version is newer than the current one and holds
@@ -48,7 +50,9 @@ export class MaintenanceRepository {
              WHERE r.record_id = t.record_id AND r.version > t.version AND r.status = 'REJECTED' AND r.negative AND ${facts('r')} IS NOT DISTINCT FROM ${facts('t')})`;
     });
     const rows: { kind: 'TRADE_EXPERIENCE' | 'PAYMENT_RECORD'; record_id: string }[] = await db.query(
-      `SELECT kind, record_id FROM (${branches.join(' UNION ALL ')}) overdue ORDER BY due_date, record_id LIMIT $3`,
+      `SELECT kind, record_id FROM (
+         SELECT kind, record_id FROM (${branches.join(' UNION ALL ')}) overdue ORDER BY due_date, record_id LIMIT $3
+       ) batch ORDER BY record_id`,
       [today, days, limit],
     );
     return rows.map((r) => ({ kind: r.kind, recordId: r.record_id }));
