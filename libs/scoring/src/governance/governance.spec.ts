@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import type { FactorName, HistoricalRating } from '@app/domain/scoring';
+import fc from 'fast-check';
+import { FACTOR_NAMES, type CreditRating, type FactorName, type HistoricalRating, type ScoringInput } from '@app/domain/scoring';
+import { addDays } from '../common/calendar-date';
 import { DEFAULT_RATING_MODEL } from '../rating/rating-model';
 import { pdToGrade } from '../rating/master-scale';
+import { rateCompany } from '../rating/stand-alone-rating';
+import { emptyInput, soundStatement, trade, weakStatement } from '../testing/company.fixture';
 import { backtest, backtestObservations } from './backtest';
 import { discriminationMetrics } from './discrimination-metrics';
 import { refitRatingModel } from './refit';
@@ -80,5 +84,94 @@ describe('the refit', () => {
     expect(w.PAYMENT_BEHAVIOUR).toBeGreaterThan(DEFAULT_RATING_MODEL.weights.PAYMENT_BEHAVIOUR);
     expect(p.proposed.auc).toBeGreaterThanOrEqual(p.current.auc - 1e-9);
     expect(p.proposed.brier).toBeLessThan(p.current.brier);
+  });
+});
+
+describe('the refit imputes missing factors as the rating treats them', () => {
+  const AS_OF = '2026-06-30';
+  const subScoresOf = (r: CreditRating): Record<FactorName, number | null> =>
+    Object.fromEntries(FACTOR_NAMES.map((f) => {
+      const result = r.factorResults.find((x) => x.factor === f);
+      return [f, result?.status === 'SCORED' ? result.subScore : null];
+    })) as Record<FactorName, number | null>;
+  /** The current spec's PD for one rating, as the refit computes it: one observation, no iterations. */
+  const refitPd = (r: CreditRating): number => {
+    const p = refitRatingModel(
+      [{ rating: { companyId: r.companyId, asOf: r.asOf, pd: r.pd, grade: r.grade, subScores: subScoresOf(r) }, defaulted: false }],
+      DEFAULT_RATING_MODEL,
+      { l2: 1, iterations: 0, version: 'same' },
+    );
+    expect(p.current.calibration).toHaveLength(1);
+    return p.current.calibration[0].meanPd;
+  };
+
+  it('gives the live PD of the worked example of docs/scoring.md (0.796 %), not 0.722 %', () => {
+    const r = rateCompany(
+      {
+        ...emptyInput('worked'),
+        tradeExperiences: [
+          trade('a', 1_000_000, '2025-03-15', '2025-03-15', '2025-02-15'),
+          trade('b', 1_000_000, '2025-04-15', '2025-05-15', '2025-03-15'),
+          trade('c', 2_000_000, '2025-05-15', '2025-05-30', '2025-04-15'),
+        ],
+        taxCreditGrades: [{ year: 2025, grade: 'B', publishedOn: '2026-04-15' }],
+        publicRecords: [{ id: 'j', kind: 'JUDGMENT', eventDate: '2023-01-10', endedOn: '2024-06-30', amount: 5_000_000 }],
+      },
+      AS_OF,
+    );
+    // S = 68.529 (no statement: core at 50; soft and network re-weighted away): PD 0.7963 %
+    expect(r.pd).toBeCloseTo(0.007963, 6);
+    expect(Math.abs(refitPd(r) - r.pd)).toBeLessThan(1e-12);
+  });
+
+  it('applies the soft-information cap: a public record and soft information alone', () => {
+    // public record 100 (w 0.15), soft 50 + 10 = 60 (w 0.05): soft's share 0.25 is capped at 0.10
+    // inner = 0.9 x 100 + 0.1 x 60 = 96; c = 0.20 / 0.90; S = 0.2222 x 96 + 0.7778 x 50 = 60.222
+    const r = rateCompany(
+      { ...emptyInput(), softSignals: [{ id: 's', kind: 'CERTIFICATION', recordedOn: '2026-01-01', validUntil: null, value: 1 }] },
+      AS_OF,
+    );
+    expect(r.factors.find((f) => f.name === 'SOFT_INFORMATION')?.weight).toBeCloseTo(0.1, 12);
+    const logit = 1 - 8.5 * ((0.2 / 0.9) * 96 + (0.7 / 0.9) * 50) / 100;
+    expect(r.pd).toBeCloseTo(1 / (1 + Math.exp(-logit)), 12);
+    expect(Math.abs(refitPd(r) - r.pd)).toBeLessThan(1e-12);
+  });
+
+  it('the current spec\'s refit PD is the live PD, whatever is missing (property)', () => {
+    const input = fc
+      .record({
+        payments: fc.array(
+          fc.record({ amount: fc.integer({ min: 1, max: 5_000_000 }), due: fc.integer({ min: -700, max: 25 }), late: fc.option(fc.integer({ min: -30, max: 250 }), { nil: null }) }),
+          { maxLength: 6 },
+        ),
+        statement: fc.constantFrom('NONE', 'SOUND', 'WEAK'),
+        taxGrade: fc.option(fc.constantFrom('A', 'B', 'M', 'C', 'D'), { nil: null }),
+        judgment: fc.boolean(),
+        soft: fc.array(fc.constantFrom('CERTIFICATION', 'COMMUNITY_WORK', 'REPUTATION', 'OWNER_CREDIT_BAND'), { maxLength: 3 }),
+        softValue: fc.integer({ min: 1, max: 5 }),
+        counterparties: fc.array(
+          fc.record({ role: fc.constantFrom('BUYER', 'SUPPLIER'), volume: fc.integer({ min: 1, max: 10_000_000 }), pd: fc.option(fc.double({ min: 0.0005, max: 0.5, noNaN: true }), { nil: null }) }),
+          { maxLength: 3 },
+        ),
+      })
+      .map((x): ScoringInput => ({
+        ...emptyInput(),
+        tradeExperiences: x.payments.map((p, i) => {
+          const due = addDays(AS_OF, p.due);
+          return trade(`p${i}`, p.amount, due, p.late === null ? null : addDays(due, p.late), addDays(due, -30));
+        }),
+        financialStatements: x.statement === 'NONE' ? [] : [x.statement === 'SOUND' ? soundStatement(2025) : weakStatement(2025)],
+        taxCreditGrades: x.taxGrade === null ? [] : [{ year: 2025, grade: x.taxGrade, publishedOn: '2026-04-15' }],
+        publicRecords: x.judgment ? [{ id: 'j', kind: 'JUDGMENT', eventDate: '2025-01-10', endedOn: null, amount: null }] : [],
+        softSignals: x.soft.map((kind, i) => ({ id: `s${i}`, kind, recordedOn: '2026-01-01', validUntil: null, value: x.softValue })),
+        counterparties: x.counterparties.map((c, i) => ({ counterpartyId: `c${i}`, role: c.role, tradeVolume: c.volume, pd: c.pd })),
+      }));
+    fc.assert(
+      fc.property(input, (i) => {
+        const r = rateCompany(i, AS_OF);
+        expect(Math.abs(refitPd(r) - r.pd)).toBeLessThan(1e-12);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,7 +1,8 @@
-import type { FactorName, RatingModelSpec, RefitProposal } from '@app/domain/scoring';
+import type { FactorName, FactorResult, RatingModelSpec, RefitProposal } from '@app/domain/scoring';
 import { FACTOR_NAMES } from '@app/domain/scoring';
 import { sigmoid } from '../common/math';
 import { pdToGrade } from '../rating/master-scale';
+import { combineFactors, combinedPd } from '../rating/stand-alone-rating';
 import { CORE_FACTORS, NEUTRAL_SUB_SCORE } from '../rating/rating-model';
 import { backtestFromPds, type BacktestObservation } from './backtest';
 
@@ -16,25 +17,52 @@ export interface RefitOptions {
 export const DEFAULT_REFIT_OPTIONS: Omit<RefitOptions, 'version'> = { l2: 1, iterations: 200 };
 
 /**
- * The features a refit sees: each factor's sub-score / 100, a missing one imputed the way the
- * rating treats it (a core factor at the neutral 50; a supplementary one at the mean of the
- * present ones, which is what re-weighting amounts to).
+ * The features a refit sees: each factor's sub-score / 100, imputed so that under `spec` the
+ * linear predictor Σ_f w_f·x_f is the rating's own combined score S / 100 (combineFactors),
+ * and so the current spec's refit PD is the live PD:
+ *
+ * - a missing core factor sits at the neutral 50, as in the rating;
+ * - a missing supplementary factor (soft information, network) sits at S itself: with
+ *   weights adding up to 1, Σ_present w·s + W_missing_core·50 + W_missing_supp·S = S is what
+ *   re-weighting it away and pulling the rest towards 50 by the share c amounts to;
+ * - where the soft-information cap binds (its re-normalised weight above the cap, beside
+ *   other factors that spoke), soft information is shrunk towards the weighted mean m of
+ *   those others: x = m + λ·(s − m) with λ = cap · W_present / w_soft, so that it carries
+ *   exactly the capped share.
  */
-function features(sub: Readonly<Record<FactorName, number | null>>, spec: RatingModelSpec): number[] {
-  let present = 0;
-  let weight = 0;
+export function refitFeatures(sub: Readonly<Record<FactorName, number | null>>, spec: RatingModelSpec): number[] {
+  const factors: FactorResult[] = FACTOR_NAMES.map((factor) => {
+    const subScore = sub[factor];
+    return subScore === null
+      ? { factor, status: 'INSUFFICIENT_DATA', reasonCode: 'THIN_FILE', why: 'missing in the history', records: 0 }
+      : { factor, status: 'SCORED', subScore, reasonCode: null, figures: {}, records: 0 };
+  });
+  const { combined } = combineFactors(factors, spec);
+  let presentWeight = 0;
+  let others = 0;
+  let othersWeight = 0;
   for (const f of FACTOR_NAMES) {
     const s = sub[f];
-    if (s !== null) {
-      present += spec.weights[f] * s;
-      weight += spec.weights[f];
+    if (s === null) continue;
+    presentWeight += spec.weights[f];
+    if (f !== 'SOFT_INFORMATION') {
+      others += spec.weights[f] * s;
+      othersWeight += spec.weights[f];
     }
   }
-  const mean = weight > 0 ? present / weight : NEUTRAL_SUB_SCORE;
+  const soft = sub.SOFT_INFORMATION;
+  // the condition of combineFactors: soft's re-normalised share above the cap, beside others
+  const softShare = presentWeight > 0 ? spec.weights.SOFT_INFORMATION / presentWeight : 0;
+  const capped = soft !== null && othersWeight > 0 && softShare > spec.softInformationCap && softShare < 1;
   return FACTOR_NAMES.map((f) => {
     const s = sub[f];
-    if (s !== null) return s / 100;
-    return ((CORE_FACTORS as readonly string[]).includes(f) ? NEUTRAL_SUB_SCORE : mean) / 100;
+    if (s === null) return ((CORE_FACTORS as readonly string[]).includes(f) ? NEUTRAL_SUB_SCORE : combined) / 100;
+    if (f === 'SOFT_INFORMATION' && capped) {
+      const mean = others / othersWeight;
+      const shrink = (spec.softInformationCap * presentWeight) / spec.weights.SOFT_INFORMATION;
+      return (mean + shrink * (s - mean)) / 100;
+    }
+    return s / 100;
   });
 }
 
@@ -50,7 +78,7 @@ export function refitRatingModel(
   current: RatingModelSpec,
   options: RefitOptions,
 ): RefitProposal {
-  const X = observations.map((o) => features(o.rating.subScores, current));
+  const X = observations.map((o) => refitFeatures(o.rating.subScores, current));
   const y = observations.map((o) => (o.defaulted ? 1 : 0));
   const k = FACTOR_NAMES.length;
   // start from the current model: beta_f = -slope · w_f
@@ -85,11 +113,8 @@ export function refitRatingModel(
     weights,
   };
   const evaluate = (s: RatingModelSpec) => {
-    const pds = X.map((x) => {
-      let z = s.intercept;
-      FACTOR_NAMES.forEach((f, j) => (z -= s.slope * s.weights[f] * x[j]));
-      return Math.max(s.pdFloor, sigmoid(z));
-    });
+    // the rating's own link (combinedPd), on the linear predictor Σ w_f x_f = S / 100
+    const pds = X.map((x) => combinedPd(100 * FACTOR_NAMES.reduce((sum, f, j) => sum + s.weights[f] * x[j], 0), s));
     return backtestFromPds(pds, y.map((v) => v === 1), pds.map((p) => pdToGrade(p)));
   };
   return {
