@@ -154,6 +154,31 @@ describe('consent and bank reads (GraphQL over HTTP)', () => {
     }
   });
 
+  it('pages through a company\'s whole consent history and its requests; a bad page names its argument', async () => {
+    const { company, member } = await freshCompany(world);
+    // each grant for another bank adds a row; the oldest stays reachable
+    const banks = [world.bank, world.otherBank, await world.factories.bank()];
+    const granted = [];
+    for (const bank of banks) granted.push(await grant(member, bank.id));
+    const page = (limit: number, offset: number) =>
+      member.client.ok<{ consents: { id: string }[] }>('query($c: ID!, $l: Int!, $o: Int!) { consents(companyId: $c, limit: $l, offset: $o) { id } }', { c: company.id, l: limit, o: offset });
+    const pages = [(await page(2, 0)).consents, (await page(2, 2)).consents];
+    expect(pages.map((p) => p.length)).toEqual([2, 1]);
+    expect(pages.flat().map((c) => c.id).sort()).toEqual(granted.map((c) => c.id).sort());
+    for (const [query, field] of [
+      ['query($c: ID!) { consents(companyId: $c, offset: -1) { id } }', 'offset'],
+      ['query($c: ID!) { consents(companyId: $c, limit: 0) { id } }', 'limit'],
+      ['query($c: ID!) { consentRequests(companyId: $c, limit: 501) { id } }', 'limit'],
+      ['query($c: ID!) { consentRequests(companyId: $c, offset: -5) { id } }', 'offset'],
+    ]) {
+      expect(onlyError(await member.client.request(query, { c: company.id })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    expect(onlyError(await world.banker.client.request('{ bankConsents(offset: -1) { id } }')).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'offset' });
+    expect(onlyError(await world.banker.client.request('{ bankConsentRequests(limit: 1001) { id } }')).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'limit' });
+    const second = await world.banker.client.ok<{ bankConsents: { id: string }[] }>('{ bankConsents(limit: 1, offset: 1) { id } }');
+    expect(second.bankConsents).toHaveLength(1);
+  });
+
   it('a new grant for the same bank and scope replaces the active one', async () => {
     const { company, member } = await freshCompany(world);
     const first = await grant(member, world.bank.id);

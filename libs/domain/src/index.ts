@@ -16,3 +16,4 @@ export * from './webhook-signature';
 export * from './partner-checks';
 export * from './public-profile';
 export * from './public-address';
+export * from './paging';

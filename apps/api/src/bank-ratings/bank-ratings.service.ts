@@ -11,8 +11,10 @@ import {
   type InquiryChannel,
   MAX_BATCH_READ,
   NotFoundError,
+  type Page,
   parseId,
   parseInquiryPurpose,
+  parsePage,
   readerOf,
   scopesAllowing,
 } from '@app/domain';
@@ -108,10 +110,9 @@ export class BankRatingsService {
 
   /** The company's inquiries, newest first: who read it, when, why. */
   /** Every bank read of a company, newest first, a page at a time (the whole log stays reachable). */
-  async listForCompany(actor: Actor, companyIdInput: string, loaders: Loaders, page: { limit: number; offset: number } = { limit: MAX_INQUIRIES, offset: 0 }): Promise<Inquiry[]> {
+  async listForCompany(actor: Actor, companyIdInput: string, loaders: Loaders, pageInput: Page = { limit: MAX_INQUIRIES, offset: 0 }): Promise<Inquiry[]> {
     this.policy.assertRole(actor, 'inquiry.list');
-    if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > MAX_INQUIRIES) throw new BadInputError('limit', `limit must be between 1 and ${MAX_INQUIRIES}`);
-    if (!Number.isInteger(page.offset) || page.offset < 0) throw new BadInputError('offset', 'offset must be 0 or more');
+    const page = parsePage(pageInput, MAX_INQUIRIES);
     const company = await loaders.company.load(parseId('companyId', companyIdInput));
     if (!company) throw new NotFoundError('No such company', { field: 'companyId' });
     this.policy.assert(actor, 'inquiry.list', { companyId: company.id, consortiumId: company.consortiumId });

@@ -1,8 +1,8 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Actor, ConsentRequestStatus as ConsentRequestStatusValue } from '@app/domain';
 import { Ctx, CurrentActor } from '@api/common/current-actor.decorator';
 import type { RequestContext } from '@api/common/request-context';
-import { ConsentsService, type ConsentRequestView } from './consents.service';
+import { ConsentsService, type ConsentRequestView, MAX_BANK_PAGE, MAX_COMPANY_PAGE } from './consents.service';
 import { RequestConsentInput } from './dto/request-consent.input';
 import { ConsentRequestStatus } from './models/bank-access.enums';
 import { ConsentRequestModel, toConsentRequestModel } from './models/consent-request.model';
@@ -42,17 +42,21 @@ export class ConsentRequestsResolver {
     @CurrentActor() actor: Actor,
     @Ctx() ctx: RequestContext,
     @Args('companyId', { type: () => ID }) companyId: string,
+    @Args('limit', { type: () => Int, defaultValue: MAX_COMPANY_PAGE, description: `at most ${MAX_COMPANY_PAGE}` }) limit: number,
+    @Args('offset', { type: () => Int, defaultValue: 0, description: 'the newest to skip: the next page starts where the last ended' }) offset: number,
     @Args('status', { type: () => ConsentRequestStatus, nullable: true }) status?: ConsentRequestStatusValue | null,
   ): Promise<ConsentRequestModel[]> {
-    return (await this.consents.requestsForCompany(actor, companyId, status ?? null, ctx.loaders)).map(toModel);
+    return (await this.consents.requestsForCompany(actor, companyId, status ?? null, ctx.loaders, { limit, offset })).map(toModel);
   }
 
   @Query(() => [ConsentRequestModel], { complexity: ({ childComplexity }) => 10 + 50 * childComplexity, description: "BANK: the caller's bank's requests, newest first" })
   async bankConsentRequests(
     @CurrentActor() actor: Actor,
     @Ctx() ctx: RequestContext,
+    @Args('limit', { type: () => Int, defaultValue: MAX_BANK_PAGE, description: `at most ${MAX_BANK_PAGE}` }) limit: number,
+    @Args('offset', { type: () => Int, defaultValue: 0, description: 'the newest to skip: the next page starts where the last ended' }) offset: number,
     @Args('status', { type: () => ConsentRequestStatus, nullable: true }) status?: ConsentRequestStatusValue | null,
   ): Promise<ConsentRequestModel[]> {
-    return (await this.consents.requestsForBank(actor, status ?? null, ctx.loaders)).map(toModel);
+    return (await this.consents.requestsForBank(actor, status ?? null, ctx.loaders, { limit, offset })).map(toModel);
   }
 }

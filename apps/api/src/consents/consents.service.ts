@@ -11,10 +11,12 @@ import {
   type ConsentRequestStatus,
   type ConsentScope,
   NotFoundError,
+  type Page,
   parseConsentScope,
   parseFutureInstant,
   parseId,
   parseInquiryPurpose,
+  parsePage,
   parseText,
   readerOf,
 } from '@app/domain';
@@ -48,6 +50,11 @@ export interface ConsentRequestView {
  * next read, because every bank read checks the consent table itself (no cache); it also
  * ends the bank's monitoring of the company and cancels its pending webhook deliveries.
  */
+/** The most of a company's consents or consent requests one page holds. */
+export const MAX_COMPANY_PAGE = 500;
+/** The most of a bank's consents or consent requests one page holds. */
+export const MAX_BANK_PAGE = 1_000;
+
 @Injectable()
 export class ConsentsService {
   constructor(
@@ -120,19 +127,21 @@ export class ConsentsService {
     });
   }
 
-  /** The company's consents, the whole history, newest first. */
-  async listForCompany(actor: Actor, companyIdInput: string, loaders: Loaders): Promise<Consent[]> {
+  /** The company's consents, the whole history, newest first, a page at a time. */
+  async listForCompany(actor: Actor, companyIdInput: string, loaders: Loaders, pageInput: Page = { limit: MAX_COMPANY_PAGE, offset: 0 }): Promise<Consent[]> {
     this.policy.assertRole(actor, 'consent.list');
+    const page = parsePage(pageInput, MAX_COMPANY_PAGE);
     const company = await this.loadCompany(companyIdInput, loaders);
     this.policy.assert(actor, 'consent.list', { companyId: company.id, consortiumId: company.consortiumId });
-    return this.consents.listByCompany(this.dataSource.manager, company.id);
+    return this.consents.listByCompany(this.dataSource.manager, company.id, page);
   }
 
   /** The consents a bank holds, with the companies that gave them. */
-  async listForBank(actor: Actor, activeOnly: boolean, loaders: Loaders): Promise<{ consent: Consent; company: Company }[]> {
+  async listForBank(actor: Actor, activeOnly: boolean, loaders: Loaders, pageInput: Page = { limit: MAX_BANK_PAGE, offset: 0 }): Promise<{ consent: Consent; company: Company }[]> {
     this.policy.assertRole(actor, 'bank.consents.read');
+    const page = parsePage(pageInput, MAX_BANK_PAGE);
     this.policy.assert(actor, 'bank.consents.read', { bankId: actor.bankId });
-    const consents = await this.consents.listByBank(this.dataSource.manager, actor.bankId as string, activeOnly ? { activeAt: this.clock.now() } : {});
+    const consents = await this.consents.listByBank(this.dataSource.manager, actor.bankId as string, { ...page, activeAt: activeOnly ? this.clock.now() : undefined });
     const companies = await loaders.company.loadMany(consents.map((c) => c.companyId));
     return consents.map((consent, i) => ({ consent, company: companies[i] as Company }));
   }
@@ -232,19 +241,27 @@ export class ConsentsService {
     });
   }
 
-  async requestsForCompany(actor: Actor, companyIdInput: string, status: ConsentRequestStatus | null, loaders: Loaders): Promise<ConsentRequestView[]> {
+  async requestsForCompany(
+    actor: Actor,
+    companyIdInput: string,
+    status: ConsentRequestStatus | null,
+    loaders: Loaders,
+    pageInput: Page = { limit: MAX_COMPANY_PAGE, offset: 0 },
+  ): Promise<ConsentRequestView[]> {
     this.policy.assertRole(actor, 'consentRequest.list');
+    const page = parsePage(pageInput, MAX_COMPANY_PAGE);
     const company = await this.loadCompany(companyIdInput, loaders);
     this.policy.assert(actor, 'consentRequest.list', { companyId: company.id, consortiumId: company.consortiumId });
-    const found = await this.requests.listByCompany(this.dataSource.manager, company.id, status);
+    const found = await this.requests.listByCompany(this.dataSource.manager, company.id, status, page);
     const banks = await loaders.bank.loadMany(found.map((r) => r.bankId));
     return found.map((request, i) => ({ request, company, bank: banks[i] as Bank }));
   }
 
-  async requestsForBank(actor: Actor, status: ConsentRequestStatus | null, loaders: Loaders): Promise<ConsentRequestView[]> {
+  async requestsForBank(actor: Actor, status: ConsentRequestStatus | null, loaders: Loaders, pageInput: Page = { limit: MAX_BANK_PAGE, offset: 0 }): Promise<ConsentRequestView[]> {
     this.policy.assertRole(actor, 'bank.consents.read');
+    const page = parsePage(pageInput, MAX_BANK_PAGE);
     this.policy.assert(actor, 'bank.consents.read', { bankId: actor.bankId });
-    const found = await this.requests.listByBank(this.dataSource.manager, actor.bankId as string, status);
+    const found = await this.requests.listByBank(this.dataSource.manager, actor.bankId as string, status, page);
     const [companies, bank] = await Promise.all([loaders.company.loadMany(found.map((r) => r.companyId)), loaders.bank.load(actor.bankId as string)]);
     return found.map((request, i) => ({ request, company: companies[i] as Company, bank: bank as Bank }));
   }

@@ -1,4 +1,4 @@
-import { ConflictError, type ConsentRequest, type ConsentRequestStatus, type ConsentScope, type InquiryPurpose } from '@app/domain';
+import { ConflictError, type ConsentRequest, type ConsentRequestStatus, type ConsentScope, type InquiryPurpose, type Page } from '@app/domain';
 import type { Db } from '../database';
 import { returnedRows } from './query-result';
 import { isPgError, PgCode } from './pg-errors';
@@ -115,20 +115,20 @@ export class ConsentRequestRepository {
     return toRequest(rows[0]);
   }
 
-  async listByCompany(db: Db, companyId: string, status: ConsentRequestStatus | null, limit = 500): Promise<ConsentRequest[]> {
+  async listByCompany(db: Db, companyId: string, status: ConsentRequestStatus | null, page: Page): Promise<ConsentRequest[]> {
     const rows: ConsentRequestRow[] = await db.query(
       `SELECT ${COLUMNS} FROM consent_requests WHERE company_id = $1 AND ($2::text IS NULL OR status = $2)
-       ORDER BY requested_at DESC, id LIMIT $3`,
-      [companyId, status, limit],
+       ORDER BY requested_at DESC, id LIMIT $3 OFFSET $4`,
+      [companyId, status, page.limit, page.offset],
     );
     return rows.map(toRequest);
   }
 
-  async listByBank(db: Db, bankId: string, status: ConsentRequestStatus | null, limit = 1000): Promise<ConsentRequest[]> {
+  async listByBank(db: Db, bankId: string, status: ConsentRequestStatus | null, page: Page): Promise<ConsentRequest[]> {
     const rows: ConsentRequestRow[] = await db.query(
       `SELECT ${COLUMNS} FROM consent_requests WHERE bank_id = $1 AND ($2::text IS NULL OR status = $2)
-       ORDER BY requested_at DESC, id LIMIT $3`,
-      [bankId, status, limit],
+       ORDER BY requested_at DESC, id LIMIT $3 OFFSET $4`,
+      [bankId, status, page.limit, page.offset],
     );
     return rows.map(toRequest);
   }

@@ -28,9 +28,10 @@ describe('ConsentRepository: a bank\'s consents', () => {
     const revoked = await grant(day(-10), null);
     await consents.revoke(ds.manager, revoked.id, member.id, day(-5));
 
-    expect((await consents.listByBank(ds.manager, bank.id, { activeAt: now, limit: 1 })).map((c) => c.id)).toEqual([active.id]);
-    expect(await consents.listByBank(ds.manager, bank.id, { activeAt: now })).toHaveLength(1);
+    expect((await consents.listByBank(ds.manager, bank.id, { activeAt: now, limit: 1, offset: 0 })).map((c) => c.id)).toEqual([active.id]);
+    expect(await consents.listByBank(ds.manager, bank.id, { activeAt: now, limit: 10, offset: 0 })).toHaveLength(1);
     // the whole history, newest first
-    expect((await consents.listByBank(ds.manager, bank.id)).map((c) => c.grantedAt)).toEqual([day(-10), day(-20), day(-30)]);
+    expect((await consents.listByBank(ds.manager, bank.id, { limit: 10, offset: 0 })).map((c) => c.grantedAt)).toEqual([day(-10), day(-20), day(-30)]);
+    expect((await consents.listByBank(ds.manager, bank.id, { limit: 1, offset: 1 })).map((c) => c.grantedAt)).toEqual([day(-20)]);
   });
 });

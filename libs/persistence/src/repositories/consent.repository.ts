@@ -1,4 +1,4 @@
-import type { Consent, ConsentScope } from '@app/domain';
+import type { Consent, ConsentScope, Page } from '@app/domain';
 import type { Db } from '../database';
 import { returnedRows } from './query-result';
 
@@ -94,11 +94,12 @@ export class ConsentRepository {
     return toConsent(rows[0]);
   }
 
-  /** A company's consents, newest first (active, expired, revoked: the whole history). */
-  async listByCompany(db: Db, companyId: string, limit = 500): Promise<Consent[]> {
-    const rows: ConsentRow[] = await db.query(`SELECT ${COLUMNS} FROM consents WHERE company_id = $1 ORDER BY granted_at DESC, id LIMIT $2`, [
+  /** A company's consents, newest first (active, expired, revoked: the whole history), a page of it. */
+  async listByCompany(db: Db, companyId: string, page: Page): Promise<Consent[]> {
+    const rows: ConsentRow[] = await db.query(`SELECT ${COLUMNS} FROM consents WHERE company_id = $1 ORDER BY granted_at DESC, id LIMIT $2 OFFSET $3`, [
       companyId,
-      limit,
+      page.limit,
+      page.offset,
     ]);
     return rows.map(toConsent);
   }
@@ -108,11 +109,11 @@ export class ConsentRepository {
    * nor expired then (filtered before the limit, so an old active consent is not pushed out
    * by newer ended ones).
    */
-  async listByBank(db: Db, bankId: string, options: { activeAt?: Date; limit?: number } = {}): Promise<Consent[]> {
-    const active = options.activeAt ? `AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $3)` : '';
+  async listByBank(db: Db, bankId: string, options: Page & { activeAt?: Date }): Promise<Consent[]> {
+    const active = options.activeAt ? `AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $4)` : '';
     const rows: ConsentRow[] = await db.query(
-      `SELECT ${COLUMNS} FROM consents WHERE bank_id = $1 ${active} ORDER BY granted_at DESC, id LIMIT $2`,
-      options.activeAt ? [bankId, options.limit ?? 1000, options.activeAt] : [bankId, options.limit ?? 1000],
+      `SELECT ${COLUMNS} FROM consents WHERE bank_id = $1 ${active} ORDER BY granted_at DESC, id LIMIT $2 OFFSET $3`,
+      options.activeAt ? [bankId, options.limit, options.offset, options.activeAt] : [bankId, options.limit, options.offset],
     );
     return rows.map(toConsent);
   }
