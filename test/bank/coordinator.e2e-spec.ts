@@ -139,6 +139,20 @@ describe("the coordinator's view of its cluster", () => {
       await coordinator.client.request('query($n: ID!, $d: [ID!]!) { stressTest(consortiumId: $n, defaulted: $d) { debtRank } }', { n: consortiumId, d: [world.home.companyA.id] }),
     );
     expect(foreign.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'defaulted.0' });
+    // a repeated member before the one at fault: the error names the position given
+    const later = onlyError(
+      await coordinator.client.request('query($n: ID!, $d: [ID!]!) { stressTest(consortiumId: $n, defaulted: $d) { debtRank } }', {
+        n: consortiumId,
+        d: [ids.falling, ids.falling, world.home.companyA.id],
+      }),
+    );
+    expect(later.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'defaulted.2' });
+    // repeats count once
+    const twice = await coordinator.client.ok<{ stressTest: { defaulted: { id: string }[] } }>(
+      'query($n: ID!, $d: [ID!]!) { stressTest(consortiumId: $n, defaulted: $d) { defaulted { id } } }',
+      { n: consortiumId, d: [ids.falling, ids.falling] },
+    );
+    expect(twice.stressTest.defaulted).toEqual([{ id: ids.falling }]);
   });
 
   it('is for the consortium\'s coordinator and ADMIN only', async () => {

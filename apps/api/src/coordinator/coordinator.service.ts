@@ -197,15 +197,16 @@ export class CoordinatorService {
     if (!Array.isArray(defaultedInput) || defaultedInput.length === 0) throw new BadInputError('defaulted', 'defaulted must name at least one member');
     if (defaultedInput.length > MAX_STRESS_DEFAULTS) throw new BadInputError('defaulted', `defaulted may name at most ${MAX_STRESS_DEFAULTS} members`);
     const consortiumId = parseId('consortiumId', consortiumIdInput);
-    const defaulted = [...new Set(defaultedInput.map((id, i) => parseId(`defaulted.${i}`, id)))];
+    const given = defaultedInput.map((id, i) => parseId(`defaulted.${i}`, id));
     const consortium = await loaders.consortium.load(consortiumId);
     if (!consortium) throw new NotFoundError('No such consortium', { field: 'consortiumId' });
     this.policy.assert(actor, 'coordinator.stressTest', { consortiumId });
-    const members = await loaders.company.loadMany(defaulted);
+    // checked at the positions given, so the error names the one at fault, repeats included
+    const members = await loaders.company.loadMany(given);
     members.forEach((m, i) => {
       if (!m || m instanceof Error || m.consortiumId !== consortiumId) throw new BadInputError(`defaulted.${i}`, `defaulted.${i} is not a member of this consortium`);
     });
-    return stressTest(await this.standingInput(consortiumId), defaulted);
+    return stressTest(await this.standingInput(consortiumId), [...new Set(given)]);
   }
 
   /**
