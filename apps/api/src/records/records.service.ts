@@ -579,7 +579,7 @@ export class RecordsService {
     const recordId = await this.records.recordIdFor(tx, f.kind, this.keyValues(f));
     for (const id of [recordId, ...lockAlso].sort()) await this.records.lock(tx, id);
     const current = await this.records.findCurrent(tx, recordId, f.kind);
-    if (current && samePayload(current, f)) return current as CreditRecordVersion<K>;
+    if (current && sameFiling(current, f)) return current as CreditRecordVersion<K>;
     if (current?.status === 'DISPUTED') {
       throw new ConflictError('The record is disputed: the coordinator settles the dispute before a new version can be filed', { status: current.status });
     }
@@ -829,9 +829,17 @@ export class RecordsService {
   }
 }
 
-function samePayload(current: CreditRecordVersion, f: Filing<RecordKind>): boolean {
+/**
+ * Whether a filing says what the current version says: the same payload and evidence. The
+ * status the record reached since (confirmed, matched, flagged by the overdue run, whose
+ * version is filed with the status it found) is not the filer's to say again. Only a verified
+ * source (a coordinator, a bank, an auditor's report) says more than a version filed pending
+ * and not verified since: its filing is the next version, verified. Same rule as
+ * sameFilingSql for imports.
+ */
+function sameFiling(current: CreditRecordVersion, f: Filing<RecordKind>): boolean {
   return (
-    current.filedStatus === f.filedStatus &&
+    (f.filedStatus === 'PENDING' || current.filedStatus === 'VERIFIED' || current.status === 'VERIFIED') &&
     canonicalJson(current.payload) === canonicalJson(f.payload) &&
     canonicalJson(current.evidence) === canonicalJson(f.evidence)
   );

@@ -3,7 +3,7 @@ import type { ImportKind, ImportStatus, RecordKind } from '@app/domain';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../database';
 import { LEDGER_LOCK_KEY, recordLockSql } from './credit-record.repository';
-import { headerColumnsOf, type KindSpec, recordIdSql, rowHashSql, samePayloadSql, sqlType } from './record-kinds';
+import { headerColumnsOf, type KindSpec, recordIdSql, rowHashSql, sameFilingSql, sqlType } from './record-kinds';
 import { CHANGES_DIGEST, VERSIONS_DIGEST } from './record-ledger.repository';
 
 export interface ImportJob {
@@ -298,7 +298,7 @@ export class ImportRepository {
          SELECT * FROM ${t} WHERE is_current AND ${owner} IN (SELECT DISTINCT ${owner} FROM import_stage WHERE ok)
        )
        SELECT r.*, cur.version AS cur_version, cur.status AS cur_status,
-              (cur.record_id IS NOT NULL AND ${samePayloadSql(spec, 'r', 'cur')}) AS unchanged,
+              (cur.record_id IS NOT NULL AND ${sameFilingSql(spec, 'r', 'cur')}) AS unchanged,
               CASE WHEN cur.record_id IS NULL THEN 1 ELSE (SELECT max(l.version) + 1 FROM ${t} l WHERE l.record_id = r.record_id) END AS new_version
        FROM ranked r LEFT JOIN existing cur ON cur.record_id = r.record_id`,
       [ctx.consortiumId, ctx.reporterRole, ctx.reporterCompanyId, ctx.filedStatus],
@@ -443,7 +443,7 @@ export class ImportRepository {
       await db.query(`SELECT count(${recordLockSql('l.record_id::text')}) FROM (${toLock} ORDER BY 1) l`);
     }
     await db.query(
-      `UPDATE import_plan p SET cur_version = cur.version, cur_status = cur.status, unchanged = (${samePayloadSql(spec, 'p', 'cur')}),
+      `UPDATE import_plan p SET cur_version = cur.version, cur_status = cur.status, unchanged = (${sameFilingSql(spec, 'p', 'cur')}),
               new_version = (SELECT max(l.version) + 1 FROM ${t} l WHERE l.record_id = p.record_id)
        FROM ${t} cur
        WHERE p.nth = 1 AND NOT p.unchanged AND p.cur_version IS NOT NULL AND cur.record_id = p.record_id AND cur.is_current`,

@@ -222,10 +222,18 @@ export function recordIdSql(spec: KindSpec, alias: string): string {
   return `md5(concat_ws('|', '${spec.kind}', ${spec.key.map((k) => `${alias}.${k}::text`).join(', ')}))::uuid`;
 }
 
-/** Whether two rows hold the same payload and evidence: an identical resubmission. */
-export function samePayloadSql(spec: KindSpec, a: string, b: string): string {
-  const columns = [...spec.payload.map((p) => p.column), 'evidence_sha256', 'evidence_name', 'filed_status'];
-  return columns.map((c) => `${a}.${c} IS NOT DISTINCT FROM ${b}.${c}`).join(' AND ');
+/**
+ * Whether a filing (row `filing`, its filed_status what the filer files it as) says what the
+ * current version (row `current`) says: an identical resubmission. Payload and evidence are
+ * compared; the status the record reached since (confirmed, matched, or the overdue run's
+ * version, filed with the status it found) is not the filer's to say again. Only a verified
+ * source says more than a version filed pending and not verified since. The API's
+ * RecordsService applies the same rule.
+ */
+export function sameFilingSql(spec: KindSpec, filing: string, current: string): string {
+  const columns = [...spec.payload.map((p) => p.column), 'evidence_sha256', 'evidence_name'];
+  const status = `(${filing}.filed_status = 'PENDING' OR ${current}.filed_status = 'VERIFIED' OR ${current}.status = 'VERIFIED')`;
+  return [status, ...columns.map((c) => `${filing}.${c} IS NOT DISTINCT FROM ${current}.${c}`)].join(' AND ');
 }
 
 /** The select list of a version row: dates as text, hashes as hex. */
