@@ -30,6 +30,7 @@ import {
   parseTradeExperienceInput,
   type RecordKind,
   type RecordPayloads,
+  refuseExpiredNegative,
   type ReporterRole,
   type StatusAction,
   toCalendarDate,
@@ -573,9 +574,13 @@ export class RecordsService {
    * Files a version in the caller's transaction: an identical resubmission returns the
    * current version (same id, nothing written); other content becomes the next version,
    * refused while the record is disputed. Negative information gets a notice to its subject
-   * and counts only after the waiting period.
+   * and counts only after the waiting period; past its 5 years already, it is refused.
    */
   private async file<K extends RecordKind>(tx: Db, actor: Actor, f: Filing<K>, lockAlso: string[] = []): Promise<CreditRecordVersion<K>> {
+    const now = this.clock.now();
+    const negative = assessNegative(f.kind, f.payload, toCalendarDate(now));
+    // past its 5 years it counts nowhere and shows to no one: neither filed, nor noticed, nor answered (Art. 16)
+    refuseExpiredNegative(apiInput(toCalendarDate(now)), f.kind, f.payload, negative);
     const recordId = await this.records.recordIdFor(tx, f.kind, this.keyValues(f));
     for (const id of [recordId, ...lockAlso].sort()) await this.records.lock(tx, id);
     const current = await this.records.findCurrent(tx, recordId, f.kind);
@@ -583,8 +588,6 @@ export class RecordsService {
     if (current?.status === 'DISPUTED') {
       throw new ConflictError('The record is disputed: the coordinator settles the dispute before a new version can be filed', { status: current.status });
     }
-    const now = this.clock.now();
-    const negative = assessNegative(f.kind, f.payload, toCalendarDate(now));
     const countsFrom = negative.negative ? negativeCountsFrom(now, this.config.records.noticePeriodDays) : now;
     const notice = negative.negative
       ? await this.notices.insert(tx, {

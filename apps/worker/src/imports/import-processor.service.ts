@@ -24,6 +24,7 @@ import {
   parsePaymentRecordInput,
   parsePublicRecordInput,
   parseTradeExperienceInput,
+  refuseExpiredNegative,
   toCalendarDate,
 } from '@app/domain';
 import { JobName } from '@app/jobs';
@@ -333,6 +334,7 @@ export class ImportProcessor {
     const t = parseTradeExperienceInput(read.ctx, v);
     const payload = { side: 'SUPPLIER' as const, creditorId: creditor.id, ...t };
     const negative = assessNegative('TRADE_EXPERIENCE', payload, read.today);
+    refuseExpiredNegative(read.ctx, 'TRADE_EXPERIENCE', payload, negative);
     return {
       values: {
         subject_id: debtor.id,
@@ -354,6 +356,7 @@ export class ImportProcessor {
     const subject = this.own(read, 'subjectCreditCode', v.subjectCreditCode, 'subject_name', v.subjectName);
     const { payload } = parsePaymentRecordInput(read.ctx, v);
     const negative = assessNegative('PAYMENT_RECORD', payload, read.today);
+    refuseExpiredNegative(read.ctx, 'PAYMENT_RECORD', payload, negative);
     return {
       values: {
         subject_id: subject.id,
@@ -374,6 +377,7 @@ export class ImportProcessor {
     const subject = this.member(read, 'subjectCreditCode', v.subjectCreditCode, 'subject_name', v.subjectName);
     const { payload } = parsePublicRecordInput(read.ctx, v);
     const negative = assessNegative('PUBLIC_RECORD', payload, read.today);
+    refuseExpiredNegative(read.ctx, 'PUBLIC_RECORD', payload, negative);
     return {
       values: {
         subject_id: subject.id,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { assessNegative, daysBeyondTerms } from './negative-information';
+import { assessNegative, daysBeyondTerms, refuseExpiredNegative } from './negative-information';
+import { apiInput } from './record-input';
+import { BadInputError } from '../errors';
 import type { LoanRecordPayload, TradeExperiencePayload } from './record.types';
 
 const trade = (paidDate: string | null): TradeExperiencePayload => ({
@@ -53,5 +55,51 @@ describe('negative information', () => {
   it('29 February plus five years lands on 28 February', () => {
     const t = { ...trade('2024-02-29'), dueDate: '2024-01-01', invoiceDate: '2023-12-01' };
     expect(assessNegative('TRADE_EXPERIENCE', t, '2024-06-01').expiresOn).toBe('2029-02-28');
+  });
+
+  it('refuses negative information already past its 5 years, naming the date that ended it; on the last day before, it is filed', () => {
+    const refusal = (kind: Parameters<typeof assessNegative>[0], payload: Parameters<typeof assessNegative>[1], today: string): string | null => {
+      try {
+        refuseExpiredNegative(apiInput(today), kind, payload, assessNegative(kind, payload, today));
+        return null;
+      } catch (e) {
+        if (!(e instanceof BadInputError)) throw e;
+        return e.field;
+      }
+    };
+    // paid 2024-03-01, expires 2029-03-01
+    expect(refusal('TRADE_EXPERIENCE', trade('2024-03-01'), '2029-02-28')).toBeNull();
+    expect(refusal('TRADE_EXPERIENCE', trade('2024-03-01'), '2029-03-01')).toBe('input.paidDate');
+    // on time, or unpaid (it lasts): never refused as expired
+    expect(refusal('TRADE_EXPERIENCE', trade('2024-02-01'), '2035-01-01')).toBeNull();
+    expect(refusal('TRADE_EXPERIENCE', trade(null), '2035-01-01')).toBeNull();
+    const payment = { paymentKind: 'TAX' as const, reference: 'T1', payee: null, amount: '10.00', dueDate: '2018-01-31', paidDate: '2018-04-01' };
+    expect(refusal('PAYMENT_RECORD', payment, '2025-01-01')).toBe('input.paidDate');
+    const judgment = { publicKind: 'JUDGMENT' as const, caseNo: 'C1', authority: 'court', eventDate: '2018-01-01', endedOn: '2019-03-01', amount: null };
+    expect(refusal('PUBLIC_RECORD', judgment, '2024-03-01')).toBe('input.endedOn');
+    expect(refusal('PUBLIC_RECORD', { ...judgment, endedOn: null }, '2035-01-01')).toBeNull();
+    const loan: LoanRecordPayload = {
+      contractNo: 'L1',
+      principal: '1000.00',
+      outstanding: '0.00',
+      startDate: '2017-01-01',
+      maturityDate: null,
+      repayments: [],
+      daysPastDue: 0,
+      defaultedOn: '2018-01-01',
+      curedOn: '2019-06-30',
+    };
+    expect(refusal('LOAN_RECORD', loan, '2025-01-01')).toBe('input.curedOn');
+    const late = {
+      ...loan,
+      defaultedOn: null,
+      curedOn: null,
+      repayments: [
+        { dueDate: '2018-01-31', amount: '100.00', paidDate: '2018-04-15' },
+        { dueDate: '2018-02-28', amount: '100.00', paidDate: '2018-02-28' },
+        { dueDate: '2018-03-31', amount: '100.00', paidDate: '2018-06-01' },
+      ],
+    };
+    expect(refusal('LOAN_RECORD', late, '2025-01-01')).toBe('input.repayments.2.paidDate');
   });
 });

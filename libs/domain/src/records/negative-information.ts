@@ -1,4 +1,6 @@
 import { addYears, daysBetween } from '../calendar';
+import { BadInputError } from '../errors';
+import type { InputContext } from './record-input';
 import type { LoanRecordPayload, RecordKind, RecordPayloads } from './record.types';
 
 /** A payment this many days beyond terms is negative information (issue 3). */
@@ -74,6 +76,38 @@ export function assessNegative<K extends RecordKind>(kind: K, payload: RecordPay
     default:
       return NOT_NEGATIVE;
   }
+}
+
+/** The input field holding the date a negative event ended (what its expiry runs from), by kind. */
+function endedOnField<K extends RecordKind>(kind: K, payload: RecordPayloads[K], endedOn: string): string {
+  switch (kind) {
+    case 'PUBLIC_RECORD':
+      return 'endedOn';
+    case 'LOAN_RECORD': {
+      const loan = payload as RecordPayloads['LOAN_RECORD'];
+      if (loan.defaultedOn !== null) return 'curedOn';
+      const i = loan.repayments.findIndex((r) => r.paidDate === endedOn && daysBetween(r.dueDate, r.paidDate) >= NEGATIVE_DAYS_BEYOND_TERMS);
+      return i < 0 ? 'repayments' : `repayments.${i}.paidDate`;
+    }
+    default:
+      return 'paidDate';
+  }
+}
+
+/**
+ * Refuses negative information already past its 5 years on `ctx.today` (Art. 16): from
+ * `expiresOn` it counts nowhere and shows to no member, so filing it would notice its subject
+ * of something it can neither see nor dispute. BAD_USER_INPUT naming the date that ended it
+ * (`input.paidDate`, `input.endedOn`, `input.curedOn`, a repayment's `paidDate`; the CSV
+ * column in an import).
+ */
+export function refuseExpiredNegative<K extends RecordKind>(ctx: InputContext, kind: K, payload: RecordPayloads[K], assessment: NegativeAssessment): void {
+  if (!assessment.negative || assessment.expiresOn === null || assessment.endedOn === null || assessment.expiresOn > ctx.today) return;
+  const field = ctx.field(endedOnField(kind, payload, assessment.endedOn));
+  throw new BadInputError(
+    field,
+    `${field} ${assessment.endedOn}: this negative information expired on ${assessment.expiresOn}, ${NEGATIVE_INFORMATION_YEARS} years after it ended, and is not filed (it would count nowhere)`,
+  );
 }
 
 const DAY_MS = 86_400_000;
