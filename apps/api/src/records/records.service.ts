@@ -537,9 +537,10 @@ export class RecordsService {
     this.policy.assertRole(actor, 'dispute.list');
     const consortiumId = parseId('consortiumId', consortiumIdInput);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new BadInputError('limit', `limit must be between 1 and ${MAX_PAGE}`);
+    if (!Number.isInteger(offset) || offset < 0) throw new BadInputError('offset', 'offset must not be negative');
     this.policy.assert(actor, 'dispute.list', { consortiumId });
     const db = this.dataSource.manager;
-    const page = await this.disputes.listForConsortium(db, consortiumId, openOnly, limit, Math.max(0, offset));
+    const page = await this.disputes.listForConsortium(db, consortiumId, openOnly, limit, offset);
     if (this.policy.can(actor, 'record.readExpired')) return page;
     // A dispute shows the version it contests, which past its 5 years shows to no one but
     // auditors: such disputes leave the list. The page is cut after it was read, so it may be
