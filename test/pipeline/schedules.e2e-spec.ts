@@ -206,4 +206,70 @@ describe('full recomputes and time-driven changes', () => {
       connection.disconnect();
     }
   });
+
+  it('a worker starting while a scheduled run is due and not taken keeps that run: an unchanged scheduler is left alone, a changed one leaves a catch-up job; the nightly run at 02:00 CST rates as of the UTC day', async () => {
+    const connection = new IORedis(pipeline.config.redisUrl, { maxRetriesPerRequest: 1 });
+    const ratings = new Queue(QueueName.RATINGS, { connection, prefix: pipeline.config.queuePrefix });
+    const records = new Queue(QueueName.RECORDS, { connection, prefix: pipeline.config.queuePrefix });
+    try {
+      const nightly = await eventually(() => ratings.getJobScheduler('nightly-full-recompute'), 10_000, 'the nightly scheduler');
+      const daily = await eventually(() => records.getJobScheduler('daily-maintenance'), 10_000, 'the daily scheduler');
+      // every worker down (a deploy, a reboot) when the runs fell due
+      await worker.close();
+      // and the next worker to start may not take a job until the test says so: a global
+      // concurrency of 0 holds its Workers off, and unlike a pause it leaves the jobs in the
+      // wait list, where BullMQ's upsert deletes them
+      await ratings.setGlobalConcurrency(0);
+      await records.setGlobalConcurrency(0);
+      // the nightly scheduler exactly as the worker sets it, its run due and waiting
+      await ratings.upsertJobScheduler(
+        'nightly-full-recompute',
+        { pattern: nightly.pattern, tz: nightly.tz, immediately: true },
+        { name: nightly.name, data: nightly.template?.data, opts: nightly.template?.opts },
+      );
+      const dueNightly = (await ratings.getJobScheduler('nightly-full-recompute'))?.next as number;
+      expect(await (await ratings.getJob(`repeat:nightly-full-recompute:${dueNightly}`))?.getState()).toBe('waiting');
+      // the daily one set by an earlier release with another cron, its run due and waiting
+      await records.upsertJobScheduler('daily-maintenance', { pattern: '7 0 * * *', tz: 'UTC', immediately: true }, { name: daily.name, data: daily.template?.data, opts: daily.template?.opts });
+      const dueDaily = (await records.getJobScheduler('daily-maintenance'))?.next as number;
+      expect(await (await records.getJob(`repeat:daily-maintenance:${dueDaily}`))?.getState()).toBe('waiting');
+
+      // a worker starts at 02:00 in Shanghai on 16 March 2031, 18:00 UTC on the 15th
+      clock.set(new Date('2031-03-15T18:00:00Z'));
+      worker = await pipeline.startWorker({ SCHEDULERS_CHECK_INTERVAL_MS: '500' }, clock);
+      // its first round sets the nightly scheduler, then the daily one, back to its cron
+      await eventually(async () => ((await records.getJobScheduler('daily-maintenance'))?.pattern === '5 0 * * *' ? true : undefined), 10_000, 'the daily scheduler set again');
+
+      // the unchanged nightly scheduler was left alone: its due run still waits
+      expect((await ratings.getJobScheduler('nightly-full-recompute'))?.next).toBe(dueNightly);
+      expect(await (await ratings.getJob(`repeat:nightly-full-recompute:${dueNightly}`))?.getState()).toBe('waiting');
+      // the changed daily one lost its due job to the upsert, and a catch-up job of that day waits in its place
+      expect(await records.getJob(`repeat:daily-maintenance:${dueDaily}`)).toBeUndefined();
+      const waitingDaily = (await records.getJobs(['waiting'], 0, 1_000)).filter((j) => j?.name === JobName.DAILY_MAINTENANCE);
+      expect(waitingDaily.map((j) => j.data)).toEqual([{ day: toCalendarDate(new Date(dueDaily)) }]);
+
+      await ratings.removeGlobalConcurrency();
+      await records.removeGlobalConcurrency();
+      // both run: the nightly starts a run as of the UTC calendar day, the 15th, the day
+      // 02:00 CST falls in (the records' day; the 16th, UTC, begins at 08:00 CST)
+      const run = await eventually(async () => {
+        const rows: { as_of: string; status: string }[] = await pipeline.api.dataSource.query(
+          `SELECT as_of::text, status FROM full_recompute_runs WHERE trigger = 'SCHEDULE' ORDER BY started_at DESC LIMIT 1`,
+        );
+        return rows[0];
+      }, 20_000, 'the nightly run');
+      expect(run.as_of).toBe('2031-03-15');
+      const ranDaily = await eventually(async () => {
+        const done = (await records.getJobs(['completed'], 0, 1_000)).find((j) => j?.name === JobName.DAILY_MAINTENANCE && j.data.day === toCalendarDate(new Date(dueDaily)));
+        return done?.returnvalue as { day: string } | undefined;
+      }, 20_000, 'the catch-up of the daily maintenance');
+      expect(ranDaily.day).toBe(toCalendarDate(new Date(dueDaily)));
+    } finally {
+      await ratings.removeGlobalConcurrency();
+      await records.removeGlobalConcurrency();
+      await ratings.close();
+      await records.close();
+      connection.disconnect();
+    }
+  });
 });

@@ -1,8 +1,9 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
+import { toCalendarDate } from '@app/domain';
 import { ALL_JOB_NAMES, ALL_QUEUES, cappedBackoffDelay, JOBS, JobName, jobsOfQueue, QueueName, RETENTION } from '@app/jobs';
-import { type Job, type MinimalJob, Queue, Worker } from 'bullmq';
+import { type Job, type JobSchedulerJson, type MinimalJob, Queue, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import { WorkerMetrics } from '../health/worker-metrics';
 import { WORKER_CONFIG } from '../worker.tokens';
@@ -28,7 +29,7 @@ export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShu
   lastActivityAt = Date.now();
   private active = 0;
   private schedulesTimer: NodeJS.Timeout | null = null;
-  /** set once the schedulers were upserted with this worker's settings */
+  /** set once this worker checked the schedulers against its settings (keepSchedule) */
   private schedulesSet = false;
   private schedulesInFlight = false;
 
@@ -102,8 +103,7 @@ export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * The job schedulers (BullMQ's upsertJobScheduler: idempotent, so every worker may run
-   * it), at start and then every SCHEDULERS_CHECK_INTERVAL_MS:
+   * The job schedulers, at start and then every SCHEDULERS_CHECK_INTERVAL_MS:
    * - the nightly full recompute in China Standard Time (Asia/Shanghai), so that it runs in
    *   the cluster's quiet hours;
    * - the daily maintenance in UTC, the records' calendar (toCalendarDate): notice periods
@@ -114,29 +114,8 @@ export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShu
     // while Redis is down the calls wait for it: one round at a time
     if (this.schedulesInFlight) return;
     this.schedulesInFlight = true;
-    const ratings = this.queues.get(QueueName.RATINGS) as Queue;
-    const records = this.queues.get(QueueName.RECORDS) as Queue;
-    const start = JOBS[JobName.START_FULL_RECOMPUTE];
-    const daily = JOBS[JobName.DAILY_MAINTENANCE];
     try {
-      if (await this.needsUpsert(ratings, 'nightly-full-recompute')) {
-        await ratings.upsertJobScheduler(
-          'nightly-full-recompute',
-          { pattern: this.config.pipeline.fullRecomputeCron, tz: 'Asia/Shanghai' },
-          {
-            name: JobName.START_FULL_RECOMPUTE,
-            data: { trigger: 'SCHEDULE' },
-            opts: { attempts: start.attempts, backoff: { type: 'exponential', delay: start.backoffMs }, ...RETENTION },
-          },
-        );
-      }
-      if (await this.needsUpsert(records, 'daily-maintenance')) {
-        await records.upsertJobScheduler(
-          'daily-maintenance',
-          { pattern: this.config.pipeline.dailyMaintenanceCron, tz: 'UTC' },
-          { name: JobName.DAILY_MAINTENANCE, data: { day: '' }, opts: { attempts: daily.attempts, backoff: { type: 'exponential', delay: daily.backoffMs }, ...RETENTION } },
-        );
-      }
+      for (const schedule of this.schedules()) await this.keepSchedule(schedule);
       this.schedulesSet = true;
     } catch (error) {
       this.logger.warn(`could not set the job schedulers (tried again in ${this.config.pipeline.schedulersCheckIntervalMs / 1000} s): ${(error as Error).message}`);
@@ -145,17 +124,82 @@ export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
+  private schedules(): Schedule[] {
+    const start = JOBS[JobName.START_FULL_RECOMPUTE];
+    const daily = JOBS[JobName.DAILY_MAINTENANCE];
+    return [
+      {
+        id: 'nightly-full-recompute',
+        queue: QueueName.RATINGS,
+        pattern: this.config.pipeline.fullRecomputeCron,
+        tz: 'Asia/Shanghai',
+        name: JobName.START_FULL_RECOMPUTE,
+        data: { trigger: 'SCHEDULE' },
+        opts: { attempts: start.attempts, backoff: { type: 'exponential', delay: start.backoffMs }, ...RETENTION },
+        catchUpData: () => ({ trigger: 'SCHEDULE' }),
+      },
+      {
+        id: 'daily-maintenance',
+        queue: QueueName.RECORDS,
+        pattern: this.config.pipeline.dailyMaintenanceCron,
+        tz: 'UTC',
+        // `day` empty: the day the job runs
+        name: JobName.DAILY_MAINTENANCE,
+        data: { day: '' },
+        opts: { attempts: daily.attempts, backoff: { type: 'exponential', delay: daily.backoffMs }, ...RETENTION },
+        // a late run is still that day's maintenance
+        catchUpData: (dueAt) => ({ day: toCalendarDate(new Date(dueAt)) }),
+      },
+    ];
+  }
+
   /**
-   * Until this worker has set the schedulers, always (a changed cron takes effect at start);
-   * afterwards only when one is gone. An upsert replaces the scheduler's next job, so one
-   * that came while that job was due and waiting for a worker would drop that day's run
-   * and schedule the next.
+   * Sets one scheduler when it needs it. BullMQ's upsertJobScheduler (6.7, addJobScheduler
+   * script) deletes the scheduler's next job when it is still delayed or waiting, due or not,
+   * and schedules the cron's next time after now: a worker starting while that day's job was
+   * due and no worker had taken it (every worker down at 02:00 CST: a deploy, a reboot, the
+   * readiness watchdog) dropped that day's run. So:
+   * - a scheduler missing from Redis is set (at start, or gone since: a Redis back empty);
+   * - at start only (a changed cron takes effect when the worker with it starts; two releases
+   *   with different crons would otherwise take turns every check), one whose pattern, time
+   *   zone or job differ from this worker's is set again, after a one-off catch-up job takes
+   *   the place of its due job;
+   * - at start, one whose next job is gone or finished (BullMQ failed to add the next one)
+   *   is set again: nothing is due, and it would never run again;
+   * - otherwise it is left alone.
    */
-  private async needsUpsert(queue: Queue, schedulerId: string): Promise<boolean> {
-    if (!this.schedulesSet) return true;
-    if (await queue.getJobScheduler(schedulerId)) return false;
-    this.logger.warn(`the job scheduler ${schedulerId} was gone from Redis (restarted empty, or flushed?): set again`);
-    return true;
+  private async keepSchedule(schedule: Schedule): Promise<void> {
+    const queue = this.queues.get(schedule.queue) as Queue;
+    const current = await queue.getJobScheduler(schedule.id);
+    if (current && this.schedulesSet) return;
+    if (!current) {
+      if (this.schedulesSet) this.logger.warn(`the job scheduler ${schedule.id} was gone from Redis (restarted empty, or flushed?): set again`);
+    } else {
+      // BullMQ's id of the scheduler's next job (JobScheduler.getSchedulerNextJobId)
+      const next = current.next === undefined ? undefined : await queue.getJob(`repeat:${schedule.id}:${current.next}`);
+      const state = next ? await next.getState() : 'unknown';
+      const finished = state === 'unknown' || state === 'completed' || state === 'failed';
+      if (sameSchedule(current, schedule) && !finished) return;
+      const due = state === 'waiting' || state === 'prioritized' || (state === 'delayed' && (current.next as number) <= Date.now());
+      if (due) await this.catchUp(queue, schedule, current.next as number);
+      this.logger.log(
+        finished
+          ? `the job scheduler ${schedule.id} had no next job (${state}): set again`
+          : `the job scheduler ${schedule.id} changed (${current.pattern} ${current.tz ?? ''} ${current.name} to ${schedule.pattern} ${schedule.tz} ${schedule.name}): set again`,
+      );
+    }
+    await queue.upsertJobScheduler(schedule.id, { pattern: schedule.pattern, tz: schedule.tz }, { name: schedule.name, data: schedule.data, opts: schedule.opts });
+  }
+
+  /**
+   * The due run the upsert is about to delete, as a one-off job of the same name. Its id is
+   * the scheduled time's, so workers starting together add one; if a worker took the due job
+   * meanwhile, the day runs twice, which both jobs allow: a second start joins the running
+   * run (or finds every rating current), a second maintenance of a day finds nothing left.
+   */
+  private async catchUp(queue: Queue, schedule: Schedule, dueAt: number): Promise<void> {
+    await queue.add(schedule.name, schedule.catchUpData(dueAt), { ...schedule.opts, jobId: `catch-up-${schedule.id}-${dueAt}` });
+    this.logger.warn(`the job scheduler ${schedule.id} is set again while its run of ${new Date(dueAt).toISOString()} was due: that run is kept as a one-off job`);
   }
 
   /**
@@ -231,4 +275,36 @@ export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShu
       else c.disconnect();
     }
   }
+}
+
+/** A job scheduler the worker keeps, and the job it makes. */
+interface Schedule {
+  readonly id: string;
+  readonly queue: QueueName;
+  readonly pattern: string;
+  readonly tz: string;
+  readonly name: JobName;
+  readonly data: Record<string, unknown>;
+  readonly opts: Record<string, unknown>;
+  /** the data of a one-off job that replaces a due run, by its scheduled time */
+  readonly catchUpData: (dueAt: number) => Record<string, unknown>;
+}
+
+/** Whether the scheduler in Redis makes the same jobs at the same times as `schedule`. */
+function sameSchedule(current: JobSchedulerJson, schedule: Schedule): boolean {
+  return (
+    current.pattern === schedule.pattern &&
+    current.tz === schedule.tz &&
+    current.every === undefined &&
+    current.name === schedule.name &&
+    stableJson(current.template?.data ?? {}) === stableJson(schedule.data) &&
+    stableJson(current.template?.opts ?? {}) === stableJson(schedule.opts)
+  );
+}
+
+/** JSON with object keys sorted: Redis hands the template's options back in another order. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 }

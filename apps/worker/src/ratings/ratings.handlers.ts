@@ -80,6 +80,9 @@ export class StartFullRecomputeHandler implements JobHandler<typeof JobName.STAR
       const { run, created, superseded } = await this.runs.start(tx, {
         trigger: 'SCHEDULE',
         requestedBy: null,
+        // the UTC day, the records' calendar: at 02:00 CST (18:00 UTC) the day before the one
+        // begun in Shanghai. Not the next UTC day: it has not begun, and company jobs (as of
+        // today) would skip every company the run rated until midnight UTC (docs/pipeline.md)
         asOf: toCalendarDate(this.clock.now()),
         chunkSize: this.config.pipeline.chunkSize,
       });
