@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { Inject, Injectable } from '@nestjs/common';
-import { type Actor, BadInputError, Clock, CsvParser, ForbiddenError, type ImportKind, NotFoundError, parseId, parseImportHeader } from '@app/domain';
+import { type Actor, BadInputError, Clock, CsvParser, ForbiddenError, type ImportKind, NotFoundError, parseId, parseImportHeader, parsePage } from '@app/domain';
 import { JobName } from '@app/jobs';
 import { AuditLogRepository, type ImportJob, type ImportRejection, ImportRepository, OutboxRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
@@ -117,8 +117,7 @@ export class ImportsService {
 
   async list(actor: Actor, args: { companyId?: string | null; consortiumId?: string | null; limit: number; offset: number }): Promise<ImportJob[]> {
     this.policy.assertRole(actor, 'import.read');
-    if (!Number.isInteger(args.limit) || args.limit < 1 || args.limit > 200) throw new BadInputError('limit', 'limit must be between 1 and 200');
-    if (!Number.isInteger(args.offset) || args.offset < 0) throw new BadInputError('offset', 'offset must not be negative');
+    const page = parsePage(args, 200);
     if ((args.companyId ? 1 : 0) + (args.consortiumId ? 1 : 0) !== 1) {
       throw new BadInputError('companyId', "give companyId (a member's imports) or consortiumId (all of a consortium's), one of them");
     }
@@ -128,18 +127,17 @@ export class ImportsService {
       const rows: { consortium_id: string }[] = await db.query('SELECT consortium_id FROM companies WHERE id = $1', [companyId]);
       if (!rows[0]) throw new NotFoundError('No such company', { field: 'companyId' });
       this.policy.assert(actor, 'import.read', { companyId, consortiumId: rows[0].consortium_id });
-      return this.imports.list(db, rows[0].consortium_id, companyId, args.limit, args.offset);
+      return this.imports.list(db, rows[0].consortium_id, companyId, page.limit, page.offset);
     }
     const consortiumId = parseId('consortiumId', args.consortiumId);
     this.policy.assert(actor, 'import.read', { consortiumId });
-    return this.imports.list(db, consortiumId, null, args.limit, args.offset);
+    return this.imports.list(db, consortiumId, null, page.limit, page.offset);
   }
 
   /** The rejected lines of an import the caller may read (it was checked when the import was). */
   rejections(job: ImportJob, limit: number, offset: number): Promise<ImportRejection[]> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new BadInputError('limit', 'limit must be between 1 and 1000');
-    if (!Number.isInteger(offset) || offset < 0) throw new BadInputError('offset', 'offset must not be negative');
-    return this.imports.rejections(this.dataSource.manager, job.id, limit, offset);
+    const page = parsePage({ limit, offset }, 1000);
+    return this.imports.rejections(this.dataSource.manager, job.id, page.limit, page.offset);
   }
 
   private createJob(actor: Actor, kind: ImportKind): Promise<ImportJob> {

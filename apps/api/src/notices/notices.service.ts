@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Actor, BadInputError, Clock, NotFoundError, type Notice, parseId } from '@app/domain';
+import { type Actor, BadInputError, Clock, NotFoundError, type Notice, parseId, parsePage } from '@app/domain';
 import { AuditLogRepository, CompanyRepository, NoticeRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import type { PolicyTarget } from '@api/policy/policy';
@@ -28,8 +28,7 @@ export class NoticesService {
     args: { companyId?: string | null; consortiumId?: string | null; unacknowledgedOnly: boolean; limit: number; offset: number },
   ): Promise<Notice[]> {
     this.policy.assertRole(actor, 'notice.read');
-    if (!Number.isInteger(args.limit) || args.limit < 1 || args.limit > MAX_NOTICES) throw new BadInputError('limit', `limit must be between 1 and ${MAX_NOTICES}`);
-    if (!Number.isInteger(args.offset) || args.offset < 0) throw new BadInputError('offset', 'offset must not be negative');
+    const page = parsePage(args, MAX_NOTICES);
     if ((args.companyId ? 1 : 0) + (args.consortiumId ? 1 : 0) !== 1) {
       throw new BadInputError('companyId', "give companyId (a company's notices) or consortiumId (its coordinator's), one of them");
     }
@@ -38,11 +37,11 @@ export class NoticesService {
       const company = await this.companies.findById(db, parseId('companyId', args.companyId));
       if (!company) throw new NotFoundError('No such company', { field: 'companyId' });
       this.policy.assert(actor, 'notice.read', { companyId: company.id, consortiumId: company.consortiumId });
-      return this.notices.list(db, company.consortiumId, company.id, args.unacknowledgedOnly, args.limit, args.offset);
+      return this.notices.list(db, company.consortiumId, company.id, args.unacknowledgedOnly, page.limit, page.offset);
     }
     const consortiumId = parseId('consortiumId', args.consortiumId);
     this.policy.assert(actor, 'notice.read', { consortiumId });
-    return this.notices.list(db, consortiumId, null, args.unacknowledgedOnly, args.limit, args.offset);
+    return this.notices.list(db, consortiumId, null, args.unacknowledgedOnly, page.limit, page.offset);
   }
 
   /** A company's member acknowledges its company's notice; a coordinator its own. */

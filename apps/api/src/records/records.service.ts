@@ -22,6 +22,7 @@ import {
   parseGuaranteeInput,
   parseId,
   parseLoanRecordInput,
+  parsePage,
   parsePaymentRecordInput,
   parsePublicRecordInput,
   parseSoftSignalInput,
@@ -536,18 +537,17 @@ export class RecordsService {
   async disputeList(actor: Actor, consortiumIdInput: string, openOnly: boolean, limit: number, offset: number): Promise<Dispute[]> {
     this.policy.assertRole(actor, 'dispute.list');
     const consortiumId = parseId('consortiumId', consortiumIdInput);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new BadInputError('limit', `limit must be between 1 and ${MAX_PAGE}`);
-    if (!Number.isInteger(offset) || offset < 0) throw new BadInputError('offset', 'offset must not be negative');
+    const page = parsePage({ limit, offset }, MAX_PAGE);
     this.policy.assert(actor, 'dispute.list', { consortiumId });
     const db = this.dataSource.manager;
-    const page = await this.disputes.listForConsortium(db, consortiumId, openOnly, limit, offset);
-    if (this.policy.can(actor, 'record.readExpired')) return page;
+    const listed = await this.disputes.listForConsortium(db, consortiumId, openOnly, page.limit, page.offset);
+    if (this.policy.can(actor, 'record.readExpired')) return listed;
     // A dispute shows the version it contests, which past its 5 years shows to no one but
     // auditors: such disputes leave the list. The page is cut after it was read, so it may be
     // shorter than `limit`; the next page still starts at offset + limit.
-    const contested = await this.records.load(db, page.map((d) => ({ kind: d.kind, recordId: d.recordId, version: d.version })));
+    const contested = await this.records.load(db, listed.map((d) => ({ kind: d.kind, recordId: d.recordId, version: d.version })));
     const shown = new Set(contested.filter((v) => this.visible(actor, v)).map((v) => `${v.recordId}:${v.version}`));
-    return page.filter((d) => shown.has(`${d.recordId}:${d.version}`));
+    return listed.filter((d) => shown.has(`${d.recordId}:${d.version}`));
   }
 
   /** The record version a dispute is about, as `get` shows records: NOT_FOUND when the caller may not see it (past its 5 years). */
