@@ -107,6 +107,74 @@ describe('financial strength', () => {
     );
   });
 
+  it('scores a verified zero revenue as the limit of a shrinking revenue, not as the average firm', () => {
+    // weakStatement (nine fields: the core model) loses 60M. Revenue 0 used to make every
+    // ratio over revenue undefined, i.e. average: 31.05, above the 27.28 it scores on 8M of
+    // revenue. Now net income / revenue and EBIT / revenue are -Infinity and current
+    // liabilities x 365 / revenue +Infinity: the end bins, as with 1 fen of revenue (18.18).
+    const at = (revenue: number) => {
+      const f = financialStrengthFactor([{ ...weakStatement(), revenue }], AS_OF);
+      if (f.status !== 'SCORED') throw new Error('must speak');
+      return f.subScore;
+    };
+    expect(at(0)).toBeCloseTo(18.1766, 4);
+    expect(at(0)).toBe(at(1));
+    expect(at(800_000_000)).toBeCloseTo(27.2765, 4);
+    const noRevenue = financialStrengthFactor([{ ...weakStatement(), revenue: 0 }], AS_OF);
+    expect(noRevenue.status === 'SCORED' && noRevenue.figures.altmanZ2).toBe(-2.634); // Z'' does not read revenue
+  });
+
+  it('a loss on no revenue never scores above the same loss on some revenue (property, core model)', () => {
+    // A loss at every level (net income and EBIT < 0), with the nine fields and optional ones
+    // short of the full set. The core model is additive and monotone in each ratio, and at
+    // revenue 0 every ratio that reads revenue sits at its worse end. (The full model's
+    // pairwise terms are monotone only along the ratios profit moves; along gross margin,
+    // Attr27 x Attr56, they are not, so there a zero revenue can score above some revenues.)
+    const amount = (lo: number, hi: number) => fc.integer({ min: lo, max: hi });
+    const loss = fc
+      .record({
+        totalAssets: amount(1_000_000, 5_000_000_000),
+        currentShare: fc.double({ min: 0, max: 1, noNaN: true }),
+        liabilityShare: fc.double({ min: 0, max: 1.5, noNaN: true }),
+        currentLiabilityShare: fc.double({ min: 0, max: 1, noNaN: true }),
+        lossShare: fc.double({ min: 0.0001, max: 0.5, noNaN: true }),
+        ebitOfLoss: fc.double({ min: 0.01, max: 1.5, noNaN: true }),
+        retainedShare: fc.double({ min: -1, max: 0.8, noNaN: true }),
+        some: fc.boolean(),
+        shares: fc.array(fc.double({ min: 0, max: 0.5, noNaN: true }), { minLength: 3, maxLength: 3 }),
+      })
+      .map((x): FinancialStatement => {
+        const ta = x.totalAssets;
+        const tl = Math.round(ta * x.liabilityShare);
+        const netIncome = -Math.max(1, Math.round(ta * x.lossShare));
+        const ebit = Math.min(-1, Math.round(netIncome * x.ebitOfLoss));
+        return {
+          id: 'p',
+          fiscalYear: 2025,
+          revenue: 0,
+          netIncome,
+          ebit,
+          totalAssets: ta,
+          currentAssets: Math.round(ta * x.currentShare),
+          totalLiabilities: tl,
+          currentLiabilities: Math.round(tl * x.currentLiabilityShare),
+          retainedEarnings: Math.round(ta * x.retainedShare),
+          equity: ta - tl,
+          ...(x.some ? { interestExpense: Math.round(tl * x.shares[0] * 0.1), operatingProfit: ebit, inventory: Math.round(ta * x.shares[1]), depreciation: Math.min(-ebit - 1, Math.round(ta * x.shares[2] * 0.1)) } : {}),
+        };
+      });
+    fc.assert(
+      fc.property(loss, amount(1, 20_000_000_000), (s, revenue) => {
+        const none = financialStrengthFactor([s], AS_OF);
+        const some = financialStrengthFactor([{ ...s, revenue }], AS_OF);
+        if (none.status !== 'SCORED' || some.status !== 'SCORED') throw new Error('both must speak');
+        expect(none.figures.fullModel).toBe(0);
+        expect(none.subScore).toBeLessThanOrEqual(some.subScore + 1e-9);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('uses the full model only when the statement files every optional field it reads', () => {
     const complete = {
       ...soundStatement(),

@@ -54,8 +54,10 @@ export function financialStrengthFactor(
   const ratios = financialRatios(s, prior?.revenue);
   const { model, which } = chooseFinancialModel(models, s, prior !== undefined);
   // The models' missing bins learned the data set's gaps (a figure the source did not have,
-  // common among failing firms); on the platform an undefined ratio is a verified zero
-  // denominator (no current liabilities, no inventory), so it takes the average, like a field not filed.
+  // common among failing firms); on the platform an undefined ratio is a verified 0/0 (or a
+  // zero denominator of either sign), which has no limit, so it takes the average, like a field
+  // not filed. A non-zero amount over a verified zero (no revenue, no current liabilities) is
+  // ±Infinity from financialRatios and falls in the end bin on its side.
   const platformRatios: Record<string, RatioValue> = {};
   for (const [k, v] of Object.entries(ratios)) platformRatios[k] = v === null ? undefined : v;
   const { logit, contributions } = financialLogit(model, platformRatios);
@@ -85,7 +87,7 @@ export function financialStrengthFactor(
       fullModel: which === 'FULL' ? 1 : 0,
       financialPd: pd,
       modelLogit: logit,
-      altmanZ2: typeof z === 'number' ? Math.round(z * 1000) / 1000 : null,
+      altmanZ2: typeof z === 'number' && Number.isFinite(z) ? Math.round(z * 1000) / 1000 : null,
       leverageLogOdds: byGroup.HIGH_LEVERAGE,
       liquidityLogOdds: byGroup.WEAK_LIQUIDITY,
       profitabilityLogOdds: byGroup.LOW_PROFITABILITY,

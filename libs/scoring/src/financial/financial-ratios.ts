@@ -20,7 +20,11 @@ import { altmanZ2 } from './altman-z';
  * here), Attr57 (a denominator that changes sign), Attr59 (equity in the denominator).
  */
 
-/** A ratio's value: a number; null when undefined (a zero denominator, as the data set leaves it empty); undefined when an optional field it needs was not filed. */
+/**
+ * A ratio's value: a number (±Infinity: a non-zero amount over a verified zero that cannot be
+ * negative, the limit as that denominator shrinks to 0); null when undefined (0/0, or a zero
+ * denominator that could have either sign); undefined when an optional field it needs was not filed.
+ */
 export type RatioValue = number | null | undefined;
 
 export interface RatioDefinition {
@@ -113,7 +117,20 @@ export const PROFIT_LINKED_RATIOS: ReadonlySet<string> = new Set([
   'Attr31', 'Attr42', 'Attr45', 'Attr48', 'Attr49', 'Attr58', 'ALTMAN_Z2',
 ]);
 
+/**
+ * a / b where b cannot be negative (revenue, liabilities, assets, inventory, interest, cost of
+ * sales: the fields the record validation keeps >= 0). At b = 0 the ratio takes its limit as b
+ * shrinks to 0: ±Infinity by the sign of a, which the model's shapes winsorise into the end
+ * bin on that side, so the factor is continuous there (a loss on no revenue scores as a loss
+ * on 1 fen of revenue, not as the average firm); 0/0 has no limit and stays undefined (null).
+ */
 const div = (a: number | undefined, b: number | undefined): RatioValue => {
+  if (a === undefined || b === undefined) return undefined;
+  if (b === 0) return a === 0 ? null : a > 0 ? Infinity : -Infinity;
+  return a / b;
+};
+/** a / b where b may have either sign: at b = 0 there is no one-sided limit, so the ratio is undefined (null). */
+const divSigned = (a: number | undefined, b: number | undefined): RatioValue => {
   if (a === undefined || b === undefined) return undefined;
   if (b === 0) return null;
   return a / b;
@@ -142,7 +159,7 @@ export function financialRatios(s: FinancialStatement, priorRevenue?: number): R
     Attr2: div(tl, ta),
     Attr3: div(wc, ta),
     Attr4: div(s.currentAssets, cl),
-    Attr5: times(div(sub(add(s.cash, s.receivables), cl), sub(s.operatingExpenses, s.depreciation)), 365),
+    Attr5: times(divSigned(sub(add(s.cash, s.receivables), cl), sub(s.operatingExpenses, s.depreciation)), 365),
     Attr6: div(s.retainedEarnings, ta),
     Attr7: div(s.ebit, ta),
     Attr8: div(s.equity, tl),
