@@ -80,6 +80,23 @@ describe('GraphQL hardening', () => {
     expect(counted).toHaveLength(0);
   });
 
+  it('stops parsing a huge anonymous document at its token limit: a quick 400 naming the query, and nothing runs', async () => {
+    // a megabyte of `me { id }`: parsed and validated whole, it held the event loop for 1.5 s
+    const query = `{ ${'me { id } '.repeat(100_000)} }`;
+    expect(query.length).toBeGreaterThan(1_000_000);
+    const started = Date.now();
+    const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const body = (await response.json()) as { data?: unknown; errors: { message: string; extensions: Record<string, unknown> }[] };
+    const elapsed = Date.now() - started;
+    expect(response.status).toBe(400);
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'query' });
+    expect(body.errors[0].message).toBe('The query has more than 5000 tokens; the limit is 5000');
+    // no `me` resolver ran (it would have answered UNAUTHENTICATED, with data)
+    expect(body.data).toBeUndefined();
+    expect(elapsed).toBeLessThan(1_000);
+  });
+
   it('refuses a query that costs more than the budget, and allows an ordinary one', async () => {
     // a list field is priced as 50 items: members of members of a consortium is 50 x 50 companies
     const ordinary = await world.admin.client.request(`query($id: ID!) { consortium(id: $id) { members { id name } } }`, { id: world.home.consortium.id });

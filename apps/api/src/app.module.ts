@@ -23,7 +23,7 @@ import { createFormatError } from './common/error-format';
 import { GraphqlExceptionFilter } from './common/graphql-exception.filter';
 import { JitGateway } from './common/jit-executor';
 import { BoundedFramesApolloDriver, credentialsHold, isWsContext, subscriptionsOnly, type WsContext, wsErrorFormatting, wsHeaders } from './common/graphql-ws';
-import { queryLimitsPlugin } from './common/limits.plugin';
+import { MAX_QUERY_TOKENS, queryLimitsPlugin } from './common/limits.plugin';
 import { LoaderFactory } from './common/loaders';
 import { EventBus, PUB_SUB } from './common/pubsub.provider';
 import type { RequestContext } from './common/request-context';
@@ -129,6 +129,9 @@ export class AppModule {
             hideSchemaDetailsFromClientErrors: production,
             csrfPrevention: true,
             allowBatchedHttpRequests: false,
+            // a document stops parsing past MAX_QUERY_TOKENS: the depth, alias and cost limits
+            // run after parsing and validation, which a huge anonymous document made slow
+            parseOptions: { maxTokens: MAX_QUERY_TOKENS },
             formatError: createFormatError(logger),
             // our plugins are typed against @apollo/server's CommonJS build, @nestjs/apollo's
             // options against its ES module build: the same shapes, declared twice

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '@app/domain';
-import { GraphQLError } from 'graphql';
+import { buildSchema, GraphQLError, parse, validate } from 'graphql';
 import pino from 'pino';
-import { createFormatError, fieldOfClientError } from './error-format';
+import { createFormatError, fieldOfClientError, fieldOfLiteral } from './error-format';
 
 const lines: string[] = [];
 const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
@@ -42,6 +42,38 @@ describe('GraphQL error formatting', () => {
     }
     const terminated = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
     expect(format({ message: terminated.message }, wrap(terminated)).extensions?.code).toBe('SERVICE_UNAVAILABLE');
+  });
+
+  it('finds the input path of a bad value written in the document from where the error points', () => {
+    const schema = buildSchema(`
+      enum Role { ADMIN MEMBER }
+      input Line { sku: String! qty: Int! }
+      input NewUser { email: String! role: Role! lines: [Line!] }
+      type Query { login(email: String!, limit: Int): String createUser(input: NewUser!): String }
+    `);
+    const fields = (query: string): (string | null)[] => validate(schema, parse(query)).map((error) => fieldOfLiteral(error));
+    expect(fields('{ login(email: 5) }')).toEqual(['email']);
+    expect(fields('{ login(email: "a@x.cn", limit: "ten") }')).toEqual(['limit']);
+    expect(fields('{ createUser(input: { email: "a@x.cn", role: NOPE }) }')).toEqual(['input.role']);
+    expect(fields('{ createUser(input: { role: ADMIN }) }')).toEqual(['input.email']);
+    expect(fields('{ createUser(input: { email: "a@x.cn", role: ADMIN, nickname: "x" }) }')).toEqual(['input.nickname']);
+    expect(fields('{ createUser(input: { email: "a@x.cn", role: ADMIN, lines: [{ sku: "a", qty: 1 }, { sku: "b", qty: 1.5 }] }) }')).toEqual(['input.lines[1].qty']);
+    expect(fields('query($e: String = 5) { login(email: $e) }')).toEqual(['e']);
+    // not about a written value: left to the message
+    expect(fields('{ login }')).toEqual([null]);
+    expect(fieldOfLiteral(new Error('x'))).toBeNull();
+    // through the formatter, as Apollo hands it a validation error
+    const [error] = validate(schema, parse('{ createUser(input: { role: NOPE, email: "a@x.cn" }) }'));
+    const answer = format({ message: error.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }, error);
+    expect(answer.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input.role' });
+  });
+
+  it('words a document over the token limit as the other limits are worded', () => {
+    const answer = format(
+      { message: 'Syntax Error: Document contains more that 5000 tokens. Parsing aborted.', extensions: { code: 'GRAPHQL_PARSE_FAILED' } },
+      new GraphQLError('Syntax Error: Document contains more that 5000 tokens. Parsing aborted.'),
+    );
+    expect(answer).toMatchObject({ message: 'The query has more than 5000 tokens; the limit is 5000', extensions: { code: 'BAD_USER_INPUT', field: 'query' } });
   });
 
   it('finds the input path in graphql-js coercion messages', () => {

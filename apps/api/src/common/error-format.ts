@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { HttpException } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@app/domain';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { type ASTNode, type DocumentNode, GraphQLError, type GraphQLFormattedError, Kind, parse, type ValueNode, visit } from 'graphql';
 import type { Logger } from 'pino';
+import { MAX_QUERY_TOKENS } from './limits.plugin';
 
 /** Every domain code maps to the contract's `extensions.code`; a new code fails to compile until mapped. */
 const EXTENSION_CODE: Readonly<Record<ErrorCode, string>> = {
@@ -52,6 +53,70 @@ export function fieldOfClientError(message: string): string {
   return 'query';
 }
 
+/** Values written in the document: what graphql-js's ValuesOfCorrectTypeRule reports on. */
+const LITERAL_KINDS: ReadonlySet<string> = new Set([
+  Kind.INT,
+  Kind.FLOAT,
+  Kind.STRING,
+  Kind.BOOLEAN,
+  Kind.NULL,
+  Kind.ENUM,
+  Kind.LIST,
+  Kind.OBJECT,
+  Kind.OBJECT_FIELD,
+]);
+
+/**
+ * The input path of a value written in the document itself, `login(email: 5)` or
+ * `createUser(input: { role: NOPE })`: graphql-js's messages for those name no argument
+ * ("String cannot represent a non string value: 5"), so the path comes from where the error
+ * points, the enclosing argument and object fields (`email`, `input.role`, `input.ids[1]`),
+ * with the missing field of a "was not provided" (`input.email`). The error keeps the
+ * node's offset and the text, not the document: the text is parsed again, which only a
+ * client's mistake costs, and MAX_QUERY_TOKENS bounds. Null when the error is about no
+ * such value (a variable, a field, the syntax).
+ */
+export function fieldOfLiteral(error: unknown): string | null {
+  if (!(error instanceof GraphQLError)) return null;
+  const node = error.nodes?.[0];
+  const source = node?.loc?.source ?? error.source;
+  if (!node?.loc || !source || !LITERAL_KINDS.has(node.kind)) return null;
+  let document: DocumentNode;
+  try {
+    document = parse(source, { maxTokens: MAX_QUERY_TOKENS });
+  } catch {
+    return null;
+  }
+  const start = node.loc.start;
+  const at = (candidate: ASTNode): boolean => candidate.kind === node.kind && candidate.loc?.start === start;
+  let found: string | null = null;
+  const search = (value: ValueNode, path: string): void => {
+    if (at(value)) found = path;
+    if (value.kind === Kind.OBJECT) {
+      for (const field of value.fields) {
+        const inner = `${path}.${field.name.value}`;
+        if (at(field)) found = inner;
+        search(field.value, inner);
+      }
+    } else if (value.kind === Kind.LIST) {
+      value.values.forEach((item, i) => search(item, `${path}[${i}]`));
+    }
+  };
+  visit(document, {
+    Argument(argument) {
+      search(argument.value, argument.name.value);
+      return false;
+    },
+    VariableDefinition(definition) {
+      if (definition.defaultValue) search(definition.defaultValue, definition.variable.name.value);
+      return false;
+    },
+  });
+  if (found === null) return null;
+  const missing = node.kind === Kind.OBJECT ? /Field "([^"]+)" of required type "[^"]+" was not provided/.exec(error.message)?.[1] : undefined;
+  return missing ? `${found}.${missing.split('.').pop()}` : found;
+}
+
 /** PostgreSQL or its pool cannot be reached: a retryable outage, not a bug. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string; driverError?: { code?: string } } | null;
@@ -86,11 +151,13 @@ export function createFormatError(logger: Logger) {
     const apolloCode = formatted.extensions?.code;
     if (typeof apolloCode === 'string' && CLIENT_ERROR_CODES.has(apolloCode)) {
       const given = formatted.extensions?.field;
+      // graphql-js's words for parseOptions.maxTokens (with its typo, "more that"), in the limits' own
+      const tokens = /^Syntax Error: Document contains more th(?:an|at) (\d+) tokens/.exec(formatted.message)?.[1];
       return {
-        message: formatted.message,
+        message: tokens ? `The query has more than ${tokens} tokens; the limit is ${tokens}` : formatted.message,
         locations: formatted.locations,
         path: formatted.path,
-        extensions: { code: 'BAD_USER_INPUT', field: typeof given === 'string' ? given : fieldOfClientError(formatted.message) },
+        extensions: { code: 'BAD_USER_INPUT', field: typeof given === 'string' ? given : (fieldOfLiteral(error) ?? fieldOfClientError(formatted.message)) },
       };
     }
 

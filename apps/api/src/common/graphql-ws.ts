@@ -26,7 +26,7 @@ import type { ServerOptions, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { AuthenticationService } from '@api/auth/authentication.service';
-import { assertWithinLimits, type QueryLimits } from './limits.plugin';
+import { assertWithinLimits, MAX_QUERY_TOKENS, type QueryLimits } from './limits.plugin';
 
 /** What graphql-ws hands the context function (its `Context`), as far as we read it. */
 export interface WsContext {
@@ -107,7 +107,7 @@ export function subscriptionsOnly(schemaHost: GraphQLSchemaHost, limits: QueryLi
     const { schema } = schemaHost;
     let document: DocumentNode;
     try {
-      document = parse(payload.query);
+      document = parse(payload.query, { maxTokens: MAX_QUERY_TOKENS });
     } catch (error) {
       if (error instanceof GraphQLError) return [wsClientError(error, 'GRAPHQL_PARSE_FAILED', production)];
       throw error;

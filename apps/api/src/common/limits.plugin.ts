@@ -21,6 +21,15 @@ export interface QueryLimits {
   readonly maxAliases: number;
 }
 
+/**
+ * The most tokens a document may have: graphql-js stops parsing there (`parseOptions.maxTokens`),
+ * so a megabyte of `me { id } me { id } ...` is refused after a few thousand tokens instead of
+ * being parsed and validated whole (1.5 s of a blocked event loop) before the limits below
+ * could see it. The largest document the console and the tests send has under 200 tokens;
+ * 100 aliased sign-ins with their arguments (refused by the alias limit) about 1,400.
+ */
+export const MAX_QUERY_TOKENS = 5000;
+
 const ESTIMATORS = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
 
 /** The cost of one operation of a document, as the limits price it; throws a GraphQLError for bad variables. */
