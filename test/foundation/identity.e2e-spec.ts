@@ -157,6 +157,63 @@ describe('identity and tenancy (GraphQL over HTTP)', () => {
     }
   });
 
+  it('counts parallel guesses from one address one by one, an IPv6 address by its /64, and gives a sign-in that works back', async () => {
+    // the address comes from X-Forwarded-For (a proxy on loopback), one /64 of the documentation range of its own
+    const limited = await startApi({ TRUST_PROXY: 'loopback', LOGIN_MAX_FAILURES_PER_ADDRESS: '3' });
+    const group = (): string => Math.floor(Math.random() * 0xffff).toString(16);
+    const network = `2001:db8:${group()}:${group()}`;
+    const from = (address: string) => limited.client.withHeaders({ 'x-forwarded-for': address });
+    try {
+      const user = await world.factories.user('MEMBER', { companyId: world.home.companyB.id });
+      // sign-ins that work are given back: more of them than the limit, from one network
+      for (let i = 1; i <= 5; i += 1) expect((await from(`${network}::${i}`).request(LOGIN, { e: user.email, p: TEST_PASSWORD })).errors).toBeUndefined();
+
+      const emails = Array.from({ length: 20 }, (_, i) => `spray-${i}-${Date.now()}@x.cn`);
+      // 20 guesses at once at 20 accounts, each from another address of the same /64
+      const answers = await Promise.all(emails.map((e, i) => from(`${network}:${(i + 1).toString(16)}::1`).request(LOGIN, { e, p: 'wrong password!!' })));
+      const messages = answers.map((a) => onlyError(a).message);
+      expect(messages.filter((m) => /not correct/.test(m))).toHaveLength(3);
+      expect(messages.filter((m) => /Too many failed sign-in attempts/.test(m))).toHaveLength(17);
+      // the refused ones checked no password, and count against no account
+      const accounts: { failures: number }[] = await limited.dataSource.query(`SELECT failures FROM login_failures WHERE key = ANY($1::text[])`, [
+        emails.map((e) => `account:${e}`),
+      ]);
+      expect(accounts.reduce((sum, row) => sum + row.failures, 0)).toBe(3);
+
+      // any address of that /64 is refused, even with the right password; the next /64 is not
+      expect(onlyError(await from(`${network}:ffff:ffff:ffff:ffff`).request(LOGIN, { e: user.email, p: TEST_PASSWORD })).message).toMatch(/Too many/);
+      const neighbour = `2001:db8:${group()}:${group()}::1`;
+      expect((await from(neighbour).request(LOGIN, { e: user.email, p: TEST_PASSWORD })).errors).toBeUndefined();
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('signs in with any password createUser took: 200 emoji are 200 characters, 257 are too many', async () => {
+    const email = `emoji-${Date.now()}@x.cn`;
+    const password = '🔐'.repeat(200);
+    await world.admin.client.ok(CREATE_USER, { input: { email, password, role: 'MEMBER', companyId: world.home.companyB.id } });
+    const signedIn = await api.client.ok<{ login: { user: { role: string } } }>(LOGIN, { e: email, p: password });
+    expect(signedIn.login.user.role).toBe('MEMBER');
+    const tooLong = onlyError(
+      await world.admin.client.request(CREATE_USER, { input: { email: `x${email}`, password: '🔐'.repeat(257), role: 'MEMBER', companyId: world.home.companyB.id } }),
+    );
+    expect(tooLong.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.password' });
+    expect(tooLong.message).toMatch(/at most 256 characters/);
+  });
+
+  it('names the input path of a bad value written in the query itself', async () => {
+    const field = async (query: string): Promise<unknown> => onlyError(await world.admin.client.request(query)).extensions?.field;
+    expect(await field('mutation { login(email: 5, password: "not the password") { accessToken } }')).toBe('email');
+    expect(await field(`{ inquiries(companyId: "${world.home.companyA.id}", limit: "ten") { id } }`)).toBe('limit');
+    expect(await field('mutation { createUser(input: { email: "a@x.cn", password: "long enough password", role: NOPE }) { id } }')).toBe('input.role');
+    expect(await field('mutation { createUser(input: { password: "long enough password", role: ADMIN }) { id } }')).toBe('input.email');
+    expect(await field('mutation { createUser(input: { email: "a@x.cn", password: "long enough password", role: ADMIN, nickname: "x" }) { id } }')).toBe('input.nickname');
+    // a missing argument and a bad variable, as before
+    expect(await field('mutation { login(password: "not the password") { accessToken } }')).toBe('email');
+    expect(onlyError(await world.admin.client.request(LOGIN, { e: 5, p: 'x' })).extensions?.field).toBe('e');
+  });
+
   it('answers a refresh token of the right shape but no real id UNAUTHENTICATED, not as a failure of its own', async () => {
     for (const t of [`${'-'.repeat(36)}.${'A'.repeat(43)}`, `${'f'.repeat(36)}.${'A'.repeat(43)}`]) {
       expect(onlyError(await api.client.request(REFRESH, { t })).extensions?.code).toBe('UNAUTHENTICATED');

@@ -68,6 +68,21 @@ describe('configuration', () => {
     });
   });
 
+  it('takes only a bootstrap ADMIN that can sign in: the password and email rules of createUser and sign-in', () => {
+    expect(problems({ BOOTSTRAP_ADMIN_EMAIL: 'a@b.cn', BOOTSTRAP_ADMIN_PASSWORD: 'p'.repeat(300) })).toEqual([
+      'BOOTSTRAP_ADMIN_PASSWORD: must be at most 256 characters',
+    ]);
+    expect(problems({ BOOTSTRAP_ADMIN_EMAIL: `${'a'.repeat(60)}@${'b'.repeat(250)}.cn`, BOOTSTRAP_ADMIN_PASSWORD: 'a-long-enough-pass' })).toEqual([
+      'BOOTSTRAP_ADMIN_EMAIL: must be at most 254 characters',
+    ]);
+    expect(problems({ BOOTSTRAP_ADMIN_EMAIL: 'not-an-address', BOOTSTRAP_ADMIN_PASSWORD: 'a-long-enough-pass' })).toEqual([
+      'BOOTSTRAP_ADMIN_EMAIL: must be an email address',
+    ]);
+    // code points, as at sign-in: 200 emoji are 200 characters
+    const emoji = '🔐'.repeat(200);
+    expect(loadConfig({ BOOTSTRAP_ADMIN_EMAIL: ' Admin@B.cn ', BOOTSTRAP_ADMIN_PASSWORD: emoji }).bootstrapAdmin).toEqual({ email: 'admin@b.cn', password: emoji });
+  });
+
   it('reads the partner-check defaults and the public pages settings', () => {
     const config = loadConfig({ PORT: '3100' });
     expect(config.partnerChecks).toEqual({ contributionWindowMonths: 12, minTradeLines: 1, dailyLimit: 20 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { BadInputError, parseEmail, passwordProblem } from '@app/domain';
 
 /**
  * The platform's configuration: every variable of shared/api/README.md plus the tuning
@@ -217,6 +218,20 @@ function oneOf<T extends string>(r: Reader, name: string, fallback: T, allowed: 
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
+/**
+ * BOOTSTRAP_ADMIN_EMAIL as createUser takes an email and sign-in reads one (at most 254
+ * characters, trimmed, lower case), or undefined with the problem noted.
+ */
+function bootstrapAdminEmail(r: Reader, raw: string): string | undefined {
+  try {
+    return parseEmail('BOOTSTRAP_ADMIN_EMAIL', raw);
+  } catch (error) {
+    if (!(error instanceof BadInputError)) throw error;
+    r.problems.push(`BOOTSTRAP_ADMIN_EMAIL: ${error.message.replace(/^BOOTSTRAP_ADMIN_EMAIL /, '')}`);
+    return undefined;
+  }
+}
+
 function proxyList(r: Reader, name: string): false | readonly string[] {
   const raw = read(r, name);
   if (raw === undefined || raw === 'false') return false;
@@ -290,12 +305,11 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
   if ((adminEmail === undefined) !== (adminPassword === undefined)) {
     r.problems.push('BOOTSTRAP_ADMIN_EMAIL / BOOTSTRAP_ADMIN_PASSWORD: set both or neither');
   }
-  if (adminEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(adminEmail)) {
-    r.problems.push('BOOTSTRAP_ADMIN_EMAIL: not an email address');
-  }
-  if (adminPassword !== undefined && [...adminPassword].length < 12) {
-    r.problems.push('BOOTSTRAP_ADMIN_PASSWORD: must be at least 12 characters');
-  }
+  // the rules of createUser and sign-in: an ADMIN created from these can sign in (a 300-character
+  // password or email was taken here, and sign-in refused it for good)
+  const bootstrapEmail = adminEmail === undefined ? undefined : bootstrapAdminEmail(r, adminEmail);
+  const passwordWrong = adminPassword === undefined ? null : passwordProblem(adminPassword);
+  if (passwordWrong) r.problems.push(`BOOTSTRAP_ADMIN_PASSWORD: ${passwordWrong}`);
 
   const config: AppConfig = {
     nodeEnv,
@@ -314,7 +328,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
       refreshTtlSeconds: int(r, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86400, 3600, 90 * 86400),
     },
     apiKeyCacheSeconds: int(r, 'API_KEY_CACHE_SECONDS', 60, 0, 3600),
-    bootstrapAdmin: adminEmail && adminPassword ? { email: adminEmail.toLowerCase(), password: adminPassword } : null,
+    bootstrapAdmin: bootstrapEmail && adminPassword ? { email: bootstrapEmail, password: adminPassword } : null,
     logLevel: oneOf(r, 'LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     login: {
       maxFailuresPerAccount: int(r, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),

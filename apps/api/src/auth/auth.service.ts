@@ -1,11 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { type Actor, ForbiddenError, NotFoundError, parseText, UnauthenticatedError, type User } from '@app/domain';
+import { type Actor, ForbiddenError, NotFoundError, parseText, passwordTooLong, UnauthenticatedError, type User } from '@app/domain';
 import { LoginFailureRepository, SessionRepository, UserRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import { ReadCoalescer } from '@api/common/read-coalescer';
 import { APP_CONFIG, type AppConfig } from '@api/common/config.provider';
 import { PasswordService } from './password.service';
+import { signInNetwork } from './sign-in-network';
 import { TokenService } from './token.service';
 
 export interface Tokens {
@@ -57,36 +58,38 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   /**
-   * Signs in. Failures are counted per account and per address; over the limit, sign-in
-   * is refused for the rest of the window, with the same answer whether or not the account
-   * exists.
+   * Signs in. Attempts are counted per account and per address (an IPv6 address by its
+   * /64); over either limit, sign-in is refused for the rest of the window, with the same
+   * answer whether or not the account exists.
    */
   async login(emailInput: string, password: string, address: string): Promise<Tokens> {
     const email = parseText('email', emailInput, { max: 254 }).toLowerCase();
-    if (typeof password !== 'string' || password.length === 0 || password.length > 256) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+    // the bound of the one password rule (code points): no longer password could have been set
+    if (typeof password !== 'string' || password.length === 0 || passwordTooLong(password)) throw new UnauthenticatedError(INVALID_CREDENTIALS);
     const { maxFailuresPerAccount, maxFailuresPerAddress, windowSeconds } = this.config.login;
     const accountKey = `account:${email}`;
-    const addressKey = `address:${address}`;
+    const addressKey = `address:${signInNetwork(address)}`;
     const db = this.dataSource.manager;
 
-    const tooMany = (): UnauthenticatedError =>
-      new UnauthenticatedError(`Too many failed sign-in attempts; try again in ${Math.ceil(windowSeconds / 60)} minutes`, { retryAfterSeconds: windowSeconds });
-    const counts = await this.failures.counts(db, [addressKey], windowSeconds);
-    if ((counts.get(addressKey) ?? 0) >= maxFailuresPerAddress) throw tooMany();
-    // The account's attempt is counted before its password is checked (a row lock orders
-    // attempts at once, each getting its own count) and forgiven on success: read first and
-    // counted after argon2, a burst of parallel guesses all passed the limit. The address's
-    // count is read and added to after, as before: attempts in flight from one place would
-    // otherwise lock a busy office out while they are checked.
-    const attempt = await this.failures.record(db, [accountKey], windowSeconds);
-    if ((attempt.get(accountKey) ?? 0) > maxFailuresPerAccount) throw tooMany();
+    // Each attempt is counted against both keys before its password is checked (a row lock
+    // orders attempts at once, each getting its own count) and given back when it succeeds:
+    // read first and counted after argon2, a burst of parallel guesses all passed the limit
+    // (20 guesses at 20 accounts from one address got 20 checks against a limit of 3). So the
+    // limits bound failures plus checks in flight. An attempt refused by one limit checks no
+    // password, so the other key gets it back.
+    const counts = await this.failures.record(db, [accountKey, addressKey], windowSeconds);
+    const overAccount = (counts.get(accountKey) ?? 0) > maxFailuresPerAccount;
+    const overAddress = (counts.get(addressKey) ?? 0) > maxFailuresPerAddress;
+    if (overAccount || overAddress) {
+      if (!overAccount) await this.failures.forgive(db, accountKey, windowSeconds);
+      if (!overAddress) await this.failures.forgive(db, addressKey, windowSeconds);
+      throw new UnauthenticatedError(`Too many failed sign-in attempts; try again in ${Math.ceil(windowSeconds / 60)} minutes`, { retryAfterSeconds: windowSeconds });
+    }
 
     const found = await this.users.findCredentials(db, email);
     const valid = await this.passwords.verify(found?.passwordHash ?? null, password);
-    if (!found || !valid || found.user.disabledAt) {
-      await this.failures.record(db, [addressKey], windowSeconds);
-      throw new UnauthenticatedError(INVALID_CREDENTIALS);
-    }
+    if (!found || !valid || found.user.disabledAt) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+    await this.failures.forgive(db, addressKey, windowSeconds);
     await this.failures.clear(db, accountKey);
     if (this.passwords.needsRehash(found.passwordHash)) {
       await this.users.updatePasswordHash(db, found.user.id, await this.passwords.hash(password));

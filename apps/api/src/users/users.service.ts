@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import {
   type Actor,
   BadInputError,
-  MAX_PASSWORD_LENGTH,
-  MIN_PASSWORD_LENGTH,
   parseEmail,
   parseId,
+  passwordProblem,
   type Role,
   type User,
 } from '@app/domain';
@@ -43,12 +42,9 @@ export class UsersService {
     this.policy.assertRole(actor, operation);
 
     const email = parseEmail('input.email', input.email);
-    if (typeof input.password !== 'string' || [...input.password].length < MIN_PASSWORD_LENGTH) {
-      throw new BadInputError('input.password', `input.password must be at least ${MIN_PASSWORD_LENGTH} characters`);
-    }
-    if ([...input.password].length > MAX_PASSWORD_LENGTH) {
-      throw new BadInputError('input.password', `input.password must be at most ${MAX_PASSWORD_LENGTH} characters`);
-    }
+    // the rule sign-in and the bootstrap ADMIN follow too: a password set here can be used
+    const passwordWrong = passwordProblem(input.password);
+    if (passwordWrong) throw new BadInputError('input.password', `input.password ${passwordWrong}`);
     const required = TENANT_FIELD[input.role];
     for (const field of ['companyId', 'consortiumId', 'bankId'] as const) {
       const given = input[field] !== undefined && input[field] !== null;

@@ -27,6 +27,15 @@ export class LoginFailureRepository {
     return new Map(rows.map((r) => [r.key, r.failures]));
   }
 
+  /** Takes back one attempt counted against a key in the current window (one that turned out not to fail). */
+  async forgive(db: Db, key: string, windowSeconds: number): Promise<void> {
+    await db.query(
+      `UPDATE login_failures SET failures = failures - 1
+       WHERE key = $1 AND failures > 0 AND window_start > now() - make_interval(secs => $2)`,
+      [key, windowSeconds],
+    );
+  }
+
   async clear(db: Db, key: string): Promise<void> {
     await db.query('DELETE FROM login_failures WHERE key = $1', [key]);
   }

@@ -1,11 +1,14 @@
-import { loadConfig } from '../../../config/src';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 
-/** Drops the run's database and its Redis keys. */
+/**
+ * Drops the run's database and its Redis keys. It reads the variables global-setup.ts set
+ * rather than loadConfig: jest loads this file without its module mapper, so nothing here
+ * may import a lib that imports another by its alias (@app/config imports @app/domain).
+ */
 export default async function globalTeardown(): Promise<void> {
-  if (!process.env.CA_TEST_RUN_ID) return;
-  const config = loadConfig(process.env);
+  if (!process.env.CA_TEST_RUN_ID || !process.env.DATABASE_URL || !process.env.QUEUE_PREFIX) return;
+  const config = { databaseUrl: process.env.DATABASE_URL, queuePrefix: process.env.QUEUE_PREFIX, redisUrl: process.env.REDIS_URL || 'redis://127.0.0.1:6379' };
   const admin = new URL(config.databaseUrl);
   const name = admin.pathname.slice(1);
   admin.pathname = '/postgres';
