@@ -61,6 +61,21 @@ describe('operations', () => {
     expect(after.join('\n')).not.toMatch(/Op\d+_/);
   });
 
+  it('counts HTTP requests by method, route pattern and status, however many paths clients make up', async () => {
+    const scrape = async (): Promise<string[]> =>
+      (await (await fetch(`${api.url}/metrics`)).text()).split('\n').filter((line) => line.startsWith('ca_http_request_duration_seconds_count{'));
+    expect((await fetch(`${api.url}/health/ready`)).status).toBe(200);
+    await (await fetch(`${api.url}/v1/reports/91330300MA2AYBGX01/pdf`)).text();
+    for (let i = 0; i < 20; i += 1) await (await fetch(`${api.url}/no-such-page-${i}-${Math.random().toString(36).slice(2)}`)).text();
+    const lines = await scrape();
+    const count = (labels: string): number => Number(lines.find((line) => line.startsWith(`ca_http_request_duration_seconds_count{${labels}}`))?.split(' ')[1] ?? 0);
+    expect(count('method="GET",route="/health/ready",status="200"')).toBeGreaterThanOrEqual(1);
+    // the pattern, not the credit code asked for
+    expect(lines.some((line) => line.includes('route="/v1/reports/:creditCode/pdf"'))).toBe(true);
+    expect(count('method="GET",route="(unmatched)",status="404"')).toBeGreaterThanOrEqual(20);
+    expect(lines.join('\n')).not.toMatch(/no-such-page|91330300MA2AYBGX01/);
+  });
+
   it('serves /metrics only with METRICS_TOKEN, when one is set', async () => {
     const token = 'metrics-token-0123456789abcdef';
     const guarded = await startApi({ METRICS_TOKEN: token });

@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { AppConfig } from '@app/config';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { MetricsService } from './metrics/metrics.service';
 import { QueueBoard } from './pipeline/queue-board';
 import { mountOpenApi } from './rest/openapi';
 import { createLogger } from '@app/config';
@@ -33,6 +34,13 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(PinoNestLogger));
+  // every answer counted, by route pattern and status, in ca_http_request_duration_seconds; added
+  // before the routes of Bull Board and the static files below, so their scopes inherit it
+  const metrics = app.get(MetricsService);
+  adapter.getInstance().addHook('onResponse', (request, reply, done) => {
+    metrics.observeHttp(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
   mountOpenApi(app);
   // Bull Board brings its own @fastify/static, in its own scope: it must be registered before
   // ours below, whose reply decorators would otherwise already be there when it adds them

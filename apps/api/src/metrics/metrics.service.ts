@@ -8,6 +8,12 @@ export const SEVERAL_FIELDS = '(several)';
 /** The `operation` label of a request that never became a valid operation (syntax, validation, unknown operationName). */
 export const NO_OPERATION = '(invalid)';
 
+/** The `route` label of a request that matched no route (a 404 of any path, a scanner's probe). */
+export const NO_ROUTE = '(unmatched)';
+
+/** Methods named as they are; a client can make one up (Node's parser knows about 30), so the rest are one label. */
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
 /** Fields every root type answers besides its own (graphql-js adds them outside `getFields()`). */
 const META_FIELDS = new Set(['__typename', '__schema', '__type']);
 
@@ -75,6 +81,20 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'ca_api_' });
+  }
+
+  /**
+   * Records one answered HTTP request (bootstrap.ts calls it from Fastify's onResponse). The
+   * route is the matched pattern (`/v1/reports/:creditCode/pdf`), never the path the client
+   * sent: ids and made-up paths would each be a new series kept for the life of the process.
+   * The patterns are the API's own routes, so the label set is bounded; a request matching
+   * none is NO_ROUTE.
+   */
+  observeHttp(method: string, route: string | undefined, status: number, seconds: number): void {
+    this.httpRequests.observe(
+      { method: KNOWN_METHODS.has(method) ? method : 'OTHER', route: route ?? NO_ROUTE, status: String(status) },
+      seconds,
+    );
   }
 
   graphqlPlugin(): ApolloServerPlugin {
