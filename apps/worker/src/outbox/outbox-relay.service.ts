@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
-import { ALL_QUEUES, JOBS, type JobName, type JobPayloads, type QueueName, relayJobOptions } from '@app/jobs';
+import { ALL_JOB_NAMES, ALL_QUEUES, JOBS, type JobName, type JobPayloads, type QueueName, relayJobOptions } from '@app/jobs';
 import { OutboxRepository, type OutboxRow } from '@app/persistence';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
@@ -23,6 +23,9 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 /** How long the relay waits quietly for its first Redis connection. */
 const STARTUP_GRACE_MS = 5_000;
 
+/** How often the relay says again that rows of jobs it does not know wait in the outbox. */
+const UNKNOWN_JOBS_REMINDER_MS = 5 * 60_000;
+
 /**
  * The outbox relay: moves outbox rows into BullMQ. Each batch is claimed with FOR UPDATE
  * SKIP LOCKED (several workers relay at once, never the same row), added to Redis, and
@@ -31,7 +34,9 @@ const STARTUP_GRACE_MS = 5_000;
  * relayJobOptions; after that, consumers are idempotent by keys of their own). It wakes
  * on PostgreSQL NOTIFY (a trigger on the outbox) and polls every OUTBOX_RELAY_INTERVAL_MS
  * in case a notification was missed. While Redis is down, mutations keep writing rows and
- * the relay catches up when Redis returns.
+ * the relay catches up when Redis returns. Rows naming a job this worker does not know (a
+ * newer release's, during a rolling deploy) are left unsent for a worker that knows it, with
+ * the reason on the row and in the log; the rest are relayed.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -44,6 +49,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private again = false;
   private stopped = false;
   private lastFailureLog = 0;
+  private lastUnknownReminder = 0;
   private startedAt = 0;
 
   constructor(
@@ -110,6 +116,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       return;
     }
     try {
+      await this.holdBackUnknown();
       while (!this.stopped) {
         const relayed = await this.relayBatch();
         if (relayed < this.config.pipeline.relayBatch) return;
@@ -128,16 +135,47 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
+  /**
+   * Rows naming a job this worker does not know stay unsent, so that a worker that knows it
+   * relays them: each gets its reason (`last_error`) once, with a warning; while any wait, a
+   * reminder every UNKNOWN_JOBS_REMINDER_MS, since they hold the outbox lag up.
+   */
+  private async holdBackUnknown(): Promise<void> {
+    const limit = this.config.pipeline.relayBatch;
+    for (;;) {
+      const held = await this.dataSource.transaction(async (tx) => {
+        const rows = await this.outbox.claimUnknown(tx, ALL_JOB_NAMES, limit);
+        for (const name of new Set(rows.map((r) => r.jobName))) {
+          const ids = rows.filter((r) => r.jobName === name).map((r) => r.id);
+          await this.outbox.markFailed(tx, ids, `this worker has no job ${name} (a newer release's?): left unsent for a worker that has it`);
+        }
+        return rows;
+      });
+      if (held.length === 0) break;
+      const names = [...new Set(held.map((r) => r.jobName))].join(', ');
+      const ids = held.slice(0, 10).map((r) => r.id).join(', ') + (held.length > 10 ? ', ...' : '');
+      this.logger.warn(`${held.length} outbox row(s) (${ids}) name jobs this worker does not know (${names}): left unsent for a worker that knows them`);
+      this.lastUnknownReminder = Date.now();
+      if (held.length < limit) break;
+    }
+    if (Date.now() - this.lastUnknownReminder < UNKNOWN_JOBS_REMINDER_MS) return;
+    this.lastUnknownReminder = Date.now();
+    const waiting = await this.outbox.unsentOfUnknownJobs(this.dataSource.manager, ALL_JOB_NAMES);
+    if (waiting.length) {
+      const list = waiting.map((w) => `${w.rows} of ${w.jobName}, the oldest ${Math.round(w.oldestAgeSeconds)} s old`).join('; ');
+      this.logger.warn(`outbox rows wait for a worker that knows their job, and hold the recompute lag up: ${list}`);
+    }
+  }
+
   private async relayBatch(): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
-      const rows = await this.outbox.claim(tx, this.config.pipeline.relayBatch);
+      const rows = await this.outbox.claim(tx, this.config.pipeline.relayBatch, ALL_JOB_NAMES);
       if (rows.length === 0) return 0;
       const now = Date.now();
       const byQueue = new Map<QueueName, OutboxRow[]>();
       for (const row of rows) {
-        const spec = JOBS[row.jobName];
-        if (!spec) throw new Error(`outbox row ${row.id} names unknown job ${row.jobName}`);
-        byQueue.set(spec.queue, [...(byQueue.get(spec.queue) ?? []), row]);
+        const { queue } = JOBS[row.jobName];
+        byQueue.set(queue, [...(byQueue.get(queue) ?? []), row]);
       }
       for (const [queueName, queued] of byQueue) {
         const queue = this.queues.get(queueName) as Queue;
