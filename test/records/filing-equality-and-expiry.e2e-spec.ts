@@ -171,6 +171,36 @@ describe('filing equality after the overdue flag, expired negative information, 
     expect(notices).toEqual([{ record_count: 1, message: expect.stringMatching(/^1 trade experience/) }]);
   });
 
+  it('a correction that ended a record\'s negative information more than 5 years ago is filed, without a notice, through the API and an import', async () => {
+    const { home } = world;
+    // two bills filed unpaid and 33 days past due in 2019: negative while they last
+    now = new Date('2019-03-05T08:00:00Z');
+    const bill = (invoiceNo: string) => ({ debtorCreditCode: home.companyB.creditCode, invoiceNo, amount: '1000.00', invoiceDate: '2019-01-01', dueDate: '2019-01-31', paidDate: null });
+    const [viaApi, viaImport] = [bill(`COR-${unique()}`), bill(`COR-${unique()}`)];
+    const filed = [];
+    for (const input of [viaApi, viaImport]) filed.push((await home.memberA.client.ok<{ reportTradeExperience: RecordShape }>(REPORT_TRADE, { input })).reportTradeExperience);
+    for (const v of filed) {
+      expect(v).toMatchObject({ version: 1, negative: true, expiresOn: null });
+      expect(await negativeNotices(v.id)).toBe(1);
+    }
+    // years later each is reported paid on 2019-03-15: expired on 2024-03-15
+    now = new Date('2025-08-01T08:00:00Z');
+    const corrected = (await home.memberA.client.ok<{ reportTradeExperience: RecordShape }>(REPORT_TRADE, { input: { ...viaApi, paidDate: '2019-03-15' } })).reportTradeExperience;
+    expect(corrected).toMatchObject({ id: filed[0].id, version: 2, negative: true, expiresOn: '2024-03-15' });
+    const csv = `debtor_credit_code,invoice_no,amount,invoice_date,due_date,paid_date\n${viaImport.debtorCreditCode},${viaImport.invoiceNo},1000.00,2019-01-01,2019-01-31,2019-03-15\n`;
+    expect(await importCsv(csv, home.memberA)).toMatchObject({ status: 'COMPLETED', acceptedRows: 1, rejectedRows: 0 });
+    for (const v of filed) {
+      // no second notice, and the record now shows to no member: the unpaid version no longer counts
+      expect(await negativeNotices(v.id)).toBe(1);
+      expect((await home.memberB.client.ok<{ record: RecordShape | null }>(RECORD, { id: v.id })).record).toBeNull();
+      const current: { version: number; expires_on: string }[] = await api.dataSource.query(
+        `SELECT version, to_char(expires_on, 'YYYY-MM-DD') AS expires_on FROM trade_experiences WHERE record_id = $1 AND is_current`,
+        [v.id],
+      );
+      expect(current).toEqual([{ version: 2, expires_on: '2024-03-15' }]);
+    }
+  });
+
   it('a negative offset is BAD_USER_INPUT on offset for disputes, notices, imports and an import’s rejections', async () => {
     const { home } = world;
     now = new Date();

@@ -575,32 +575,39 @@ export class RecordsService {
    * Files a version in the caller's transaction: an identical resubmission returns the
    * current version (same id, nothing written); other content becomes the next version,
    * refused while the record is disputed. Negative information gets a notice to its subject
-   * and counts only after the waiting period; past its 5 years already, it is refused.
+   * and counts only after the waiting period. Past its 5 years already, a new record is
+   * refused; a correction of an existing one is filed without a notice (it ends the record's
+   * negative information, which then counts nowhere and shows to no member).
    */
   private async file<K extends RecordKind>(tx: Db, actor: Actor, f: Filing<K>, lockAlso: string[] = []): Promise<CreditRecordVersion<K>> {
     const now = this.clock.now();
-    const negative = assessNegative(f.kind, f.payload, toCalendarDate(now));
-    // past its 5 years it counts nowhere and shows to no one: neither filed, nor noticed, nor answered (Art. 16)
-    refuseExpiredNegative(apiInput(toCalendarDate(now)), f.kind, f.payload, negative);
+    const today = toCalendarDate(now);
+    const negative = assessNegative(f.kind, f.payload, today);
+    const expired = negative.negative && negative.expiresOn !== null && negative.expiresOn <= today;
     const recordId = await this.records.recordIdFor(tx, f.kind, this.keyValues(f));
     for (const id of [recordId, ...lockAlso].sort()) await this.records.lock(tx, id);
     const current = await this.records.findCurrent(tx, recordId, f.kind);
+    // past its 5 years it counts nowhere and shows to no one: a new record of it is neither
+    // filed, nor noticed, nor answered (Art. 16); a correction that ends an existing record's
+    // negative information that long ago is filed, so the old version stops counting
+    if (!current) refuseExpiredNegative(apiInput(today), f.kind, f.payload, negative);
     if (current && sameFiling(current, f)) return current as CreditRecordVersion<K>;
     if (current?.status === 'DISPUTED') {
       throw new ConflictError('The record is disputed: the coordinator settles the dispute before a new version can be filed', { status: current.status });
     }
     const countsFrom = negative.negative ? negativeCountsFrom(now, this.config.records.noticePeriodDays) : now;
-    const notice = negative.negative
-      ? await this.notices.insert(tx, {
-          kind: 'NEGATIVE_INFORMATION',
-          consortiumId: f.subject.consortiumId,
-          companyId: f.subject.id,
-          recordId,
-          message: `Negative information was filed about your company: ${negative.why}. It counts in ratings from ${toCalendarDate(countsFrom)}; dispute it before then if it is wrong.`,
-          createdAt: now,
-          waitingUntil: countsFrom,
-        })
-      : null;
+    const notice =
+      negative.negative && !expired
+        ? await this.notices.insert(tx, {
+            kind: 'NEGATIVE_INFORMATION',
+            consortiumId: f.subject.consortiumId,
+            companyId: f.subject.id,
+            recordId,
+            message: `Negative information was filed about your company: ${negative.why}. It counts in ratings from ${toCalendarDate(countsFrom)}; dispute it before then if it is wrong.`,
+            createdAt: now,
+            waitingUntil: countsFrom,
+          })
+        : null;
     const filed = await this.records.append(tx, recordId, {
       kind: f.kind,
       consortiumId: f.subject.consortiumId,

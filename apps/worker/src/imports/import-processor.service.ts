@@ -24,7 +24,6 @@ import {
   parsePaymentRecordInput,
   parsePublicRecordInput,
   parseTradeExperienceInput,
-  refuseExpiredNegative,
   toCalendarDate,
 } from '@app/domain';
 import { JobName } from '@app/jobs';
@@ -154,6 +153,7 @@ export class ImportProcessor {
         filedStatus: job.actorRole === 'COORDINATOR' || target.kind === 'PUBLIC_RECORD' ? 'VERIFIED' : 'PENDING',
         filedBy: job.createdBy,
         now,
+        today: read.today,
         negativeCountsFrom: negativeCountsFrom(now, this.config.records.noticePeriodDays),
       });
       await this.outbox.add(
@@ -334,7 +334,6 @@ export class ImportProcessor {
     const t = parseTradeExperienceInput(read.ctx, v);
     const payload = { side: 'SUPPLIER' as const, creditorId: creditor.id, ...t };
     const negative = assessNegative('TRADE_EXPERIENCE', payload, read.today);
-    refuseExpiredNegative(read.ctx, 'TRADE_EXPERIENCE', payload, negative);
     return {
       values: {
         subject_id: debtor.id,
@@ -356,7 +355,6 @@ export class ImportProcessor {
     const subject = this.own(read, 'subjectCreditCode', v.subjectCreditCode, 'subject_name', v.subjectName);
     const { payload } = parsePaymentRecordInput(read.ctx, v);
     const negative = assessNegative('PAYMENT_RECORD', payload, read.today);
-    refuseExpiredNegative(read.ctx, 'PAYMENT_RECORD', payload, negative);
     return {
       values: {
         subject_id: subject.id,
@@ -377,7 +375,6 @@ export class ImportProcessor {
     const subject = this.member(read, 'subjectCreditCode', v.subjectCreditCode, 'subject_name', v.subjectName);
     const { payload } = parsePublicRecordInput(read.ctx, v);
     const negative = assessNegative('PUBLIC_RECORD', payload, read.today);
-    refuseExpiredNegative(read.ctx, 'PUBLIC_RECORD', payload, negative);
     return {
       values: {
         subject_id: subject.id,

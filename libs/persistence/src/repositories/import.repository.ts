@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { ImportKind, ImportStatus, RecordKind } from '@app/domain';
+import { type ImportKind, type ImportStatus, NEGATIVE_INFORMATION_YEARS, type RecordKind } from '@app/domain';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../database';
 import { LEDGER_LOCK_KEY, recordLockSql } from './credit-record.repository';
@@ -112,6 +112,8 @@ export interface MergeContext {
   readonly filedStatus: 'PENDING' | 'VERIFIED';
   readonly filedBy: string;
   readonly now: Date;
+  /** the records' calendar day of the import (negative information expired by then is not filed as a new record) */
+  readonly today: string;
   /** when negative information of this import starts to count (after the notice period) */
   readonly negativeCountsFrom: Date;
 }
@@ -273,8 +275,10 @@ export class ImportRepository {
   /**
    * Merges the staged lines into the ledger, set-based: a record's first line in the file
    * counts (a repeat is rejected), a line equal to the record's current version changes
-   * nothing, a disputed record takes no new version; every other line becomes a version,
-   * with one notice per subject for its negative information. Trade experiences are then
+   * nothing, a disputed record takes no new version, a new record of negative information
+   * already past its 5 years is refused (a correction of an existing record is filed: it
+   * makes the record expire); every other line becomes a version, with one notice per
+   * subject for its negative information still in force. Trade experiences are then
    * compared with the buyers' own filings of the same invoices.
    */
   async mergeStaged(db: Db, spec: KindSpec, keyColumn: string, ctx: MergeContext): Promise<MergeResult> {
@@ -298,13 +302,15 @@ export class ImportRepository {
          SELECT * FROM ${t} WHERE is_current AND ${owner} IN (SELECT DISTINCT ${owner} FROM import_stage WHERE ok)
        )
        SELECT r.*, cur.version AS cur_version, cur.status AS cur_status,
+              (r.negative AND r.expires_on IS NOT NULL AND r.expires_on <= $5::date) AS expired,
               (cur.record_id IS NOT NULL AND ${sameFilingSql(spec, 'r', 'cur')}) AS unchanged,
               CASE WHEN cur.record_id IS NULL THEN 1 ELSE (SELECT max(l.version) + 1 FROM ${t} l WHERE l.record_id = r.record_id) END AS new_version
        FROM ranked r LEFT JOIN existing cur ON cur.record_id = r.record_id`,
-      [ctx.consortiumId, ctx.reporterRole, ctx.reporterCompanyId, ctx.filedStatus],
+      [ctx.consortiumId, ctx.reporterRole, ctx.reporterCompanyId, ctx.filedStatus, ctx.today],
     );
     await this.lockAndReread(db, spec);
-    const NEW = `p.nth = 1 AND NOT p.unchanged AND p.cur_status IS DISTINCT FROM 'DISPUTED'`;
+    const NEW = `p.nth = 1 AND NOT p.unchanged AND p.cur_status IS DISTINCT FROM 'DISPUTED' AND NOT (p.expired AND p.cur_version IS NULL)`;
+    const endedColumn = spec.kind === 'PUBLIC_RECORD' ? 'ended_on' : 'paid_date';
 
     const rejected: { n: number }[] = await db.query(
       `WITH ins AS (
@@ -315,6 +321,11 @@ export class ImportRepository {
          UNION ALL
          SELECT $1::uuid, p.line, '${keyColumn}', 'the record is disputed: it takes no new version until the coordinator settles the dispute'
          FROM import_plan p WHERE p.nth = 1 AND NOT p.unchanged AND p.cur_status = 'DISPUTED'
+         UNION ALL
+         SELECT $1::uuid, p.line, '${endedColumn}',
+                '${endedColumn} ' || to_char(p.ended_on, 'YYYY-MM-DD') || ': this negative information expired on ' || to_char(p.expires_on, 'YYYY-MM-DD')
+                  || ', ${NEGATIVE_INFORMATION_YEARS} years after it ended, and is not filed (it would count nowhere)'
+         FROM import_plan p WHERE p.nth = 1 AND NOT p.unchanged AND p.expired AND p.cur_version IS NULL
          ON CONFLICT DO NOTHING RETURNING 1
        ) SELECT count(*)::int AS n FROM ins`,
       [ctx.importId],
@@ -322,7 +333,7 @@ export class ImportRepository {
 
     await db.query(
       `CREATE TEMP TABLE import_notices ON COMMIT DROP AS
-       SELECT p.subject_id, gen_random_uuid() AS notice_id, count(*)::int AS n FROM import_plan p WHERE ${NEW} AND p.negative GROUP BY p.subject_id`,
+       SELECT p.subject_id, gen_random_uuid() AS notice_id, count(*)::int AS n FROM import_plan p WHERE ${NEW} AND p.negative AND NOT p.expired GROUP BY p.subject_id`,
     );
     const notices: { n: number }[] = await db.query(
       `WITH ins AS (
@@ -374,7 +385,7 @@ export class ImportRepository {
        ins AS (
          INSERT INTO ${t} (${columns.join(', ')}, change_seq, row_hash)
          SELECT v.*, seq.change_seq, ${rowHashSql(spec, 'v')} FROM (
-           SELECT ${select} FROM import_plan p LEFT JOIN import_notices n ON p.negative AND n.subject_id = p.subject_id
+           SELECT ${select} FROM import_plan p LEFT JOIN import_notices n ON p.negative AND NOT p.expired AND n.subject_id = p.subject_id
            WHERE ${NEW}
          ) v CROSS JOIN seq
          RETURNING record_id, version, row_hash
