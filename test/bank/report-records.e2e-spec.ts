@@ -105,9 +105,11 @@ describe('the credit report made of credit records', () => {
     });
     cases.expired = `(2015)浙0302执${unique()}号`;
     cases.recent = `(2025)浙0304执${unique()}号`;
-    await one(coordinator.client, FILE_PUBLIC, {
-      input: { subjectCreditCode: creditCode, publicKind: 'ENFORCEMENT', caseNo: cases.expired, authority: '温州市鹿城区人民法院', eventDate: '2015-03-01', endedOn: '2019-06-30' },
-    });
+    // filed while it lasted, then corrected with the day it ended: expired since 2024-06-30 (a new
+    // record of it would be refused)
+    const enforcement = { subjectCreditCode: creditCode, publicKind: 'ENFORCEMENT', caseNo: cases.expired, authority: '温州市鹿城区人民法院', eventDate: '2015-03-01' };
+    await one(coordinator.client, FILE_PUBLIC, { input: enforcement });
+    await one(coordinator.client, FILE_PUBLIC, { input: { ...enforcement, endedOn: '2019-06-30' } });
     await one(coordinator.client, FILE_PUBLIC, {
       input: { subjectCreditCode: creditCode, publicKind: 'JUDGMENT', caseNo: cases.recent, authority: '温州市瓯海区人民法院', eventDate: '2025-06-01', amount: '18000.00' },
     });

@@ -100,9 +100,11 @@ describe('filing equality after the overdue flag, expired negative information, 
     const paid = (await home.memberA.client.ok<{ reportTradeExperience: RecordShape }>(REPORT_TRADE, { input: { ...input, paidDate: '2025-07-31' } })).reportTradeExperience;
     expect(paid).toMatchObject({ id: v1.id, version: 3, status: 'PENDING' });
 
-    // the ledger replays: every version's hash and status as logged
-    const ledger = (await world.admin.client.ok<{ verifyRecordLedger: { ok: boolean; auditChain: { ok: boolean }; problems: { recordId: string }[] } }>(LEDGER)).verifyRecordLedger;
-    expect(ledger).toMatchObject({ ok: true, auditChain: { ok: true }, problems: [] });
+    // the ledger replays this record: every version's hash and status as logged (the database
+    // is the whole run's, so other specs' rows written straight in SQL are left to them)
+    const ledger = (await world.admin.client.ok<{ verifyRecordLedger: { auditChain: { ok: boolean }; problems: { recordId: string }[] } }>(LEDGER)).verifyRecordLedger;
+    expect(ledger.auditChain.ok).toBe(true);
+    expect(ledger.problems.filter((p) => p.recordId === v1.id)).toEqual([]);
   });
 
   it('a coordinator verifies a pending invoice by importing the same line (a verified source says more)', async () => {
