@@ -82,6 +82,8 @@ describe('the credit report made of credit records', () => {
     await confirmed({ amount: '8000.00', invoiceDate: '2025-09-01', dueDate: '2025-10-01', paidDate: '2025-10-01' });
     await confirmed({ amount: '120000.00', invoiceDate: '2025-09-15', dueDate: '2025-10-15', paidDate: '2025-10-25' });
     await confirmed({ amount: '60000.00', invoiceDate: '2025-10-01', dueDate: '2025-11-01', paidDate: '2025-12-16' }); // 45 days late: negative
+    // open, not yet due: on time so far, and counted by the payment index as by the report
+    await confirmed({ amount: '20000.00', invoiceDate: '2026-01-05', dueDate: '2026-02-04', paidDate: null });
     // disputed (open), rejected after a dispute, and pending: the first marked, the others absent
     const disputed = await reportTrade(supplier.client, creditCode, { amount: '77777.00', invoiceDate: '2025-11-01', dueDate: '2025-12-01', paidDate: '2025-12-20' });
     await one(subject.client, DISPUTE, { id: disputed.id, reason: '金额有误' });
@@ -142,15 +144,18 @@ describe('the credit report made of credit records', () => {
       softInformation: { reference: string }[];
       openDisputes: { recordKind: string; deadline: string }[];
     };
-    // three verified invoices count; the disputed one is only counted as disputed
-    expect(report.paymentBehaviour).toMatchObject({ experiences: 3, totalAmount: '188000.00', disputed: 1 });
+    // four verified invoices count, the one not yet due included, as the payment index counts
+    // them; the disputed one is only counted as disputed
+    expect(report.paymentBehaviour).toMatchObject({ experiences: 4, totalAmount: '208000.00', disputed: 1 });
     expect(report.paymentBehaviour.paymentIndex).not.toBeNull();
-    expect(report.paymentBehaviour.byMonth.map((m) => m.label)).toEqual(['2025-11', '2025-10']);
+    expect(report.paymentBehaviour.byMonth.map((m) => m.label)).toEqual(['2026-02', '2025-11', '2025-10']);
+    expect(report.paymentBehaviour.byMonth[0]).toMatchObject({ label: '2026-02', daysBeyondTerms: 0, severelyLateShare: 0 });
     // October: 8,000 on time and 120,000 ten days late: (120000 x 10) / 128000 = 9.4 days
-    expect(report.paymentBehaviour.byMonth[1]).toMatchObject({ label: '2025-10', daysBeyondTerms: 9.4, severelyLateShare: 0 });
-    expect(report.paymentBehaviour.byMonth[0]).toMatchObject({ label: '2025-11', daysBeyondTerms: 45, severelyLateShare: 1 });
+    expect(report.paymentBehaviour.byMonth[2]).toMatchObject({ label: '2025-10', daysBeyondTerms: 9.4, severelyLateShare: 0 });
+    expect(report.paymentBehaviour.byMonth[1]).toMatchObject({ label: '2025-11', daysBeyondTerms: 45, severelyLateShare: 1 });
     expect(report.paymentBehaviour.byAmount.map((b) => [b.label, b.experiences])).toEqual([
       ['< ¥10,000', 1],
+      ['¥10,000 - 50,000', 1],
       ['¥50,000 - 200,000', 2],
     ]);
     expect(report.financialYears).toHaveLength(1);

@@ -72,7 +72,10 @@ export class CreditReportRepository {
    * year, a verified one is shown before a disputed one, then the supplier's (the
    * coordinator's): the filing the rating counts, so the figures agree with its payment index; PENDING and REJECTED versions, superseded
    * versions and negative information past its 5-year expiry never show. Figures over time
-   * cover 24 months. Ratios and the payment index are the caller's (scoring's) to work out.
+   * cover 24 months. The invoices are those the payment index counts: invoiced by `asOf`, due
+   * in the last 24 months or later (an open invoice not yet due is on time so far, 0 days
+   * beyond terms), so `experiences` is the number the index rests on. Ratios and the payment
+   * index are the caller's (scoring's) to work out.
    */
   async recordSections(db: Db, companyId: string, asOf: string): Promise<Omit<RecordSections, 'paymentBehaviour'> & { paymentBehaviour: Omit<ReportPaymentBehaviour, 'paymentIndex'> }> {
     const p = [companyId, asOf];
@@ -80,9 +83,9 @@ export class CreditReportRepository {
       `WITH shown AS (
          SELECT DISTINCT ON (counterparty_id, invoice_no) amount, due_date, status,
                 CASE WHEN paid_date IS NOT NULL THEN greatest(paid_date - due_date, 0)
-                     WHEN due_date < $2::date THEN $2::date - due_date END AS dbt
+                     ELSE greatest($2::date - due_date, 0) END AS dbt
          FROM trade_experiences t
-         WHERE t.subject_id = $1 AND ${shown('t')} AND t.due_date > $2::date - interval '24 months' AND t.due_date <= $2::date
+         WHERE t.subject_id = $1 AND ${shown('t')} AND t.due_date > $2::date - interval '24 months' AND t.invoice_date <= $2::date
          ORDER BY counterparty_id, invoice_no, (status = 'VERIFIED') DESC, (side = 'SUPPLIER') DESC, record_id
        ),
        counted AS (
