@@ -86,10 +86,12 @@ describe('the console server', () => {
   });
 
   it('answers an unknown path with 404 and the same headers, and never lists folders or dotfiles', async () => {
-    for (const path of ['/nope', '/assets/', '/.env', '/../package.json', '/assets/%2e%2e/%2e%2e/package.json']) {
+    for (const path of ['/nope', '/assets/', '/assets/000000000000/js/main.js', '/.env', '/../package.json', '/assets/%2e%2e/%2e%2e/package.json']) {
       const answer = await call(web.url, { path });
       expect([403, 404]).toContain(answer.status);
       expect(answer.headers['x-content-type-options']).toBe('nosniff');
+      // a missing asset is never kept as if it were one (a build asked of the wrong instance)
+      expect(answer.headers['cache-control']).not.toContain('immutable');
       expect(answer.body).not.toContain('"dependencies"');
     }
   });

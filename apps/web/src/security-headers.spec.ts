@@ -24,10 +24,14 @@ describe('console security headers', () => {
   });
 
   it('caches content-addressed assets for a year and revalidates the rest', () => {
-    expect(cacheControlFor('/assets/3f9a0c/js/main.js')).toBe('public, max-age=31536000, immutable');
-    expect(cacheControlFor('/')).toBe('no-cache');
-    expect(cacheControlFor('/index.html')).toBe('no-cache');
-    expect(cacheControlFor('/graphql')).toBe('no-store');
-    expect(cacheControlFor('/health/live')).toBe('no-store');
+    expect(cacheControlFor('/assets/3f9a0c/js/main.js', 200)).toBe('public, max-age=31536000, immutable');
+    expect(cacheControlFor('/assets/3f9a0c/js/main.js', 304)).toBe('public, max-age=31536000, immutable');
+    // a missing asset is not kept: the next build's file may be asked of an old instance
+    expect(cacheControlFor('/assets/3f9a0c/js/main.js', 404)).toBe('no-store');
+    expect(cacheControlFor('/assets/', 403)).toBe('no-store');
+    expect(cacheControlFor('/', 200)).toBe('no-cache');
+    expect(cacheControlFor('/index.html', 200)).toBe('no-cache');
+    expect(cacheControlFor('/graphql', 200)).toBe('no-store');
+    expect(cacheControlFor('/health/live', 200)).toBe('no-store');
   });
 });

@@ -37,9 +37,11 @@ export const ASSETS_PREFIX = '/assets/';
  * How long a browser may keep an answer. Assets live under a path that changes with their
  * content, so they never change in place; the page itself and everything else is checked
  * each time (ETag), so a deploy shows at the next load; GraphQL answers are never stored.
+ * Only a found asset is kept: a 404 under its path (an old instance asked for a new build's
+ * file during a rolling deploy) would otherwise stay in caches for a year.
  */
-export function cacheControlFor(path: string): string {
-  if (path.startsWith(ASSETS_PREFIX)) return 'public, max-age=31536000, immutable';
+export function cacheControlFor(path: string, status: number): string {
+  if (path.startsWith(ASSETS_PREFIX)) return status === 200 || status === 304 ? 'public, max-age=31536000, immutable' : 'no-store';
   if (path === '/graphql' || path.startsWith('/health/')) return 'no-store';
   return 'no-cache';
 }

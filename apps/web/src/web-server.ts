@@ -38,7 +38,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
   // every answer, whatever produced it (a file, the API, a 404), carries the same headers
   app.addHook('onSend', async (request, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) void reply.header(name, value);
-    void reply.header('cache-control', cacheControlFor(request.url.split('?')[0]));
+    void reply.header('cache-control', cacheControlFor(request.url.split('?')[0], reply.statusCode));
     return payload;
   });
 
