@@ -96,6 +96,52 @@ describe('the console GraphQL client', () => {
     expect(ended[0].detail).toBe('The session has ended; sign in again');
   });
 
+  it('a renewal that returns after a sign-out keeps nothing: neither the old session nor in place of the next user\'s', async () => {
+    const store = new Map<string, string>();
+    const session = new Session({ getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v), removeItem: (k) => void store.delete(k) });
+    session.save({ accessToken: jwt(1), refreshToken: 'r-A', user: { id: 'A', email: 'a@x.cn', role: 'MEMBER' } });
+    let release!: () => void;
+    const held = new Promise<void>((done) => (release = done));
+    const json = (body: unknown): Response => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    const fetchFn = async (_url: string, init: RequestInit): Promise<Response> => {
+      const body = JSON.parse(init.body as string) as { query: string };
+      if (body.query.includes('refreshToken(')) {
+        await held; // A's renewal answers late
+        return json({ data: { refreshToken: { accessToken: jwt(4_000_000_000), refreshToken: 'r-A2', user: { id: 'A', email: 'a@x.cn', role: 'MEMBER' } } } });
+      }
+      if (body.query.includes('login(')) return json({ data: { login: { accessToken: jwt(4_000_000_001), refreshToken: 'r-B', user: { id: 'B', email: 'b@x.cn', role: 'BANK' } } } });
+      return json({ data: { ok: true } });
+    };
+    const client = new GraphQLClient(session, fetchFn, '/graphql', () => 2_000_000_000_000);
+    const ended: ApiError[] = [];
+    client.onSessionEnded = (reason) => ended.push(reason);
+    const pending = client.request('{ ok }').catch((error: unknown) => error);
+    await new Promise((done) => setTimeout(done, 10)); // A's renewal is on its way
+    client.signOut();
+    await client.login('b@x.cn', 'pw');
+    release();
+    await pending;
+    expect(session.current?.user.id).toBe('B');
+    expect(session.current?.refreshToken).toBe('r-B');
+    expect(JSON.stringify([...store.values()])).not.toContain('r-A2');
+    expect(ended).toEqual([]);
+    // and signed out with A's renewal on its way, nothing comes back
+    session.save({ accessToken: jwt(1), refreshToken: 'r-A', user: { id: 'A', email: 'a@x.cn', role: 'MEMBER' } });
+    let releaseAgain!: () => void;
+    const heldAgain = new Promise<void>((done) => (releaseAgain = done));
+    const slow = new GraphQLClient(session, async (url, init) => {
+      if ((init.body as string).includes('refreshToken(')) await heldAgain;
+      return fetchFn(url, init);
+    }, '/graphql', () => 2_000_000_000_000);
+    const again = slow.request('{ ok }').catch((error: unknown) => error);
+    await new Promise((done) => setTimeout(done, 10));
+    slow.signOut();
+    releaseAgain();
+    release();
+    await again;
+    expect(session.current).toBeNull();
+  });
+
   it('keeps the session when the network, not the server, failed', async () => {
     const session = new Session(null);
     const client = new GraphQLClient(session, async () => {

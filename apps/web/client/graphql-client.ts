@@ -25,6 +25,8 @@ interface GraphQLBody<T> {
  */
 export class GraphQLClient {
   private refreshing: Promise<SessionTokens> | null = null;
+  /** moves at every sign-in and sign-out: a renewal begun in an earlier session keeps nothing it gets */
+  private generation = 0;
   /** called when the session ended (refresh refused): the page goes back to sign-in */
   onSessionEnded: (reason: ApiError) => void = () => undefined;
 
@@ -37,11 +39,14 @@ export class GraphQLClient {
 
   async login(email: string, password: string): Promise<SessionUser> {
     const data = await this.send<{ login: SessionTokens }>(LOGIN, { email, password }, null);
+    this.generation++;
+    this.refreshing = null;
     this.session.save(data.login);
     return data.login.user;
   }
 
   signOut(): void {
+    this.generation++;
     this.refreshing = null;
     this.session.clear();
   }
@@ -62,28 +67,38 @@ export class GraphQLClient {
     }
   }
 
-  /** Rotates the refresh token; concurrent callers share one rotation. */
+  /**
+   * Rotates the refresh token; concurrent callers share one rotation. A rotation that returns
+   * after a sign-out or another sign-in keeps nothing: saving its tokens would bring the old
+   * session back, or put it in place of the next user's.
+   */
   private renew(): Promise<SessionTokens> {
-    this.refreshing ??= (async () => {
+    if (this.refreshing) return this.refreshing;
+    const generation = this.generation;
+    const stale = (): boolean => generation !== this.generation;
+    const renewal: Promise<SessionTokens> = (async () => {
       const current = this.session.current;
       if (!current) throw new ApiError('UNAUTHENTICATED', 'not signed in');
       try {
         const data = await this.send<{ refreshToken: SessionTokens }>(REFRESH, { refreshToken: current.refreshToken }, null);
+        if (stale()) throw new ApiError('UNAUTHENTICATED', 'signed out meanwhile');
         this.session.save(data.refreshToken);
         return data.refreshToken;
       } catch (error) {
         const reason = error instanceof ApiError ? error : new ApiError('UNAUTHENTICATED', '');
-        // only a refusal ends the session; a network failure leaves it for the next try
-        if (reason.kind === 'UNAUTHENTICATED') {
+        // only a refusal ends the session (and only the session it was asked for); a network
+        // failure leaves it for the next try
+        if (reason.kind === 'UNAUTHENTICATED' && !stale()) {
           this.session.clear();
           this.onSessionEnded(reason);
         }
         throw reason;
       }
     })().finally(() => {
-      this.refreshing = null;
+      if (this.refreshing === renewal) this.refreshing = null;
     });
-    return this.refreshing;
+    this.refreshing = renewal;
+    return renewal;
   }
 
   private async send<T>(query: string, variables: Variables, token: string | null): Promise<T> {
