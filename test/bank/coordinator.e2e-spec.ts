@@ -155,6 +155,34 @@ describe("the coordinator's view of its cluster", () => {
     expect(twice.stressTest.defaulted).toEqual([{ id: ids.falling }]);
   });
 
+  it('the network and the stress test read the standing\'s real input: an overdue payable is an edge, and its creditor is stressed', async () => {
+    const supplier = await world.signIn(await world.factories.user('MEMBER', { companyId: ids.steady }));
+    const buyer = await world.signIn(await world.factories.user('MEMBER', { companyId: ids.latePayer }));
+    const latePayer = (await api.dataSource.query('SELECT credit_code FROM companies WHERE id = $1', [ids.latePayer])) as { credit_code: string }[];
+    // unpaid, 11 days past due on the view's day (not yet negative information), confirmed by the buyer
+    const open = await reportTrade(supplier.client, latePayer[0].credit_code, { amount: '120000.00', invoiceDate: '2026-04-20', dueDate: '2026-05-20', paidDate: null });
+    await buyer.client.ok(CONFIRM, { id: open.id });
+
+    const network = await coordinator.client.ok<{ coordinatorView: { guaranteeNetwork: { edges: { kind: string; from: { id: string }; to: { id: string }; amount: string }[] } } }>(
+      'query($n: ID!) { coordinatorView(consortiumId: $n) { guaranteeNetwork { edges { kind from { id } to { id } amount } } } }',
+      { n: consortiumId },
+    );
+    expect(network.coordinatorView.guaranteeNetwork.edges).toEqual([{ kind: 'OVERDUE_PAYABLE', from: { id: ids.latePayer }, to: { id: ids.steady }, amount: '120000.00' }]);
+
+    const { stressTest } = await coordinator.client.ok<{ stressTest: { distressed: { company: { id: string }; stress: number }[]; debtRank: number } }>(
+      'query($n: ID!, $d: [ID!]!) { stressTest(consortiumId: $n, defaulted: $d) { distressed { company { id } stress } debtRank } }',
+      { n: consortiumId, d: [ids.latePayer] },
+    );
+    expect(stressTest.distressed.map((d) => d.company.id)).toContain(ids.steady);
+    expect(stressTest.distressed.find((d) => d.company.id === ids.steady)?.stress).toBeGreaterThan(0);
+    expect(stressTest.debtRank).toBeGreaterThan(0);
+    // a member without a rating is no part of the standing: named, not silently left out
+    const unrated = onlyError(
+      await coordinator.client.request('query($n: ID!, $d: [ID!]!) { stressTest(consortiumId: $n, defaulted: $d) { debtRank } }', { n: consortiumId, d: [ids.latePayer, ids.unrated] }),
+    );
+    expect(unrated.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'defaulted.1' });
+  });
+
   it('is for the consortium\'s coordinator and ADMIN only', async () => {
     expect((await world.admin.client.ok<{ coordinatorView: View }>(VIEW, { n: consortiumId })).coordinatorView.members).toHaveLength(4);
     for (const other of [world.home.coordinator, world.home.memberA, world.banker]) {

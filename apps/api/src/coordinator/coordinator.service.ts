@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Actor, BadInputError, Clock, type Company, fenToDecimal, NotFoundError, parseId, toCalendarDate } from '@app/domain';
 import type { Grade, StandingInput, StressTestResult } from '@app/domain/scoring';
-import { CoordinatorRepository, StandingRepository } from '@app/persistence';
+import { CoordinatorRepository, type Db, StandingInputRepository, StandingRepository } from '@app/persistence';
 import { gradeIndex, stressTest } from '@app/scoring';
 import { DataSource } from 'typeorm';
 import type { Loaders } from '@api/common/loaders';
@@ -61,6 +61,7 @@ export class CoordinatorService {
     private readonly dataSource: DataSource,
     private readonly coordinator: CoordinatorRepository,
     private readonly standings: StandingRepository,
+    private readonly standingInputs: StandingInputRepository,
     private readonly policy: PolicyService,
     private readonly clock: Clock,
   ) {}
@@ -182,7 +183,7 @@ export class CoordinatorService {
     const standing = (await this.standings.current(db, [consortiumId])).get(consortiumId);
     const rated = await this.coordinator.memberRatings(db, consortiumId);
     const grades = new Map(rated.map((m) => [m.companyId, m.grade]));
-    const input = await this.standingInput(consortiumId);
+    const input = await this.standingInput(db, consortiumId);
     const nodes = (standing?.systemicRisk ?? []).map((s) => ({ companyId: s.companyId, debtRank: s.debtRank, grade: grades.get(s.companyId) ?? null }));
     return {
       nodes,
@@ -206,20 +207,21 @@ export class CoordinatorService {
     members.forEach((m, i) => {
       if (!m || m instanceof Error || m.consortiumId !== consortiumId) throw new BadInputError(`defaulted.${i}`, `defaulted.${i} is not a member of this consortium`);
     });
-    return stressTest(await this.standingInput(consortiumId), [...new Set(given)]);
+    const input = await this.standingInput(this.dataSource.manager, consortiumId);
+    const rated = new Set(input.members.map((m) => m.companyId));
+    given.forEach((id, i) => {
+      if (!rated.has(id)) throw new BadInputError(`defaulted.${i}`, `defaulted.${i} has no rating yet: the stress test runs on the members the standing rests on`);
+    });
+    return stressTest(input, [...new Set(given)]);
   }
 
   /**
-   * The standing's input as the scoring engine reads it: every rated member with its PD and
-   * grade. Exposures, balance sheets, the guarantee and payables edges and the fund come
-   * from the credit records and the guarantee fund (other features); without them each
-   * member weighs the same and the network has no edges.
+   * The standing's input as the worker's StandingComputer reads it, as of today: every rated
+   * member with its PD, grade, exposure and balance sheet, the guarantee and overdue-payable
+   * edges between members, and the guarantee fund.
    */
-  private async standingInput(consortiumId: string): Promise<StandingInput> {
-    const rated = await this.coordinator.memberRatings(this.dataSource.manager, consortiumId);
-    const members = rated
-      .filter((m): m is typeof m & { pd: number; grade: Grade } => m.pd !== null && isGrade(m.grade))
-      .map((m) => ({ companyId: m.companyId, pd: m.pd, grade: m.grade, exposure: 0, equity: 0, size: 0 }));
-    return { consortiumId, members, edges: [], fund: { balance: 0, coverageShare: 0, contributions: [] } };
+  private async standingInput(db: Db, consortiumId: string): Promise<StandingInput> {
+    const source = await this.standingInputs.load(db, consortiumId, toCalendarDate(this.clock.now()));
+    return { consortiumId, members: source.members, edges: source.edges, fund: source.fund };
   }
 }
