@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { onlyError } from '@app/testing';
 import { type RunningApi, startApi } from '../support/api';
 import { createWorld, type World } from '../support/world';
-import { BANK_RATING, fixtures, grant, inquiryCount } from './bank-support';
+import { fixtures, grant, inquiryCount } from './bank-support';
 
 const REPORT = `query($c: String!, $p: InquiryPurpose!) {
   creditReport(creditCode: $c, purpose: $p) {
@@ -85,37 +85,6 @@ describe('the credit report (scope REPORT), as GraphQL and as a PDF', () => {
     // the company sees the read
     const seen = await member.client.ok<{ inquiries: { scope: string }[] }>('query($c: ID!) { inquiries(companyId: $c) { scope } }', { c: c.id });
     expect(seen.inquiries).toEqual([{ scope: 'REPORT' }]);
-  });
-
-  it("never names the owner's credit band to a bank: its reason reads as soft information in every bank view, and as itself to the company", async () => {
-    const { company: c, member } = await company();
-    const owner = { code: 'OWNER_CREDIT_WEAK' as const, factor: 'SOFT_INFORMATION' as const, description: "The owner's personal credit band is weak.", descriptionZh: '企业主个人信用等级较弱。', pointsLost: 6 };
-    const payment = { code: 'PAYMENT_DELAYS' as const, factor: 'PAYMENT_BEHAVIOUR' as const, description: 'Pays late', descriptionZh: '逾期付款', pointsLost: 9 };
-    await fixtures(api).rating(c, { reasons: [payment, owner] });
-    await fixtures(api).standing(c.consortiumId, 'A');
-    await grant(member, world.bank.id, 'REPORT');
-    const soft = { code: 'SOFT_INFORMATION_WEAK', description: 'Verified soft information weighs on the score.', descriptionZh: '经核实的软信息拉低了评分。' };
-
-    const { bankRating } = await world.banker.client.ok<{ bankRating: { rating: { reasons: unknown[] } } }>(BANK_RATING, { code: c.creditCode, purpose: 'LOAN_APPLICATION' });
-    expect(bankRating.rating.reasons).toEqual([{ code: 'PAYMENT_DELAYS', description: 'Pays late', descriptionZh: '逾期付款' }, soft]);
-    const { creditReport } = await world.banker.client.ok<{ creditReport: { rating: { reasons: unknown[] }; ratingHistory: { reasonCodes: string[] }[] } }>(REPORT, {
-      c: c.creditCode,
-      p: 'LOAN_APPLICATION',
-    });
-    expect(creditReport.rating.reasons).toEqual([{ code: 'PAYMENT_DELAYS', descriptionZh: '逾期付款' }, { code: soft.code, descriptionZh: soft.descriptionZh }]);
-    expect(creditReport.ratingHistory.map((h) => h.reasonCodes)).toEqual([['PAYMENT_DELAYS', 'SOFT_INFORMATION_WEAK']]);
-    const pdf = await fetch(`${api.url}/v1/reports/${c.creditCode}/pdf?purpose=LOAN_APPLICATION`, { headers: { authorization: `Bearer ${world.banker.token}` } });
-    const dir = join(tmpdir(), `credit-report-owner-${c.creditCode}`);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'report.pdf'), Buffer.from(await pdf.arrayBuffer()));
-    const text = execFileSync('pdftotext', ['-layout', join(dir, 'report.pdf'), '-'], { encoding: 'utf8' });
-    expect(text).toContain('SOFT_INFORMATION_WEAK');
-    expect(text).not.toContain('OWNER_CREDIT');
-    expect(text).not.toContain('企业主');
-
-    // the company itself reads its own reason as it is
-    const own = await member.client.ok<{ company: { rating: { reasons: { code: string }[] } } }>('query($id: ID!) { company(id: $id) { rating { reasons { code } } } }', { id: c.id });
-    expect(own.company.rating.reasons.map((r) => r.code)).toEqual(['PAYMENT_DELAYS', 'OWNER_CREDIT_WEAK']);
   });
 
   it('renders the PDF with the Chinese company name, and records its inquiry', async () => {

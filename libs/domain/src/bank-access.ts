@@ -150,26 +150,6 @@ export interface RatingView {
   readonly computedAt: Date;
 }
 
-/** What a bank reads in place of OWNER_CREDIT_WEAK (reasonsForBanks). */
-export const SOFT_INFORMATION_WEAK_TEXT = { en: 'Verified soft information weighs on the score.', zh: '经核实的软信息拉低了评分。' } as const;
-
-/**
- * A rating's reasons as a bank may read them. The owner's personal credit band is the owner's
- * data, used in scoring under the owner's own consent and never passed on (docs/records.md):
- * a reason naming it (OWNER_CREDIT_WEAK) reaches a bank as SOFT_INFORMATION_WEAK, which says
- * where the score was lost without saying whose credit it was.
- */
-export function reasonsForBanks(reasons: readonly RatingReason[]): RatingReason[] {
-  return reasons.map((r) =>
-    r.code === 'OWNER_CREDIT_WEAK' ? { ...r, code: 'SOFT_INFORMATION_WEAK', description: SOFT_INFORMATION_WEAK_TEXT.en, descriptionZh: SOFT_INFORMATION_WEAK_TEXT.zh } : r,
-  );
-}
-
-/** The codes of a rating's reasons as a bank may read them (reasonsForBanks). */
-export function reasonCodesForBanks(codes: readonly string[]): string[] {
-  return codes.map((code) => (code === 'OWNER_CREDIT_WEAK' ? 'SOFT_INFORMATION_WEAK' : code));
-}
-
 /** One successful bank read of a rating: the flat view of the contract and its inquiry. */
 export interface BankRatingRead {
   readonly creditCode: string;

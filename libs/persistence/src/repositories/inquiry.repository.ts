@@ -1,4 +1,4 @@
-import { type BankRatingRead, type BankReader, type ConsentScope, type Inquiry, type InquiryChannel, type InquiryPurpose, reasonsForBanks } from '@app/domain';
+import type { BankRatingRead, BankReader, ConsentScope, Inquiry, InquiryChannel, InquiryPurpose } from '@app/domain';
 import type { BackedRating, RatingFactor, RatingReason } from '@app/domain/scoring';
 import type { Db } from '../database';
 import { preparedQuery } from './prepared-query';
@@ -159,8 +159,7 @@ export class InquiryRepository {
                 score: r.score,
                 grade: r.grade as string,
                 pd: r.pd as number,
-                // the owner's credit band never reaches a bank, not even as a reason's name
-                reasons: reasonsForBanks(r.reasons ?? []),
+                reasons: r.reasons ?? [],
                 factors: r.factors ?? [],
                 backed: r.backed,
                 verifiedRecords: r.verified_records as number,

@@ -1,5 +1,4 @@
 import type { ReasonCode } from '@app/domain/scoring';
-import { SOFT_INFORMATION_WEAK_TEXT } from '@app/domain';
 
 /** Each stable reason code's sentence, in English and Chinese. Codes never change once released. */
 export const REASON_TEXT: Readonly<Record<ReasonCode, { readonly en: string; readonly zh: string }>> = {
@@ -52,8 +51,6 @@ export const REASON_TEXT: Readonly<Record<ReasonCode, { readonly en: string; rea
     zh: '经核实的软信息（认证、口碑、社区贡献）较少。',
   },
   OWNER_CREDIT_WEAK: { en: "The owner's personal credit band is weak.", zh: '企业主个人信用等级较弱。' },
-  // what a bank reads in place of OWNER_CREDIT_WEAK: never emitted by a factor
-  SOFT_INFORMATION_WEAK: SOFT_INFORMATION_WEAK_TEXT,
   WEAK_COUNTERPARTIES: { en: 'Main trading partners carry high credit risk.', zh: '主要交易对手信用风险较高。' },
   BUYER_CONCENTRATION: { en: 'Sales depend heavily on one buyer.', zh: '销售收入高度依赖单一客户。' },
   GUARANTEE_EXPOSURE: {
