@@ -1,7 +1,9 @@
-import { isCalendarDate } from '@app/domain';
+import { isCalendarDate, MAX_MONEY_DIGITS } from '@app/domain';
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 
-const DECIMAL = /^-?\d{1,16}(\.\d{1,2})?$/;
+/** what a Decimal input may be: the amounts filed (parseMoney's bound, MAX_MONEY_DIGITS) */
+const DECIMAL = new RegExp(`^-?\\d{1,${MAX_MONEY_DIGITS}}(\\.\\d{1,2})?$`);
+const DECIMAL_SHAPE = `Decimal must have at most ${MAX_MONEY_DIGITS} digits before the point and 2 after, e.g. "125000.50"`;
 
 function invalid(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -37,12 +39,12 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   },
   parseValue(value) {
     if (typeof value !== 'string') throw invalid('Decimal must be a string such as "125000.50", not a number');
-    if (!DECIMAL.test(value.trim())) throw invalid('Decimal must have at most 16 digits before the point and 2 after, e.g. "125000.50"');
+    if (!DECIMAL.test(value.trim())) throw invalid(DECIMAL_SHAPE);
     return value.trim();
   },
   parseLiteral(ast: ValueNode) {
     if (ast.kind !== Kind.STRING) throw invalid('Decimal must be a string such as "125000.50", not a number');
-    if (!DECIMAL.test(ast.value.trim())) throw invalid('Decimal must have at most 16 digits before the point and 2 after, e.g. "125000.50"');
+    if (!DECIMAL.test(ast.value.trim())) throw invalid(DECIMAL_SHAPE);
     return ast.value.trim();
   },
 });
