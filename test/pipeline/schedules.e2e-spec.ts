@@ -243,10 +243,11 @@ describe('full recomputes and time-driven changes', () => {
       // the unchanged nightly scheduler was left alone: its due run still waits
       expect((await ratings.getJobScheduler('nightly-full-recompute'))?.next).toBe(dueNightly);
       expect(await (await ratings.getJob(`repeat:nightly-full-recompute:${dueNightly}`))?.getState()).toBe('waiting');
-      // the changed daily one lost its due job to the upsert, and a catch-up job of that day waits in its place
+      // the changed daily one lost its due job to the upsert, and a catch-up waits in its place:
+      // the maintenance of the day it runs, covering the days since that job was due
       expect(await records.getJob(`repeat:daily-maintenance:${dueDaily}`)).toBeUndefined();
       const waitingDaily = (await records.getJobs(['waiting'], 0, 1_000)).filter((j) => j?.name === JobName.DAILY_MAINTENANCE);
-      expect(waitingDaily.map((j) => j.data)).toEqual([{ day: toCalendarDate(new Date(dueDaily)) }]);
+      expect(waitingDaily.map((j) => j.data)).toEqual([{ day: '', coverFrom: toCalendarDate(new Date(dueDaily)) }]);
 
       await ratings.removeGlobalConcurrency();
       await records.removeGlobalConcurrency();
@@ -260,10 +261,12 @@ describe('full recomputes and time-driven changes', () => {
       }, 20_000, 'the nightly run');
       expect(run.as_of).toBe('2031-03-15');
       const ranDaily = await eventually(async () => {
-        const done = (await records.getJobs(['completed'], 0, 1_000)).find((j) => j?.name === JobName.DAILY_MAINTENANCE && j.data.day === toCalendarDate(new Date(dueDaily)));
-        return done?.returnvalue as { day: string } | undefined;
+        const done = (await records.getJobs(['completed'], 0, 1_000)).find((j) => j?.name === JobName.DAILY_MAINTENANCE && j.data.coverFrom === toCalendarDate(new Date(dueDaily)));
+        return done?.returnvalue as { day: string; since: string } | undefined;
       }, 20_000, 'the catch-up of the daily maintenance');
-      expect(ranDaily.day).toBe(toCalendarDate(new Date(dueDaily)));
+      // run on the worker's day, its time changes counted from two days before the day it was due
+      expect(ranDaily.day).toBe('2031-03-15');
+      expect(ranDaily.since).toBe(toCalendarDate(new Date(Date.parse(`${toCalendarDate(new Date(dueDaily))}T00:00:00Z`) - 2 * 86_400_000)));
     } finally {
       await ratings.removeGlobalConcurrency();
       await records.removeGlobalConcurrency();

@@ -37,7 +37,8 @@ export interface JobPayloads {
   [JobName.START_FULL_RECOMPUTE]: { readonly trigger: 'SCHEDULE' };
   [JobName.IMPORT_RECORDS]: { readonly importId: string };
   [JobName.DISPUTE_DEADLINE]: { readonly recordId: string; readonly stage: 'alert' | 'escalate' };
-  [JobName.DAILY_MAINTENANCE]: { readonly day: string };
+  /** `day` empty: the day it runs; `coverFrom`: a late run (a catch-up) covers the time changes from that day on */
+  [JobName.DAILY_MAINTENANCE]: { readonly day: string; readonly coverFrom?: string };
   [JobName.RATING_CHANGED]: { readonly eventId: string };
   [JobName.DELIVER_WEBHOOK]: { readonly deliveryId: string };
 }

@@ -147,8 +147,8 @@ export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShu
         name: JobName.DAILY_MAINTENANCE,
         data: { day: '' },
         opts: { attempts: daily.attempts, backoff: { type: 'exponential', delay: daily.backoffMs }, ...RETENTION },
-        // a late run is still that day's maintenance
-        catchUpData: (dueAt) => ({ day: toCalendarDate(new Date(dueAt)) }),
+        // a late run is the maintenance of the day it runs, covering the days since it was due
+        catchUpData: (dueAt) => ({ day: '', coverFrom: toCalendarDate(new Date(dueAt)) }),
       },
     ];
   }

@@ -99,7 +99,8 @@ export class StartFullRecomputeHandler implements JobHandler<typeof JobName.STAR
  * daily-maintenance.v1 {day}: what time changes. Bills that became negative information by
  * ageing (30 days past due, unpaid) get their notice and stop counting until its period ends
  * (OverdueNotices); companies whose records started counting (a notice period ended) or
- * expired (negative information after five years) since the day before are recomputed;
+ * expired (negative information after five years) since the day before (since `coverFrom`,
+ * the day a late run was due: a catch-up after an outage covers the days it missed) are recomputed;
  * dispute stages that are due and were not raised are armed again (their delayed jobs may
  * have been lost with Redis); old sent outbox rows are purged. Its outcome, logged and kept
  * with the job, carries the audit log's head: a daily checkpoint outside the database, which
@@ -119,10 +120,12 @@ export class DailyMaintenanceHandler implements JobHandler<typeof JobName.DAILY_
     private readonly clock: Clock,
   ) {}
 
-  async handle(job: Job<{ day?: string }>): Promise<unknown> {
+  async handle(job: Job<{ day?: string; coverFrom?: string }>): Promise<unknown> {
     const now = this.clock.now();
-    const today = job.data.day && /^\d{4}-\d{2}-\d{2}$/.test(job.data.day) ? job.data.day : toCalendarDate(now);
-    const since = toCalendarDate(new Date(Date.parse(`${today}T00:00:00Z`) - 2 * DAY_MS));
+    const isDay = (d: string | undefined): d is string => d !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(d);
+    const today = isDay(job.data.day) ? job.data.day : toCalendarDate(now);
+    const from = isDay(job.data.coverFrom) && job.data.coverFrom < today ? job.data.coverFrom : today;
+    const since = toCalendarDate(new Date(Date.parse(`${from}T00:00:00Z`) - 2 * DAY_MS));
     // first, in transactions of their own (a retry finds only what is left)
     const becameNegative = await this.overdue.run(today);
     const outcome = await this.dataSource.transaction(async (tx) => {
@@ -134,7 +137,7 @@ export class DailyMaintenanceHandler implements JobHandler<typeof JobName.DAILY_
       ]);
       const purged = await this.maintenance.purgeSentOutbox(tx, new Date(now.getTime() - OUTBOX_KEEP_DAYS * DAY_MS));
       const auditHead = await this.audit.head(tx);
-      return { day: today, becameNegative, recomputed: companies.length, disputeStages: disputes.length, purgedOutbox: purged, auditHead };
+      return { day: today, since, becameNegative, recomputed: companies.length, disputeStages: disputes.length, purgedOutbox: purged, auditHead };
     });
     this.logger.log(`daily maintenance ${JSON.stringify(outcome)}`);
     return outcome;
