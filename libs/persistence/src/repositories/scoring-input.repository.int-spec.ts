@@ -289,8 +289,10 @@ describe('loading scoring inputs (set-based, real PostgreSQL)', () => {
       invoiceNo: fc.integer({ min: 1, max: 6 }),
       fen: fc.oneof(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 9_000_000_000_000_000 })),
       due,
-      terms: fc.integer({ min: 0, max: 120 }),
-      paidAfterDue: fc.option(fc.integer({ min: -60, max: 400 }), { nil: null }),
+      // terms of a few months, or of decades (an invoice dated long before its due date, paid
+      // on its date: days beyond terms in the tens of thousands below zero)
+      terms: fc.oneof(fc.integer({ min: 0, max: 120 }), fc.integer({ min: 5_000, max: 40_000 })),
+      paidAfterDue: fc.option(fc.oneof(fc.integer({ min: -60, max: 400 }), fc.constant(-40_000)), { nil: null }),
       pending: fc.boolean(),
     });
     await fc.assert(
