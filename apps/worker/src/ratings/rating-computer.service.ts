@@ -125,7 +125,8 @@ export class RatingComputer {
       const pds = new Array<number | null>(list.length);
       for (let i = 0; i < list.length; i++) {
         const partner = partners.get(list[i].counterpartyId);
-        scored[i] = `${list[i].counterpartyId}:${partner?.score ?? '-'}`;
+        // the partner's PD, as the network factor reads it (two PDs can share a rounded score)
+        scored[i] = `${list[i].counterpartyId}:${partner?.pd ?? '-'}`;
         pds[i] = partner?.pd ?? null;
       }
       const dataVersion = `${versions.get(id)}|${asOf}|${DEFAULT_RATING_MODEL.version}|n${digest(scored.join(','))}|s${standing?.id ?? 0}`;

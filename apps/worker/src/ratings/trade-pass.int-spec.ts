@@ -273,6 +273,25 @@ describe('a full recompute through the trade pass', () => {
     expect(used?.get(x)).toEqual({ score: 333, pd: 0.5 });
   });
 
+  it("a partner's new PD moves the data version even when its score stays (the network factor reads the PD)", async () => {
+    await ds.query('TRUNCATE rating_events, ratings, consortium_standings, outbox CASCADE');
+    const lines: { subject_id: string; counterparty_id: string; consortium_id: string }[] = await ds.query(
+      `SELECT t.subject_id, t.counterparty_id, c.consortium_id FROM trade_experiences t JOIN companies c ON c.id = t.counterparty_id
+       WHERE t.is_current AND t.status = 'VERIFIED' AND t.side = 'SUPPLIER' AND t.invoice_date > $1::date - 300 AND t.invoice_date <= $1::date
+       ORDER BY t.record_id LIMIT 1`,
+      [asOf],
+    );
+    const [{ subject_id: y, counterparty_id: x, consortium_id: xConsortium }] = lines;
+    const options = { queueDependents: false, queueStandings: false };
+    const partner = (pd: number) => [{ consortiumId: xConsortium, rating: ratingFixture(x, { score: 600, pd, grade: 'BB' }), backed: null, dataVersion: `x at ${pd}` }];
+    await new RatingRepository().insertMany(ds.manager, partner(0.02));
+    expect((await ds.transaction((tx) => computer.recompute(tx, [y], asOf, options))).written).toBe(1);
+    // the same score, another PD: what Y's network factor reads has moved
+    await new RatingRepository().insertMany(ds.manager, partner(0.2));
+    const again = await ds.transaction((tx) => computer.recompute(tx, [y], asOf, options));
+    expect(again).toMatchObject({ current: 0, written: 1 });
+  });
+
   it('never replaces a rating with one as of an earlier day (a run started yesterday meeting a job of today)', async () => {
     await ds.query('TRUNCATE rating_events, ratings, consortium_standings, outbox CASCADE');
     const company = ids[0];
