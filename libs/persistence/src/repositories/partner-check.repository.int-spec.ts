@@ -15,8 +15,13 @@ describe('partner-check and public-profile repositories (real PostgreSQL)', () =
   const records = new CreditRecordRepository();
   const profiles = new PublicProfileRepository();
 
-  /** One trade experience version, filed by `reporter` on `side`, at `createdAt`. */
-  async function trade(side: 'SUPPLIER' | 'BUYER', reporter: Company | null, invoiceNo: string, createdAt: Date) {
+  let filer: string;
+
+  /**
+   * One trade experience version, filed by `reporter` on `side`, at `createdAt`, by one of its
+   * people (`filedBy`), or by the platform itself (null: the daily run's overdue flag).
+   */
+  async function trade(side: 'SUPPLIER' | 'BUYER', reporter: Company | null, invoiceNo: string, createdAt: Date, filedBy: string | null = filer) {
     const payload = { side, creditorId: supplier.id, invoiceNo, amount: '1000.00', invoiceDate: '2025-01-01', dueDate: '2025-01-31', paidDate: '2025-01-31' };
     const recordId = await records.recordIdFor(ds.manager, 'TRADE_EXPERIENCE', { subject_id: buyer.id, side, counterparty_id: supplier.id, invoice_no: invoiceNo });
     return records.append(ds.manager, recordId, {
@@ -34,7 +39,7 @@ describe('partner-check and public-profile repositories (real PostgreSQL)', () =
       countsFrom: createdAt,
       endedOn: null,
       expiresOn: null,
-      filedBy: null,
+      filedBy,
       createdAt,
     });
   }
@@ -45,6 +50,7 @@ describe('partner-check and public-profile repositories (real PostgreSQL)', () =
     const consortium = await f.consortium();
     supplier = await f.company(consortium.id);
     buyer = await f.company(consortium.id);
+    filer = (await f.user('MEMBER', { companyId: supplier.id })).id;
   });
   afterAll(async () => ds.destroy());
 
@@ -57,6 +63,9 @@ describe('partner-check and public-profile repositories (real PostgreSQL)', () =
     const rejected = await trade('SUPPLIER', supplier, 'IN-5', recent);
     await records.setStatus(ds.manager, rejected, 'DISPUTED', { action: 'DISPUTE', actorId: null, at: recent });
     await records.setStatus(ds.manager, { ...rejected, status: 'DISPUTED' }, 'REJECTED', { action: 'RESOLVE_REJECTED', actorId: null, at: recent });
+    // filed before the window, flagged overdue by the daily run in it: the platform's version is not the company's reporting
+    await trade('SUPPLIER', supplier, 'IN-6', new Date('2024-01-01T00:00:00Z'));
+    await trade('SUPPLIER', supplier, 'IN-6', recent, null);
     const counted = await checks.tradeLinesReported(ds.manager, [supplier.id, buyer.id], new Date('2025-06-01T00:00:00Z'));
     expect(Object.fromEntries(counted)).toEqual({ [supplier.id]: 1, [buyer.id]: 0 });
   });

@@ -82,15 +82,18 @@ export class PartnerCheckRepository {
   /**
    * Give to get: the trade lines each company reported as the supplier since `since`, by
    * the creditor index. A line counts when the company filed it itself (not a coordinator
-   * for it) and it was not rejected; pending and disputed lines count, because verifying
-   * them is the buyer's and the coordinator's part, not the reporter's.
+   * for it), one of its people filed a version of it since `since` (a version the platform
+   * added, the daily run's overdue flag, is no reporting), and it was not rejected; pending
+   * and disputed lines count, because verifying them is the buyer's and the coordinator's
+   * part, not the reporter's.
    */
   async tradeLinesReported(db: Db, companyIds: readonly string[], since: Date): Promise<Map<string, number>> {
     const rows: { company_id: string; lines: string }[] = await db.query(
       `SELECT c.id AS company_id,
               (SELECT count(*) FROM trade_experiences t
                WHERE t.counterparty_id = c.id AND t.is_current AND t.side = 'SUPPLIER' AND t.reporter_company_id = c.id
-                 AND t.status <> 'REJECTED' AND t.created_at >= $2) AS lines
+                 AND t.status <> 'REJECTED'
+                 AND EXISTS (SELECT 1 FROM trade_experiences v WHERE v.record_id = t.record_id AND v.filed_by IS NOT NULL AND v.created_at >= $2)) AS lines
        FROM unnest($1::uuid[]) AS c(id)`,
       [companyIds, since],
     );
