@@ -183,6 +183,65 @@ describe("the coordinator's view of its cluster", () => {
     expect(unrated.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'defaulted.1' });
   });
 
+  it('manages the guarantee fund and the risk parameters: shown, set, refused naming the field with nothing written, audited, the standing queued', async () => {
+    const FUND = 'query($n: ID!) { guaranteeFund(consortiumId: $n) { balance coverageShare contributions { company { id } amount } riskParameters { lgd stressFactor supportProbability correlation distressThreshold setByCoordinator } } }';
+    const SET_FUND = 'mutation($n: ID!, $i: GuaranteeFundInput!) { setGuaranteeFund(consortiumId: $n, input: $i) { balance coverageShare contributions { company { id } amount } } }';
+    const SET_PARAMETERS = 'mutation($n: ID!, $i: RiskParametersInput!) { setRiskParameters(consortiumId: $n, input: $i) { riskParameters { lgd stressFactor correlation setByCoordinator } } }';
+    type Fund = { balance: string; coverageShare: number; contributions: { company: { id: string }; amount: string }[]; riskParameters: Record<string, unknown> };
+    const fund = async () => (await coordinator.client.ok<{ guaranteeFund: Fund }>(FUND, { n: consortiumId })).guaranteeFund;
+    // none set yet: an empty fund, every parameter at its documented default
+    expect(await fund()).toEqual({
+      balance: '0.00',
+      coverageShare: 0,
+      contributions: [],
+      riskParameters: { lgd: 0.45, stressFactor: 3, supportProbability: 0.5, correlation: 0.3, distressThreshold: 0.5, setByCoordinator: [] },
+    });
+    const queued = async (): Promise<number> =>
+      ((await api.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE job_name = 'recompute-standing.v1' AND payload->>'consortiumId' = $1`, [consortiumId])) as { n: number }[])[0].n;
+    const audited = async (): Promise<number> =>
+      ((await api.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE consortium_id = $1 AND action IN ('guaranteeFund.set', 'riskParameters.set')`, [consortiumId])) as { n: number }[])[0].n;
+    const [queuedBefore, auditedBefore] = [await queued(), await audited()];
+
+    const set = await coordinator.client.ok<{ setGuaranteeFund: Fund }>(SET_FUND, {
+      n: consortiumId,
+      i: { balance: '2000000.00', coverageShare: 0.8, contributions: [{ companyId: ids.steady, amount: '500000' }, { companyId: ids.falling, amount: '250000.50' }] },
+    });
+    expect(set.setGuaranteeFund).toMatchObject({ balance: '2000000.00', coverageShare: 0.8 });
+    expect(set.setGuaranteeFund.contributions.map((c) => [c.company.id, c.amount]).sort()).toEqual([[ids.falling, '250000.50'], [ids.steady, '500000.00']].sort());
+    const parameters = await coordinator.client.ok<{ setRiskParameters: { riskParameters: Record<string, unknown> } }>(SET_PARAMETERS, { n: consortiumId, i: { lgd: 0.6, stressFactor: 5 } });
+    expect(parameters.setRiskParameters.riskParameters).toEqual({ lgd: 0.6, stressFactor: 5, correlation: 0.3, setByCoordinator: ['lgd', 'stressFactor'] });
+    expect(await queued()).toBe(queuedBefore + 2);
+    expect(await audited()).toBe(auditedBefore + 2);
+
+    // bad input names its field and writes nothing
+    const before = await fund();
+    const refusals: [string, Record<string, unknown>, string][] = [
+      [SET_FUND, { balance: '-1.00', coverageShare: 0.5 }, 'input.balance'],
+      [SET_FUND, { balance: '1.00', coverageShare: 1.5 }, 'input.coverageShare'],
+      [SET_FUND, { balance: '1.00', coverageShare: 0.5, contributions: [{ companyId: world.home.companyA.id, amount: '1.00' }] }, 'input.contributions.0.companyId'],
+      [SET_FUND, { balance: '1.00', coverageShare: 0.5, contributions: [{ companyId: ids.steady, amount: '1.00' }, { companyId: ids.steady, amount: '2.00' }] }, 'input.contributions.1.companyId'],
+      [SET_FUND, { balance: '1.00', coverageShare: 0.5, contributions: [{ companyId: ids.steady, amount: '-2.00' }] }, 'input.contributions.0.amount'],
+      [SET_PARAMETERS, { lgd: 0 }, 'input.lgd'],
+      [SET_PARAMETERS, { correlation: 1 }, 'input.correlation'],
+      [SET_PARAMETERS, { stressFactor: 0.5 }, 'input.stressFactor'],
+      [SET_PARAMETERS, { supportProbability: -0.1 }, 'input.supportProbability'],
+      [SET_PARAMETERS, { distressThreshold: 1.2 }, 'input.distressThreshold'],
+    ];
+    for (const [mutation, input, field] of refusals) {
+      expect(onlyError(await coordinator.client.request(mutation, { n: consortiumId, i: input })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    expect(await fund()).toEqual(before);
+    expect(await queued()).toBe(queuedBefore + 2);
+
+    // a parameter left out is the default again
+    const reset = await coordinator.client.ok<{ setRiskParameters: { riskParameters: Record<string, unknown> } }>(SET_PARAMETERS, { n: consortiumId, i: {} });
+    expect(reset.setRiskParameters.riskParameters).toEqual({ lgd: 0.45, stressFactor: 3, correlation: 0.3, setByCoordinator: [] });
+    // another consortium's coordinator, a member and a bank are refused
+    for (const other of [world.home.coordinator, world.home.memberA, world.banker]) {
+      expect(onlyError(await other.client.request(SET_PARAMETERS, { n: consortiumId, i: { lgd: 0.5 } })).extensions?.code).toBe('FORBIDDEN');
+    }
+  });
+
   it('is for the consortium\'s coordinator and ADMIN only', async () => {
     expect((await world.admin.client.ok<{ coordinatorView: View }>(VIEW, { n: consortiumId })).coordinatorView.members).toHaveLength(4);
     for (const other of [world.home.coordinator, world.home.memberA, world.banker]) {

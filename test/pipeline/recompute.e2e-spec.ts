@@ -105,6 +105,30 @@ describe('the recompute pipeline, end to end', () => {
     expect(await new OutboxRepository().countUnsent(pipeline.api.dataSource.manager)).toBe(0);
   });
 
+  it("the coordinator's fund and risk parameters reach the standing, with no manual step", async () => {
+    const ds = pipeline.api.dataSource;
+    const consortiumId = world.home.consortium.id;
+    const before = await eventually(async () => (await standing()) ?? undefined, 20_000, 'a standing');
+    await world.home.coordinator.client.ok('mutation($n: ID!, $i: GuaranteeFundInput!) { setGuaranteeFund(consortiumId: $n, input: $i) { balance } }', {
+      n: consortiumId,
+      i: { balance: '3000000.00', coverageShare: 0.7, contributions: [{ companyId: world.home.companyA.id, amount: '100000.00' }] },
+    });
+    await world.home.coordinator.client.ok('mutation($n: ID!, $i: RiskParametersInput!) { setRiskParameters(consortiumId: $n, input: $i) { balance } }', {
+      n: consortiumId,
+      i: { lgd: 0.6, stressFactor: 4 },
+    });
+    // the worker computes a new standing with them
+    const stored = await eventually(async () => {
+      const rows: { parameters: { lgd: number; stressFactor: number }; computed_at: Date }[] = await ds.query(
+        'SELECT parameters, computed_at FROM consortium_standings WHERE consortium_id = $1 ORDER BY id DESC LIMIT 1',
+        [consortiumId],
+      );
+      return rows[0]?.parameters.lgd === 0.6 ? rows[0] : undefined;
+    }, 20_000, 'the standing with the new parameters');
+    expect(stored.parameters).toMatchObject({ lgd: 0.6, stressFactor: 4, correlation: 0.3 });
+    expect(new Date((await standing())?.computedAt as string).getTime()).toBeGreaterThan(new Date(before.computedAt).getTime());
+  });
+
   it('a burst of 50 recomputes of one company costs at most two jobs and writes no rating when nothing changed', async () => {
     const companyId = world.home.companyB.id;
     const ds = pipeline.api.dataSource;

@@ -163,6 +163,27 @@ export const BANK_CASES: Readonly<Record<string, MatrixCase>> = {
       variables: { n: consortiumOf(w, t).id, d: [t === 'homeConsortium' ? w.home.companyA.id : w.other.companyA.id] },
     }),
   },
+  'Query.guaranteeFund': {
+    operation: 'coordinator.view',
+    targets: CONSORTIUM_TARGETS,
+    request: (w, t) => ({ query: 'query($n: ID!) { guaranteeFund(consortiumId: $n) { balance } }', variables: { n: consortiumOf(w, t).id } }),
+  },
+  'Mutation.setGuaranteeFund': {
+    operation: 'coordinator.fund.manage',
+    targets: CONSORTIUM_TARGETS,
+    request: (w, t) => ({
+      query: 'mutation($n: ID!, $i: GuaranteeFundInput!) { setGuaranteeFund(consortiumId: $n, input: $i) { balance } }',
+      variables: { n: consortiumOf(w, t).id, i: { balance: '1000000.00', coverageShare: 0.8 } },
+    }),
+  },
+  'Mutation.setRiskParameters': {
+    operation: 'coordinator.fund.manage',
+    targets: CONSORTIUM_TARGETS,
+    request: (w, t) => ({
+      query: 'mutation($n: ID!, $i: RiskParametersInput!) { setRiskParameters(consortiumId: $n, input: $i) { riskParameters { lgd } } }',
+      variables: { n: consortiumOf(w, t).id, i: { lgd: 0.45 } },
+    }),
+  },
   'Query.watchlist': { operation: 'watchlist.manage', targets: OWN_BANK, request: () => ({ query: '{ watchlist { id } }' }) },
   'Query.webhookEndpoint': { operation: 'webhook.manage', targets: OWN_BANK, request: () => ({ query: '{ webhookEndpoint { id } }' }) },
   'Query.webhookDeliveries': { operation: 'webhook.deliveries.read', targets: OWN_BANK, request: () => ({ query: '{ webhookDeliveries { id } }' }) },

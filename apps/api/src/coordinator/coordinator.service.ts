@@ -222,6 +222,6 @@ export class CoordinatorService {
    */
   private async standingInput(db: Db, consortiumId: string): Promise<StandingInput> {
     const source = await this.standingInputs.load(db, consortiumId, toCalendarDate(this.clock.now()));
-    return { consortiumId, members: source.members, edges: source.edges, fund: source.fund };
+    return { consortiumId, members: source.members, edges: source.edges, fund: source.fund, parameters: source.parameters };
   }
 }

@@ -100,6 +100,8 @@ export const POLICY = {
   // The coordinator's view of its cluster
   'coordinator.view': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
   'coordinator.stressTest': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
+  /** the guarantee fund and the risk parameters: data of the consortium its coordinator manages */
+  'coordinator.fund.manage': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
   /** a company's records: about it, and filed by it (the target is the company) */
   'record.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY] },
   /** negative information past its 5 years: kept for audit, shown to no member or bank */
@@ -193,6 +195,9 @@ export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
   'Query.watchlist': 'watchlist.manage',
   'Query.coordinatorView': 'coordinator.view',
   'Query.stressTest': 'coordinator.stressTest',
+  'Query.guaranteeFund': 'coordinator.view',
+  'Mutation.setGuaranteeFund': 'coordinator.fund.manage',
+  'Mutation.setRiskParameters': 'coordinator.fund.manage',
   'Query.webhookEndpoint': 'webhook.manage',
   'Query.webhookDeliveries': 'webhook.deliveries.read',
   'Mutation.login': 'public',

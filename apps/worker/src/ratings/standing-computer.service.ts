@@ -11,7 +11,8 @@ export interface StandingOutcome {
 
 /**
  * A consortium's standing from its members' current ratings, exposures, balance sheets, the
- * guarantee and overdue-payable network and its guarantee fund. Serialised per consortium;
+ * guarantee and overdue-payable network, its guarantee fund and the risk parameters its
+ * coordinator set. Serialised per consortium;
  * appended when what it is computed from changed, a new rating of any member included (the
  * standing then names the ratings it rests on).
  */
@@ -29,7 +30,7 @@ export class StandingComputer {
     const dataVersion = createHash('sha1').update(JSON.stringify(source)).digest('hex');
     const current = (await this.standings.currentBriefs(tx, [consortiumId])).get(consortiumId);
     if (current?.dataVersion === dataVersion) return { members: source.members.length, written: false };
-    const standing = consortiumStanding({ consortiumId, members: source.members, edges: source.edges, fund: source.fund });
+    const standing = consortiumStanding({ consortiumId, members: source.members, edges: source.edges, fund: source.fund, parameters: source.parameters });
     await this.standings.insert(tx, standing, dataVersion, DEFAULT_RATING_MODEL.version);
     return { members: source.members.length, written: true };
   }

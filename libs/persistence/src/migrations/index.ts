@@ -17,6 +17,7 @@ import { RatingsLz41765000400000 } from './1765000400000-ratings-lz4';
 import { FullRecomputeRunsDropRatingsWritten1765000500000 } from './1765000500000-full-recompute-runs-drop-ratings-written';
 import { ImportChunksLz41765000600000 } from './1765000600000-import-chunks-lz4';
 import { FullRecomputeSuperseded1765000700000 } from './1765000700000-full-recompute-superseded';
+import { ConsortiumRiskParameters1765000800000 } from './1765000800000-consortium-risk-parameters';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   FullRecomputeRunsDropRatingsWritten1765000500000,
   ImportChunksLz41765000600000,
   FullRecomputeSuperseded1765000700000,
+  ConsortiumRiskParameters1765000800000,
 ];

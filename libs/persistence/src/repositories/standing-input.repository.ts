@@ -1,4 +1,4 @@
-import { type ExposureEdge, type GuaranteeFund, type Grade, type StandingMember, usableFiscalYears } from '@app/domain/scoring';
+import { type ConsortiumRiskParameters, type ExposureEdge, type GuaranteeFund, type Grade, type StandingMember, usableFiscalYears } from '@app/domain/scoring';
 import { decimalToFen, fenToNumber } from '@app/domain';
 import type { Db } from '../database';
 import { counting } from './scoring-input.repository';
@@ -14,6 +14,15 @@ export interface StandingSource {
   readonly members: StandingMember[];
   readonly edges: ExposureEdge[];
   readonly fund: GuaranteeFund;
+  /** the risk parameters its coordinator set (the engine's defaults stand for the others) */
+  readonly parameters: Partial<ConsortiumRiskParameters>;
+}
+
+/** A consortium's guarantee fund as its coordinator manages it: amounts in yuan, as decimals. */
+export interface FundFigures {
+  readonly balance: string;
+  readonly coverageShare: number;
+  readonly contributions: readonly { readonly companyId: string; readonly amount: string }[];
 }
 
 /**
@@ -86,6 +95,7 @@ export class StandingInputRepository {
       'SELECT company_id, amount::text FROM guarantee_fund_contributions WHERE consortium_id = $1 AND amount > 0 ORDER BY company_id',
       [consortiumId],
     );
+    const parameters = await this.riskParameters(db, consortiumId);
 
     const exposure = new Map(exposures.map((e) => [e.subject_id, fen(e.outstanding)]));
     const sheet = new Map(sheets.map((s) => [s.subject_id, s]));
@@ -105,6 +115,32 @@ export class StandingInputRepository {
         coverageShare: funds[0]?.coverage_share ?? 0,
         contributions: contributions.map((c) => ({ companyId: c.company_id, amount: fen(c.amount) })),
       },
+      parameters,
+    };
+  }
+
+  /** The risk parameters a consortium's coordinator set; {} when none (every default). */
+  async riskParameters(db: Db, consortiumId: string): Promise<Partial<ConsortiumRiskParameters>> {
+    const rows: { risk_parameters: Partial<ConsortiumRiskParameters> }[] = await db.query('SELECT risk_parameters FROM consortia WHERE id = $1', [consortiumId]);
+    return rows[0]?.risk_parameters ?? {};
+  }
+
+  /** Replaces the risk parameters a consortium sets ({}: every default). */
+  async setRiskParameters(db: Db, consortiumId: string, parameters: Partial<ConsortiumRiskParameters>): Promise<void> {
+    await db.query('UPDATE consortia SET risk_parameters = $2::jsonb WHERE id = $1', [consortiumId, JSON.stringify(parameters)]);
+  }
+
+  /** A consortium's fund as set (none yet: a balance of 0 covering nothing), every contribution, in yuan. */
+  async fundFigures(db: Db, consortiumId: string): Promise<FundFigures> {
+    const funds: { balance: string; coverage_share: number }[] = await db.query('SELECT balance::text, coverage_share FROM guarantee_funds WHERE consortium_id = $1', [consortiumId]);
+    const contributions: { company_id: string; amount: string }[] = await db.query(
+      'SELECT company_id, amount::text FROM guarantee_fund_contributions WHERE consortium_id = $1 ORDER BY company_id',
+      [consortiumId],
+    );
+    return {
+      balance: funds[0]?.balance ?? '0.00',
+      coverageShare: funds[0]?.coverage_share ?? 0,
+      contributions: contributions.map((c) => ({ companyId: c.company_id, amount: c.amount })),
     };
   }
 
@@ -132,13 +168,17 @@ export class StandingInputRepository {
     );
   }
 
-  /** Sets a consortium's fund (the coordinator's figures; the demo and tests). */
+  /** Sets a consortium's fund (the coordinator's figures): its contributions become exactly those given. */
   async setFund(db: Db, consortiumId: string, balanceYuan: string, coverageShare: number, contributions: readonly { companyId: string; amountYuan: string }[]): Promise<void> {
     await db.query(
       `INSERT INTO guarantee_funds (consortium_id, balance, coverage_share) VALUES ($1, $2, $3)
        ON CONFLICT (consortium_id) DO UPDATE SET balance = EXCLUDED.balance, coverage_share = EXCLUDED.coverage_share, updated_at = now()`,
       [consortiumId, balanceYuan, coverageShare],
     );
+    await db.query('DELETE FROM guarantee_fund_contributions WHERE consortium_id = $1 AND NOT (company_id = ANY($2::uuid[]))', [
+      consortiumId,
+      contributions.map((c) => c.companyId),
+    ]);
     if (contributions.length === 0) return;
     await db.query(
       `INSERT INTO guarantee_fund_contributions (consortium_id, company_id, amount)

@@ -13,8 +13,8 @@ import { gradeAt, gradeBand, gradeIndex, pdToGrade } from '../rating/master-scal
 import { DEFAULT_DEBT_RANK_TOLERANCE, buildContagionNetwork, debtRankPerMember, runDebtRank } from './debt-rank';
 
 /**
- * Defaults of a consortium's risk parameters (the engine takes them per consortium; the
- * platform stores none yet, so every consortium uses these, docs/scoring.md §4):
+ * Defaults of a consortium's risk parameters (each settable per consortium by its coordinator,
+ * `setRiskParameters`; docs/scoring.md §4):
  * - lgd 0.45: Basel foundation-IRB LGD for senior unsecured corporate exposures;
  * - stressFactor 3: PDs tripled (capped at 1) for the loss the guarantee fund must be able to
  *   cover, a severe-recession multiple of the through-the-cycle default rate (a design choice);
