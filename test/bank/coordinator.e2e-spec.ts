@@ -208,10 +208,13 @@ describe("the coordinator's view of its cluster", () => {
     });
     expect(set.setGuaranteeFund).toMatchObject({ balance: '2000000.00', coverageShare: 0.8 });
     expect(set.setGuaranteeFund.contributions.map((c) => [c.company.id, c.amount]).sort()).toEqual([[ids.falling, '250000.50'], [ids.steady, '500000.00']].sort());
+    // the balance alone: the contributions stay as they were
+    const balanceOnly = await coordinator.client.ok<{ setGuaranteeFund: Fund }>(SET_FUND, { n: consortiumId, i: { balance: '2100000.00', coverageShare: 0.8 } });
+    expect(balanceOnly.setGuaranteeFund.contributions).toHaveLength(2);
     const parameters = await coordinator.client.ok<{ setRiskParameters: { riskParameters: Record<string, unknown> } }>(SET_PARAMETERS, { n: consortiumId, i: { lgd: 0.6, stressFactor: 5 } });
     expect(parameters.setRiskParameters.riskParameters).toEqual({ lgd: 0.6, stressFactor: 5, correlation: 0.3, setByCoordinator: ['lgd', 'stressFactor'] });
-    expect(await queued()).toBe(queuedBefore + 2);
-    expect(await audited()).toBe(auditedBefore + 2);
+    expect(await queued()).toBe(queuedBefore + 3);
+    expect(await audited()).toBe(auditedBefore + 3);
 
     // bad input names its field and writes nothing
     const before = await fund();
@@ -231,7 +234,7 @@ describe("the coordinator's view of its cluster", () => {
       expect(onlyError(await coordinator.client.request(mutation, { n: consortiumId, i: input })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
     expect(await fund()).toEqual(before);
-    expect(await queued()).toBe(queuedBefore + 2);
+    expect(await queued()).toBe(queuedBefore + 3);
 
     // a parameter left out is the default again
     const reset = await coordinator.client.ok<{ setRiskParameters: { riskParameters: Record<string, unknown> } }>(SET_PARAMETERS, { n: consortiumId, i: {} });

@@ -25,6 +25,7 @@ const PARAMETERS = Object.keys(PARAMETER_BOUNDS) as (keyof ConsortiumRiskParamet
 export interface FundInput {
   readonly balance: string;
   readonly coverageShare: number;
+  /** the whole list, replacing the one before; left out (null), the contributions stay as they are */
   readonly contributions?: readonly { readonly companyId: string; readonly amount: string }[] | null;
 }
 
@@ -69,6 +70,7 @@ export class GuaranteeFundService {
     this.policy.assertRole(actor, 'coordinator.fund.manage');
     const balance = parseMoney('input.balance', input?.balance, 'non-negative');
     const coverageShare = share('input.coverageShare', input?.coverageShare);
+    const keep = input?.contributions === undefined || input?.contributions === null;
     const given = input?.contributions ?? [];
     if (!Array.isArray(given) || given.length > MAX_FUND_CONTRIBUTIONS) throw new BadInputError('input.contributions', `input.contributions may list at most ${MAX_FUND_CONTRIBUTIONS} members`);
     const contributions = given.map((c, i) => ({
@@ -86,9 +88,8 @@ export class GuaranteeFundService {
     members.forEach((m, i) => {
       if (!m || m instanceof Error || m.consortiumId !== consortiumId) throw new BadInputError(`input.contributions.${i}.companyId`, `input.contributions.${i}.companyId is not a member of this consortium`);
     });
-    return this.change(actor, consortiumId, 'guaranteeFund.set', { balance, coverageShare, contributions: contributions.length }, (tx) =>
-      this.inputs.setFund(tx, consortiumId, balance, coverageShare, contributions),
-    );
+    const details = { balance, coverageShare, contributions: keep ? 'unchanged' : contributions.map((c) => ({ companyId: c.companyId, amount: c.amountYuan })) };
+    return this.change(actor, consortiumId, 'guaranteeFund.set', details, (tx) => this.inputs.setFund(tx, consortiumId, balance, coverageShare, keep ? null : contributions));
   }
 
   /** Sets every parameter at once: one left out (or null) is the engine's default again. */

@@ -168,13 +168,17 @@ export class StandingInputRepository {
     );
   }
 
-  /** Sets a consortium's fund (the coordinator's figures): its contributions become exactly those given. */
-  async setFund(db: Db, consortiumId: string, balanceYuan: string, coverageShare: number, contributions: readonly { companyId: string; amountYuan: string }[]): Promise<void> {
+  /**
+   * Sets a consortium's fund (the coordinator's figures): its contributions become exactly
+   * those given; null leaves them as they are.
+   */
+  async setFund(db: Db, consortiumId: string, balanceYuan: string, coverageShare: number, contributions: readonly { companyId: string; amountYuan: string }[] | null): Promise<void> {
     await db.query(
       `INSERT INTO guarantee_funds (consortium_id, balance, coverage_share) VALUES ($1, $2, $3)
        ON CONFLICT (consortium_id) DO UPDATE SET balance = EXCLUDED.balance, coverage_share = EXCLUDED.coverage_share, updated_at = now()`,
       [consortiumId, balanceYuan, coverageShare],
     );
+    if (contributions === null) return;
     await db.query('DELETE FROM guarantee_fund_contributions WHERE consortium_id = $1 AND NOT (company_id = ANY($2::uuid[]))', [
       consortiumId,
       contributions.map((c) => c.companyId),

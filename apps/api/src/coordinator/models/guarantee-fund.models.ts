@@ -37,7 +37,7 @@ export class FundContributionInput {
 export class GuaranteeFundInput {
   @Field(() => DecimalScalar, { description: 'in yuan, 0 or more' }) balance: string;
   @Field(() => Float, { description: 'the share of each covered loss the fund pays, 0..1' }) coverageShare: number;
-  @Field(() => [FundContributionInput], { nullable: true, description: "every member's contribution: the list replaces the one before" })
+  @Field(() => [FundContributionInput], { nullable: true, description: "every member's contribution: the list replaces the one before ([] clears it); left out, the contributions stay" })
   contributions?: FundContributionInput[] | null;
 }
 
