@@ -101,5 +101,29 @@ describe('negative information', () => {
       ],
     };
     expect(refusal('LOAN_RECORD', late, '2025-01-01')).toBe('input.repayments.2.paidDate');
+    // a default cured and late instalments paid long ago, the latest ending in 2019: the cure names it
+    expect(refusal('LOAN_RECORD', { ...late, defaultedOn: '2018-01-01', curedOn: '2019-06-30' }, '2025-01-01')).toBe('input.curedOn');
+  });
+
+  it("a loan's negative information lasts while any of its spells does: today's arrears after an old cure, or an old late instalment", () => {
+    const old: LoanRecordPayload = {
+      contractNo: 'L2',
+      principal: '100000.00',
+      outstanding: '90000.00',
+      startDate: '2018-01-01',
+      maturityDate: null,
+      repayments: [{ dueDate: '2018-02-01', amount: '10000.00', paidDate: '2018-04-01' }],
+      daysPastDue: 90,
+      defaultedOn: null,
+      curedOn: null,
+    };
+    // 90 days past due now, though its late instalment of 2018 was paid
+    expect(assessNegative('LOAN_RECORD', old, '2025-06-01')).toMatchObject({ negative: true, endedOn: null, expiresOn: null });
+    // a default cured in 2019, and an instalment unpaid since April
+    const cured = { ...old, repayments: [{ dueDate: '2025-04-01', amount: '10000.00', paidDate: null }], daysPastDue: 60, defaultedOn: '2018-06-01', curedOn: '2019-01-01' };
+    expect(assessNegative('LOAN_RECORD', cured, '2025-06-01')).toMatchObject({ negative: true, endedOn: null, expiresOn: null });
+    // and with the arrears paid late in 2024 (nothing lasting): it ended with that payment, not the cure
+    const paidLate = { ...cured, repayments: [{ dueDate: '2024-04-01', amount: '10000.00', paidDate: '2024-06-01' }], daysPastDue: 0 };
+    expect(assessNegative('LOAN_RECORD', paidLate, '2025-06-01')).toMatchObject({ negative: true, endedOn: '2024-06-01', expiresOn: '2029-06-01' });
   });
 });

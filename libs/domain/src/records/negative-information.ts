@@ -42,14 +42,26 @@ function latePayment(dueDate: string, paidDate: string | null, filedOn: string, 
   return assessed(paidDate, paidDate === null ? `${what} unpaid ${late} days after its due date` : `${what} paid ${late} days beyond terms`);
 }
 
+/**
+ * A loan's negative spells: a default (until cured), instalments 30+ days late (until the
+ * last of them is paid) and being 30+ days past due now (lasting). The loan's negative
+ * information lasts while any spell does, and otherwise ended with the latest of them: a
+ * default cured years ago does not make today's arrears expire.
+ */
 function loanAssessment(loan: LoanRecordPayload, filedOn: string): NegativeAssessment {
-  if (loan.defaultedOn !== null) return assessed(loan.curedOn, `a loan in default since ${loan.defaultedOn}`);
+  const spells: { ended: string | null; why: string }[] = [];
+  if (loan.defaultedOn !== null) spells.push({ ended: loan.curedOn, why: `a loan in default since ${loan.defaultedOn}` });
   const late = loan.repayments.filter((r) => (daysBeyondTerms(r.dueDate, r.paidDate, filedOn) ?? 0) >= NEGATIVE_DAYS_BEYOND_TERMS);
-  if (late.length === 0 && loan.daysPastDue < NEGATIVE_DAYS_BEYOND_TERMS) return NOT_NEGATIVE;
-  if (late.length === 0) return assessed(null, `a loan ${loan.daysPastDue} days past due`);
-  // the late spell ended with the last late instalment paid; it lasts while one is unpaid
-  const ended = late.some((r) => r.paidDate === null) ? null : late.map((r) => r.paidDate as string).sort().pop() ?? null;
-  return assessed(ended, `${late.length} loan instalment(s) repaid ${NEGATIVE_DAYS_BEYOND_TERMS}+ days late`);
+  if (late.length > 0) {
+    const ended = late.some((r) => r.paidDate === null) ? null : (late.map((r) => r.paidDate as string).sort().pop() as string);
+    spells.push({ ended, why: `${late.length} loan instalment(s) repaid ${NEGATIVE_DAYS_BEYOND_TERMS}+ days late` });
+  }
+  if (loan.daysPastDue >= NEGATIVE_DAYS_BEYOND_TERMS) spells.push({ ended: null, why: `a loan ${loan.daysPastDue} days past due` });
+  if (spells.length === 0) return NOT_NEGATIVE;
+  const lasting = spells.find((s) => s.ended === null);
+  if (lasting) return assessed(null, lasting.why);
+  const last = spells.reduce((a, b) => ((b.ended as string) > (a.ended as string) ? b : a));
+  return assessed(last.ended, last.why);
 }
 
 /**
@@ -85,7 +97,7 @@ function endedOnField<K extends RecordKind>(kind: K, payload: RecordPayloads[K],
       return 'endedOn';
     case 'LOAN_RECORD': {
       const loan = payload as RecordPayloads['LOAN_RECORD'];
-      if (loan.defaultedOn !== null) return 'curedOn';
+      if (loan.defaultedOn !== null && loan.curedOn === endedOn) return 'curedOn';
       const i = loan.repayments.findIndex((r) => r.paidDate === endedOn && daysBetween(r.dueDate, r.paidDate) >= NEGATIVE_DAYS_BEYOND_TERMS);
       return i < 0 ? 'repayments' : `repayments.${i}.paidDate`;
     }
