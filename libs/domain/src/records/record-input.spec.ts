@@ -115,12 +115,41 @@ describe('the other record inputs', () => {
     expect(fieldOf(() => parseFinancialStatementInput(ctx, { ...statement, inventory: '-1.00' }))).toBe('input.inventory');
   });
 
+  it('a financial statement: no optional part above its whole', () => {
+    const full = { ...statement, cash: '100000.00', receivables: '150000.00', inventory: '150000.00', fixedAssets: '500000.00', shortTermLiabilities: '300000.00', longTermLiabilities: '200000.00', grossProfit: '300000.00' };
+    expect(fieldOf(() => parseFinancialStatementInput(ctx, full))).toBeNull();
+    expect(fieldOf(() => parseFinancialStatementInput(ctx, { ...full, inventory: '150000.01' }))).toBe('input.inventory');
+    expect(fieldOf(() => parseFinancialStatementInput(ctx, { ...statement, cash: '5000000.00' }))).toBe('input.cash');
+    expect(fieldOf(() => parseFinancialStatementInput(ctx, { ...full, fixedAssets: '900000.01' }))).toBe('input.fixedAssets');
+    expect(fieldOf(() => parseFinancialStatementInput(ctx, { ...full, shortTermLiabilities: '300000.01' }))).toBe('input.shortTermLiabilities');
+    expect(fieldOf(() => parseFinancialStatementInput(ctx, { ...full, longTermLiabilities: '500000.01' }))).toBe('input.longTermLiabilities');
+    expect(fieldOf(() => parseFinancialStatementInput(ctx, { ...full, grossProfit: '1000000.01' }))).toBe('input.grossProfit');
+  });
+
   it('a loan: repayments are checked one by one, and a cure needs a default', () => {
     const loan = { contractNo: 'L-1', principal: '100000.00', outstanding: '50000.00', startDate: '2024-01-01', repayments: [{ dueDate: '2024-02-01', amount: '5000.00', paidDate: '2024-02-01' }] };
     expect(parseLoanRecordInput(ctx, loan).payload.repayments).toHaveLength(1);
     expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [{ dueDate: '2023-12-01', amount: '1.00' }] }))).toBe('input.repayments.0.dueDate');
     expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, curedOn: '2024-05-01' }))).toBe('input.curedOn');
     expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, outstanding: '100000.01' }))).toBe('input.outstanding');
+  });
+
+  it('a loan: its schedule in order within its term, and days past due no more than the schedule and its age show', () => {
+    const loan = { contractNo: 'L-2', principal: '100000.00', outstanding: '50000.00', startDate: '2024-01-01', maturityDate: '2024-12-31' };
+    const instalment = (dueDate: string, paidDate: string | null = dueDate) => ({ dueDate, amount: '5000.00', paidDate });
+    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [instalment('2024-02-01'), instalment('2024-03-01')] }))).toBeNull();
+    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [instalment('2024-03-01'), instalment('2024-02-01')] }))).toBe('input.repayments.1.dueDate');
+    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [instalment('2024-02-01'), instalment('2024-02-01')] }))).toBe('input.repayments.1.dueDate');
+    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [instalment('2025-01-31')] }))).toBe('input.repayments.0.dueDate');
+    // every instalment paid on time: no days past due
+    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [instalment('2024-02-01')], daysPastDue: 120 }))).toBe('input.daysPastDue');
+    // one unpaid since 2024-11-01: at most as many days as that
+    const unpaid = { ...loan, repayments: [instalment('2024-11-01', null)] };
+    const overdue = (Date.parse(`${TODAY}T00:00:00Z`) - Date.parse('2024-11-01T00:00:00Z')) / 86_400_000;
+    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...unpaid, daysPastDue: overdue }))).toBeNull();
+    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...unpaid, daysPastDue: overdue + 1 }))).toBe('input.daysPastDue');
+    // no schedule: no more than the loan's age
+    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, startDate: '2025-05-01', maturityDate: null, daysPastDue: 36_500 }))).toBe('input.daysPastDue');
   });
 
   it("a soft signal needs its evidence, and the owner's band the owner's consent", () => {

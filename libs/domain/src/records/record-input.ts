@@ -1,4 +1,4 @@
-import { isCalendarDate } from '../calendar';
+import { daysBetween, isCalendarDate } from '../calendar';
 import { parseCreditCode } from '../credit-code';
 import { BadInputError } from '../errors';
 import { decimalToFen, parseMoney } from '../money';
@@ -189,6 +189,23 @@ export function parseFinancialStatementInput(ctx: InputContext, raw: Raw): { pay
   if (num('currentLiabilities') > num('totalLiabilities')) {
     throw new BadInputError(ctx.field('currentLiabilities'), `${ctx.field('currentLiabilities')} cannot exceed ${ctx.field('totalLiabilities')}`);
   }
+  // the optional items given are parts of the wholes above: none above its whole (the
+  // financial model's ratios read them against each other)
+  const part = (name: string, whole: string): void => {
+    if (items[name] !== null && num(name) > num(whole)) throw new BadInputError(ctx.field(name), `${ctx.field(name)} cannot exceed ${ctx.field(whole)}`);
+  };
+  part('fixedAssets', 'totalAssets');
+  part('shortTermLiabilities', 'currentLiabilities');
+  part('longTermLiabilities', 'totalLiabilities');
+  part('grossProfit', 'revenue');
+  let liquid = 0n;
+  for (const name of ['cash', 'receivables', 'inventory']) {
+    if (items[name] === null) continue;
+    liquid += num(name);
+    if (liquid > num('currentAssets')) {
+      throw new BadInputError(ctx.field(name), `${ctx.field('cash')}, ${ctx.field('receivables')} and ${ctx.field('inventory')} together cannot exceed ${ctx.field('currentAssets')}`);
+    }
+  }
   const auditReport = parseEvidence(ctx, raw.auditReport, 'auditReport');
   const evidence = auditReport ?? parseEvidence(ctx, raw.evidence);
   const payload = { fiscalYear, audited: auditReport !== null, ...items } as FinancialStatementPayload;
@@ -240,7 +257,32 @@ export function parseLoanRecordInput(ctx: InputContext, raw: Raw): { payload: Lo
     const paidDate = paid === null ? null : notFuture(ctx, at('paidDate'), notBefore(ctx, at('paidDate'), paid, 'startDate', startDate));
     return { dueDate, amount, paidDate };
   });
+  // the schedule in order, within the loan's term
+  repayments.forEach((r, i) => {
+    if (i > 0 && r.dueDate <= repayments[i - 1].dueDate) {
+      throw new BadInputError(ctx.field(`repayments.${i}.dueDate`), `${ctx.field(`repayments.${i}.dueDate`)} must come after ${ctx.field(`repayments.${i - 1}.dueDate`)}: the schedule is listed in order, one instalment a date`);
+    }
+    if (maturityDate !== null && r.dueDate > maturityDate) {
+      throw new BadInputError(ctx.field(`repayments.${i}.dueDate`), `${ctx.field(`repayments.${i}.dueDate`)} is after ${ctx.field('maturityDate')} ${maturityDate}`);
+    }
+  });
   const daysPastDue = absent(raw.daysPastDue) ? 0 : integer(ctx, 'daysPastDue', raw.daysPastDue, 0, 36_500);
+  // days past due cannot be more than the loan's age, nor, when the schedule is given, more
+  // than its oldest unpaid instalment is overdue (a bank's figure may lag the schedule, never lead it)
+  const age = Math.max(0, daysBetween(startDate, ctx.today));
+  if (daysPastDue > age) throw new BadInputError(ctx.field('daysPastDue'), `${ctx.field('daysPastDue')} ${daysPastDue} is more than the loan's age (${age} days since ${ctx.field('startDate')})`);
+  if (repayments.length > 0) {
+    const overdue = repayments.filter((r) => r.paidDate === null && r.dueDate < ctx.today).map((r) => daysBetween(r.dueDate, ctx.today));
+    const most = overdue.length ? Math.max(...overdue) : 0;
+    if (daysPastDue > most) {
+      throw new BadInputError(
+        ctx.field('daysPastDue'),
+        most === 0
+          ? `${ctx.field('daysPastDue')} ${daysPastDue}: no instalment of ${ctx.field('repayments')} is overdue and unpaid`
+          : `${ctx.field('daysPastDue')} ${daysPastDue} is more than the oldest unpaid instalment is overdue (${most} days)`,
+      );
+    }
+  }
   const defaulted = optionalDate(ctx, 'defaultedOn', raw.defaultedOn);
   const defaultedOn = defaulted === null ? null : notFuture(ctx, 'defaultedOn', notBefore(ctx, 'defaultedOn', defaulted, 'startDate', startDate));
   const cured = optionalDate(ctx, 'curedOn', raw.curedOn);
