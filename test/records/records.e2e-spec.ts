@@ -321,6 +321,23 @@ describe('verified credit records over GraphQL', () => {
       const again = await one(home.memberB.client, FILE_SOFT_SIGNAL, { input: { ...band, value: 1, ownerConsent: { ...consent, document: evidence('个人信息使用授权书(2025-03).pdf'), signedOn: '2025-03-01' } } });
       expect(again).toMatchObject({ id: filed.id, version: 2, ownerConsentOnFile: true });
     });
+
+    it("the owner's band: withdrawing a consent withdraws it on every band filed with the same signed document, whatever the name was given as", async () => {
+      const { home } = world;
+      const signed = evidence('个人信息使用授权书(两份).pdf');
+      const band = (reference: string) => ({ signalKind: 'OWNER_CREDIT_BAND', reference, value: 2, recordedOn: '2025-01-10', evidence: evidence('个人信用报告摘要.pdf') });
+      const first = await one(home.memberA.client, FILE_SOFT_SIGNAL, { input: { ...band(`R1 ${unique()}`), ownerConsent: { ownerName: '王建国', document: signed, signedOn: '2025-01-05' } } });
+      const second = await one(home.memberA.client, FILE_SOFT_SIGNAL, { input: { ...band(`R2 ${unique()}`), ownerConsent: { ownerName: 'Wang Jianguo', document: signed, signedOn: '2025-01-05' } } });
+      const REVOKE = 'mutation($id: ID!) { revokeOwnerConsent(id: $id) { id ... on SoftSignal { ownerConsentRevokedAt } } }';
+      await data(home.memberA.client, REVOKE, { id: first.id });
+      const SIGNAL = 'query($id: ID!) { record(id: $id) { id ... on SoftSignal { ownerConsentRevokedAt } } }';
+      const other = await data<{ record: { ownerConsentRevokedAt: string | null } }>(home.memberA.client, SIGNAL, { id: second.id });
+      expect(other.record.ownerConsentRevokedAt).not.toBeNull();
+      const left: { n: number }[] = await api.dataSource.query('SELECT count(*)::int AS n FROM owner_consents WHERE document_sha256 = $1 AND revoked_at IS NULL', [
+        Buffer.from(signed.sha256, 'hex'),
+      ]);
+      expect(left).toEqual([{ n: 0 }]);
+    });
   });
 
   describe('who sees what', () => {

@@ -1,4 +1,5 @@
 import type { Db } from '../database';
+import { returnedRows } from './query-result';
 
 export interface NewOwnerConsent {
   readonly companyId: string;
@@ -41,22 +42,30 @@ export class OwnerConsentRepository {
 
   /**
    * Revokes the consent behind the current version of an owner's-band signal, once: from now
-   * on no signal it backs counts. Every current signal it backs gets a new change number, so
-   * the company's data version moves and its next recompute drops them. Null when the record
-   * is no such signal; `revoked` false when the consent was already revoked.
+   * on no signal it backs counts. The signed document is the consent, whatever the owner's
+   * name was given as, so every consent of the company on the same document is revoked with
+   * it. Every current signal they back gets a new change number, so the company's data
+   * version moves and its next recompute drops them. Null when the record is no such
+   * signal; `revoked` false when nothing was left to revoke.
    */
   async revokeBehind(db: Db, recordId: string, at: Date): Promise<{ consentId: string; revokedAt: Date; revoked: boolean } | null> {
-    const rows: { id: string; revoked_at: Date | null }[] = await db.query(
-      `SELECT c.id, c.revoked_at FROM soft_signals s JOIN owner_consents c ON c.id = s.owner_consent_id
+    const rows: { id: string; revoked_at: Date | null; company_id: string; document_sha256: Buffer }[] = await db.query(
+      `SELECT c.id, c.revoked_at, c.company_id, c.document_sha256 FROM soft_signals s JOIN owner_consents c ON c.id = s.owner_consent_id
        WHERE s.record_id = $1 AND s.is_current FOR UPDATE OF c`,
       [recordId],
     );
     const consent = rows[0];
     if (!consent) return null;
-    if (consent.revoked_at !== null) return { consentId: consent.id, revokedAt: consent.revoked_at, revoked: false };
-    await db.query('UPDATE owner_consents SET revoked_at = $2 WHERE id = $1', [consent.id, at]);
-    await db.query(`UPDATE soft_signals SET change_seq = nextval('record_change_seq') WHERE owner_consent_id = $1 AND is_current`, [consent.id]);
-    return { consentId: consent.id, revokedAt: at, revoked: true };
+    const revoked: { id: string }[] = returnedRows(
+      await db.query('UPDATE owner_consents SET revoked_at = $3 WHERE company_id = $1 AND document_sha256 = $2 AND revoked_at IS NULL RETURNING id', [
+        consent.company_id,
+        consent.document_sha256,
+        at,
+      ]),
+    );
+    if (revoked.length === 0) return { consentId: consent.id, revokedAt: consent.revoked_at ?? at, revoked: false };
+    await db.query(`UPDATE soft_signals SET change_seq = nextval('record_change_seq') WHERE owner_consent_id = ANY($1::uuid[]) AND is_current`, [revoked.map((r) => r.id)]);
+    return { consentId: consent.id, revokedAt: consent.revoked_at ?? at, revoked: true };
   }
 
   /** When each consent was revoked (absent: not revoked, or no such consent). */
