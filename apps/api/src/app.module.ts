@@ -45,6 +45,8 @@ import { PipelineModule } from './pipeline/pipeline.module';
 import { PolicyModule } from './policy/policy.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { CompanyRatingResolver } from './ratings/ratings.resolver';
+import { WhatIfResolver } from './ratings/what-if.resolver';
+import { WhatIfService } from './ratings/what-if.service';
 import { RecordsModule } from './records/records.module';
 import { ConsortiumStandingResolver } from './standing/standing.resolver';
 import { ReportsModule } from './reports/reports.module';
@@ -189,6 +191,8 @@ export class AppModule {
         CompaniesResolver,
         CompaniesService,
         CompanyRatingResolver,
+        WhatIfResolver,
+        WhatIfService,
         ConsortiaResolver,
         ConsortiaService,
         ConsortiumStandingResolver,

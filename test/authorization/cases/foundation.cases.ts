@@ -29,6 +29,14 @@ export const FOUNDATION_CASES: Readonly<Record<string, MatrixCase>> = {
     targets: COMPANY_TARGETS,
     request: (w, t) => ({ query: 'query($id: ID!) { company(id: $id) { id creditCode } }', variables: { id: companyOf(w, t).id } }),
   },
+  'Query.whatIf': {
+    operation: 'company.whatIf',
+    targets: COMPANY_TARGETS,
+    request: (w, t) => ({
+      query: 'query($id: ID!) { whatIf(companyId: $id, changes: [{ kind: SETTLE_OVERDUE_INVOICES }]) { scoreChange } }',
+      variables: { id: companyOf(w, t).id },
+    }),
+  },
   'Company.rating': {
     operation: 'company.rating.read',
     parent: 'company.read',

@@ -65,6 +65,8 @@ export const POLICY = {
   'company.register': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
   'company.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY, OWN_CONSORTIUM] },
   'company.rating.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY] },
+  /** "what if": a company asks about itself (issue 4) */
+  'company.whatIf': { ADMIN: ALL, MEMBER: [OWN_COMPANY] },
 
   /** creating a MEMBER user for a company (the target is that company) */
   'user.create.member': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
@@ -183,6 +185,7 @@ export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
   'Query.me': 'me.read',
   'Query.consortium': 'consortium.read',
   'Query.company': 'company.read',
+  'Query.whatIf': 'company.whatIf',
   'Query.verifyAuditLog': 'audit.verify',
   'Query.consents': 'consent.list',
   'Query.bankConsents': 'bank.consents.read',

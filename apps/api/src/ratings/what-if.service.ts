@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import {
+  type Actor,
+  apiInput,
+  BadInputError,
+  Clock,
+  decimalToFen,
+  fenToNumber,
+  NotFoundError,
+  PAYMENT_KINDS,
+  parseFinancialStatementInput,
+  parseId,
+  STATEMENT_OPTIONAL_ITEMS,
+  STATEMENT_REQUIRED_ITEMS,
+  toCalendarDate,
+} from '@app/domain';
+import type { FinancialStatement, ObligationKind, ScoringInput } from '@app/domain/scoring';
+import { RatingRepository, ScoringInputRepository } from '@app/persistence';
+import { simulate, type WhatIfChange, type WhatIfResult } from '@app/scoring';
+import { DataSource } from 'typeorm';
+import type { Loaders } from '@api/common/loaders';
+import { PolicyService } from '@api/policy/policy.service';
+
+/** The most changes one what-if applies. */
+export const MAX_WHAT_IF_CHANGES = 20;
+
+export const WHAT_IF_KINDS = ['PAY_SUPPLIER_SOONER', 'SETTLE_OVERDUE_INVOICES', 'PAY_OBLIGATIONS_ON_TIME', 'END_PUBLIC_RECORD', 'RELEASE_GUARANTEE', 'ADD_STATEMENT'] as const;
+export type WhatIfKind = (typeof WHAT_IF_KINDS)[number];
+
+/** One hypothetical change as the API takes it: its kind and the fields that kind reads. */
+export interface WhatIfChangeInput {
+  readonly kind: WhatIfKind;
+  readonly creditorId?: string | null;
+  readonly invoiceId?: string | null;
+  readonly days?: number | null;
+  readonly obligationKind?: string | null;
+  readonly recordId?: string | null;
+  readonly endedOn?: string | null;
+  readonly guaranteeId?: string | null;
+  readonly statement?: Record<string, unknown> | null;
+}
+
+/**
+ * "What if": a company's stand-alone rating as it stands and after hypothetical changes (pay
+ * a supplier sooner, settle what is overdue, pay obligations on time, a public record ended,
+ * a guarantee released, a new statement), computed by the scoring engine's `simulate` on the
+ * records that count today, the partners' current PDs included, exactly as a recompute would
+ * rate it. A company asks about itself (its MEMBERs; ADMIN). Nothing is written: no rating,
+ * no inquiry, no audit entry.
+ */
+@Injectable()
+export class WhatIfService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scoringInputs: ScoringInputRepository,
+    private readonly ratings: RatingRepository,
+    private readonly policy: PolicyService,
+    private readonly clock: Clock,
+  ) {}
+
+  async whatIf(actor: Actor, companyIdInput: string, changesInput: readonly WhatIfChangeInput[], loaders: Loaders): Promise<WhatIfResult> {
+    this.policy.assertRole(actor, 'company.whatIf');
+    const asOf = toCalendarDate(this.clock.now());
+    const changes = parseChanges(changesInput, asOf);
+    const company = await loaders.company.load(parseId('companyId', companyIdInput));
+    if (!company) throw new NotFoundError('No such company', { field: 'companyId' });
+    this.policy.assert(actor, 'company.whatIf', { companyId: company.id, consortiumId: company.consortiumId });
+    // one snapshot, read only: the records and the partners' ratings as of one moment
+    return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      await tx.query('SET TRANSACTION READ ONLY');
+      const raw = (await this.scoringInputs.loadScoringInputs(tx, [company.id], asOf)).get(company.id) as ScoringInput;
+      const partners = await this.ratings.currentScores(tx, [...new Set(raw.counterparties.map((c) => c.counterpartyId))]);
+      const input: ScoringInput = { ...raw, counterparties: raw.counterparties.map((c) => ({ ...c, pd: partners.get(c.counterpartyId)?.pd ?? null })) };
+      return simulate(input, changes, asOf);
+    });
+  }
+}
+
+function parseChanges(list: readonly WhatIfChangeInput[], asOf: string): WhatIfChange[] {
+  if (!Array.isArray(list) || list.length === 0) throw new BadInputError('changes', 'changes must list at least one change');
+  if (list.length > MAX_WHAT_IF_CHANGES) throw new BadInputError('changes', `changes may list at most ${MAX_WHAT_IF_CHANGES}`);
+  return list.map((c, i) => {
+    const field = (name: string): string => `changes.${i}.${name}`;
+    const id = (name: 'creditorId' | 'invoiceId' | 'recordId' | 'guaranteeId', required: boolean): string | undefined => {
+      const value = c?.[name];
+      if (value === undefined || value === null) {
+        if (required) throw new BadInputError(field(name), `${field(name)} is needed for ${c.kind}`);
+        return undefined;
+      }
+      return parseId(field(name), value);
+    };
+    switch (c?.kind) {
+      case 'PAY_SUPPLIER_SOONER': {
+        const days = c.days;
+        if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 3650) throw new BadInputError(field('days'), `${field('days')} must be a whole number of days from 1 to 3650`);
+        return { kind: c.kind, creditorId: id('creditorId', true) as string, days, invoiceId: id('invoiceId', false) };
+      }
+      case 'SETTLE_OVERDUE_INVOICES':
+        return { kind: c.kind };
+      case 'PAY_OBLIGATIONS_ON_TIME': {
+        const kind = c.obligationKind ?? undefined;
+        if (kind !== undefined && !(PAYMENT_KINDS as readonly string[]).includes(kind)) throw new BadInputError(field('obligationKind'), `${field('obligationKind')} must be one of ${PAYMENT_KINDS.join(', ')}`);
+        return { kind: c.kind, obligationKind: kind as ObligationKind | undefined };
+      }
+      case 'END_PUBLIC_RECORD': {
+        const endedOn = c.endedOn;
+        if (typeof endedOn !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(endedOn) || endedOn > asOf) throw new BadInputError(field('endedOn'), `${field('endedOn')} must be a date not after today (${asOf})`);
+        return { kind: c.kind, recordId: id('recordId', true) as string, endedOn };
+      }
+      case 'RELEASE_GUARANTEE':
+        return { kind: c.kind, guaranteeId: id('guaranteeId', true) as string };
+      case 'ADD_STATEMENT': {
+        if (!c.statement) throw new BadInputError(field('statement'), `${field('statement')} is needed for ADD_STATEMENT`);
+        // the rules a filing of it would meet (submitFinancialStatement), naming its fields
+        const { payload } = parseFinancialStatementInput(apiInput(asOf, field('statement')), c.statement);
+        const items = payload as unknown as Record<string, string | null>;
+        const statement: Record<string, unknown> = { id: `what-if-${i}`, fiscalYear: payload.fiscalYear };
+        for (const name of [...STATEMENT_REQUIRED_ITEMS, ...STATEMENT_OPTIONAL_ITEMS]) {
+          if (items[name] !== null && items[name] !== undefined) statement[name] = fenToNumber(decimalToFen(items[name] as string));
+        }
+        return { kind: c.kind, statement: statement as unknown as FinancialStatement };
+      }
+      default:
+        throw new BadInputError(field('kind'), `${field('kind')} must be one of ${WHAT_IF_KINDS.join(', ')}`);
+    }
+  });
+}
