@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ConsentRepository, ConsentRequestRepository, WebhookRepository } from '@app/persistence';
+import { ConsentRepository, ConsentRequestRepository, RatingModelRepository, WebhookRepository } from '@app/persistence';
+import { DEFAULT_RATING_MODEL } from '@app/scoring';
 import { RatingFixtures } from '@app/testing';
 import type { RunningApi } from '../../support/api';
 import type { World } from '../../support/world';
@@ -22,6 +23,8 @@ interface BankFixtures {
   requestToDecline: Record<CompanyTarget, string>;
   /** a webhook delivery about the consented company, per bank */
   delivery: { bank: string; otherBank: string };
+  /** per consortium: a rating model proposed, to activate */
+  proposedModel: { homeConsortium: string; otherConsortium: string };
 }
 
 let fixtures: BankFixtures | null = null;
@@ -99,7 +102,27 @@ export async function prepareBankCases(api: RunningApi, world: World): Promise<v
     });
     return created.id;
   };
-  fixtures = { revokedConsent, requestToAccept, requestToDecline, delivery: { bank: await delivery(world.bank.id), otherBank: await delivery(world.otherBank.id) } };
+  const models = new RatingModelRepository();
+  const empty = { n: 0, defaults: 0, auc: 0.5, ks: 0, gini: 0, brier: 0, calibration: [] };
+  const propose = async (consortiumId: string): Promise<string> =>
+    (
+      await models.insert(db, {
+        consortiumId,
+        version: `matrix-${unique()}`,
+        spec: DEFAULT_RATING_MODEL,
+        basedOn: DEFAULT_RATING_MODEL.version,
+        backtest: { current: empty, proposed: empty },
+        proposedBy: null,
+        proposedAt: new Date(),
+      })
+    ).id;
+  fixtures = {
+    revokedConsent,
+    requestToAccept,
+    requestToDecline,
+    delivery: { bank: await delivery(world.bank.id), otherBank: await delivery(world.otherBank.id) },
+    proposedModel: { homeConsortium: await propose(world.home.consortium.id), otherConsortium: await propose(world.other.consortium.id) },
+  };
 }
 
 const companyTarget = (t: TargetKind): CompanyTarget => t as CompanyTarget;
@@ -182,6 +205,30 @@ export const BANK_CASES: Readonly<Record<string, MatrixCase>> = {
     request: (w, t) => ({
       query: 'mutation($n: ID!, $i: RiskParametersInput!) { setRiskParameters(consortiumId: $n, input: $i) { riskParameters { lgd } } }',
       variables: { n: consortiumOf(w, t).id, i: { lgd: 0.45 } },
+    }),
+  },
+  'Query.modelBacktest': {
+    operation: 'model.manage',
+    targets: CONSORTIUM_TARGETS,
+    request: (w, t) => ({ query: 'query($n: ID!) { modelBacktest(consortiumId: $n) { modelVersion } }', variables: { n: consortiumOf(w, t).id } }),
+  },
+  'Query.ratingModels': {
+    operation: 'model.manage',
+    targets: CONSORTIUM_TARGETS,
+    request: (w, t) => ({ query: 'query($n: ID!) { ratingModels(consortiumId: $n) { id } }', variables: { n: consortiumOf(w, t).id } }),
+  },
+  'Mutation.proposeRatingModel': {
+    operation: 'model.manage',
+    // with no history the answer is CONFLICT (not enough to refit), which counts as reached
+    targets: CONSORTIUM_TARGETS,
+    request: (w, t) => ({ query: 'mutation($n: ID!) { proposeRatingModel(consortiumId: $n) { id } }', variables: { n: consortiumOf(w, t).id } }),
+  },
+  'Mutation.activateRatingModel': {
+    operation: 'model.manage',
+    targets: CONSORTIUM_TARGETS,
+    request: (_w, t) => ({
+      query: 'mutation($id: ID!) { activateRatingModel(id: $id) { status } }',
+      variables: { id: prepared().proposedModel[t as 'homeConsortium' | 'otherConsortium'] },
     }),
   },
   'Query.watchlist': { operation: 'watchlist.manage', targets: OWN_BANK, request: () => ({ query: '{ watchlist { id } }' }) },

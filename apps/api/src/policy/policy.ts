@@ -104,6 +104,8 @@ export const POLICY = {
   'coordinator.stressTest': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
   /** the guarantee fund and the risk parameters: data of the consortium its coordinator manages */
   'coordinator.fund.manage': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
+  /** model governance: the backtest, a refit's proposal, its activation (docs/scoring.md §6) */
+  'model.manage': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM] },
   /** a company's records: about it, and filed by it (the target is the company) */
   'record.read': { ADMIN: ALL, COORDINATOR: [OWN_CONSORTIUM], MEMBER: [OWN_COMPANY] },
   /** negative information past its 5 years: kept for audit, shown to no member or bank */
@@ -201,6 +203,10 @@ export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
   'Query.guaranteeFund': 'coordinator.view',
   'Mutation.setGuaranteeFund': 'coordinator.fund.manage',
   'Mutation.setRiskParameters': 'coordinator.fund.manage',
+  'Query.modelBacktest': 'model.manage',
+  'Query.ratingModels': 'model.manage',
+  'Mutation.proposeRatingModel': 'model.manage',
+  'Mutation.activateRatingModel': 'model.manage',
   'Query.webhookEndpoint': 'webhook.manage',
   'Query.webhookDeliveries': 'webhook.deliveries.read',
   'Mutation.login': 'public',

@@ -15,8 +15,8 @@ import {
   toCalendarDate,
 } from '@app/domain';
 import type { FinancialStatement, ObligationKind, ScoringInput } from '@app/domain/scoring';
-import { RatingRepository, ScoringInputRepository } from '@app/persistence';
-import { simulate, type WhatIfChange, type WhatIfResult } from '@app/scoring';
+import { RatingModelRepository, RatingRepository, ScoringInputRepository } from '@app/persistence';
+import { DEFAULT_RATING_MODEL, simulate, type WhatIfChange, type WhatIfResult } from '@app/scoring';
 import { DataSource } from 'typeorm';
 import type { Loaders } from '@api/common/loaders';
 import { PolicyService } from '@api/policy/policy.service';
@@ -44,7 +44,8 @@ export interface WhatIfChangeInput {
  * "What if": a company's stand-alone rating as it stands and after hypothetical changes (pay
  * a supplier sooner, settle what is overdue, pay obligations on time, a public record ended,
  * a guarantee released, a new statement), computed by the scoring engine's `simulate` on the
- * records that count today, the partners' current PDs included, exactly as a recompute would
+ * records that count today, the partners' current PDs included, with the consortium's active
+ * model, exactly as a recompute would
  * rate it. A company asks about itself (its MEMBERs; ADMIN). Nothing is written: no rating,
  * no inquiry, no audit entry.
  */
@@ -54,6 +55,7 @@ export class WhatIfService {
     private readonly dataSource: DataSource,
     private readonly scoringInputs: ScoringInputRepository,
     private readonly ratings: RatingRepository,
+    private readonly models: RatingModelRepository,
     private readonly policy: PolicyService,
     private readonly clock: Clock,
   ) {}
@@ -71,7 +73,8 @@ export class WhatIfService {
       const raw = (await this.scoringInputs.loadScoringInputs(tx, [company.id], asOf)).get(company.id) as ScoringInput;
       const partners = await this.ratings.currentScores(tx, [...new Set(raw.counterparties.map((c) => c.counterpartyId))]);
       const input: ScoringInput = { ...raw, counterparties: raw.counterparties.map((c) => ({ ...c, pd: partners.get(c.counterpartyId)?.pd ?? null })) };
-      return simulate(input, changes, asOf);
+      const spec = (await this.models.activeSpecs(tx, [company.consortiumId])).get(company.consortiumId) ?? DEFAULT_RATING_MODEL;
+      return simulate(input, changes, asOf, spec);
     });
   }
 }

@@ -10,6 +10,7 @@ import {
   OutboxRepository,
   type OutboxMessage,
   RatingEventRepository,
+  RatingModelRepository,
   RatingRepository,
   ratingSubstance,
   type ScoreAndPd,
@@ -91,6 +92,7 @@ export class RatingComputer {
     private readonly standingInputs: StandingInputRepository,
     private readonly events: RatingEventRepository,
     private readonly outbox: OutboxRepository,
+    private readonly models: RatingModelRepository,
   ) {}
 
   async recompute(tx: Db, companyIds: readonly string[], asOf: string, options: RecomputeOptions = {}): Promise<RecomputeOutcome> {
@@ -115,6 +117,9 @@ export class RatingComputer {
     const current = await this.ratings.currentSummaries(tx, ids);
     const partners = options.currentScores ? await options.currentScores() : await this.ratings.currentScores(tx, counterpartyIdsOf(counterparties));
     const standings = await this.standings.currentBriefs(tx, consortia);
+    // each consortium's ACTIVE model, the shipped one where none was activated
+    const activeSpecs = await this.models.activeSpecs(tx, consortia);
+    const specOf = (id: string) => activeSpecs.get(consortiumOf.get(id) as string) ?? DEFAULT_RATING_MODEL;
     // the companies to rate, with their data version and their partners' PDs in list order:
     // each partner's current rating is looked up once, for the version and the network factor
     const toRate = new Map<string, { dataVersion: string; pds: (number | null)[] }>();
@@ -129,7 +134,7 @@ export class RatingComputer {
         scored[i] = `${list[i].counterpartyId}:${partner?.pd ?? '-'}`;
         pds[i] = partner?.pd ?? null;
       }
-      const dataVersion = `${versions.get(id)}|${asOf}|${DEFAULT_RATING_MODEL.version}|n${digest(scored.join(','))}|s${standing?.id ?? 0}`;
+      const dataVersion = `${versions.get(id)}|${asOf}|${specOf(id).version}|n${digest(scored.join(','))}|s${standing?.id ?? 0}`;
       const previous = current.get(id);
       if (previous?.dataVersion === dataVersion) continue;
       // never as of an earlier day than the current rating (a full run started yesterday
@@ -149,7 +154,7 @@ export class RatingComputer {
       const standing = standings.get(consortiumId);
       const previous = current.get(id);
 
-      const rating = rateCompany(input, asOf);
+      const rating = rateCompany(input, asOf, specOf(id));
       const fund = funds.get(consortiumId);
       let backed: BackedRating | null = null;
       if (standing && fund)

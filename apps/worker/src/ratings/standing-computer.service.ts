@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type Db, StandingInputRepository, StandingRepository } from '@app/persistence';
+import { type Db, RatingModelRepository, StandingInputRepository, StandingRepository } from '@app/persistence';
 import { consortiumStanding, DEFAULT_RATING_MODEL } from '@app/scoring';
 
 export interface StandingOutcome {
@@ -21,6 +21,7 @@ export class StandingComputer {
   constructor(
     private readonly inputs: StandingInputRepository,
     private readonly standings: StandingRepository,
+    private readonly models: RatingModelRepository,
   ) {}
 
   async recompute(tx: Db, consortiumId: string, asOf: string): Promise<StandingOutcome> {
@@ -31,7 +32,8 @@ export class StandingComputer {
     const current = (await this.standings.currentBriefs(tx, [consortiumId])).get(consortiumId);
     if (current?.dataVersion === dataVersion) return { members: source.members.length, written: false };
     const standing = consortiumStanding({ consortiumId, members: source.members, edges: source.edges, fund: source.fund, parameters: source.parameters });
-    await this.standings.insert(tx, standing, dataVersion, DEFAULT_RATING_MODEL.version);
+    const model = (await this.models.activeSpecs(tx, [consortiumId])).get(consortiumId) ?? DEFAULT_RATING_MODEL;
+    await this.standings.insert(tx, standing, dataVersion, model.version);
     return { members: source.members.length, written: true };
   }
 }

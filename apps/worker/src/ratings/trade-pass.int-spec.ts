@@ -3,8 +3,8 @@ import { Global, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
 import { addDays, Clock, SystemClock, toCalendarDate } from '@app/domain';
-import { createDataSource, CreditRecordRepository, type Db, FullRecomputeRepository, migrate, PersistenceModule, RatingRepository, ScoringInputRepository } from '@app/persistence';
-import { paymentWindows, rateCompany } from '@app/scoring';
+import { createDataSource, CreditRecordRepository, type Db, FullRecomputeRepository, migrate, PersistenceModule, RatingModelRepository, RatingRepository, ScoringInputRepository } from '@app/persistence';
+import { DEFAULT_RATING_MODEL, paymentWindows, rateCompany } from '@app/scoring';
 import { Factories, generateCluster, testConfig, withOwnConnections } from '@app/testing';
 import { ratingFixture } from '@app/testing/rating-fixtures';
 import { Client } from 'pg';
@@ -290,6 +290,24 @@ describe('a full recompute through the trade pass', () => {
     await new RatingRepository().insertMany(ds.manager, partner(0.2));
     const again = await ds.transaction((tx) => computer.recompute(tx, [y], asOf, options));
     expect(again).toMatchObject({ current: 0, written: 1 });
+  });
+
+  it("rates a consortium's companies with its ACTIVE model, and the model's activation moves their data version", async () => {
+    await ds.query('TRUNCATE rating_events, ratings, consortium_standings, outbox CASCADE');
+    const company = ids[1];
+    const [{ consortium_id: consortiumId }]: { consortium_id: string }[] = await ds.query('SELECT consortium_id FROM companies WHERE id = $1', [company]);
+    const options = { queueDependents: false, queueStandings: false };
+    expect((await ds.transaction((tx) => computer.recompute(tx, [company], asOf, options))).written).toBe(1);
+    const models = new RatingModelRepository();
+    const spec = { ...DEFAULT_RATING_MODEL, version: 'spec-active-1', intercept: DEFAULT_RATING_MODEL.intercept + 0.5 };
+    const empty = { n: 0, defaults: 0, auc: 0.5, ks: 0, gini: 0, brier: 0, calibration: [] };
+    const proposed = await models.insert(ds.manager, { consortiumId, version: spec.version, spec, basedOn: DEFAULT_RATING_MODEL.version, backtest: { current: empty, proposed: empty }, proposedBy: null, proposedAt: new Date() });
+    // proposed only: the company is current, nothing is written
+    expect((await ds.transaction((tx) => computer.recompute(tx, [company], asOf, options))).written).toBe(0);
+    await models.activate(ds.manager, proposed, (await ds.query('SELECT id FROM users LIMIT 1'))[0]?.id ?? null, new Date());
+    expect((await ds.transaction((tx) => computer.recompute(tx, [company], asOf, options))).written).toBe(1);
+    const [latest]: { model_version: string }[] = await ds.query('SELECT model_version FROM ratings WHERE company_id = $1 ORDER BY id DESC LIMIT 1', [company]);
+    expect(latest.model_version).toBe('spec-active-1');
   });
 
   it('never replaces a rating with one as of an earlier day (a run started yesterday meeting a job of today)', async () => {

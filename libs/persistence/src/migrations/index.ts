@@ -18,6 +18,7 @@ import { FullRecomputeRunsDropRatingsWritten1765000500000 } from './176500050000
 import { ImportChunksLz41765000600000 } from './1765000600000-import-chunks-lz4';
 import { FullRecomputeSuperseded1765000700000 } from './1765000700000-full-recompute-superseded';
 import { ConsortiumRiskParameters1765000800000 } from './1765000800000-consortium-risk-parameters';
+import { RatingModels1765000900000 } from './1765000900000-rating-models';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   ImportChunksLz41765000600000,
   FullRecomputeSuperseded1765000700000,
   ConsortiumRiskParameters1765000800000,
+  RatingModels1765000900000,
 ];

@@ -35,3 +35,4 @@ export * from './trade-match.repository';
 export * from './user.repository';
 export * from './watchlist.repository';
 export * from './webhook.repository';
+export * from './rating-model.repository';

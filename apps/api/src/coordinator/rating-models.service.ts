@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { type Actor, ConflictError, Clock, NotFoundError, parseId, toCalendarDate } from '@app/domain';
+import type { BacktestReport, RatingModelSpec } from '@app/domain/scoring';
+import { JobName } from '@app/jobs';
+import { AuditLogRepository, type Db, OutboxRepository, RatingModelRepository, type StoredRatingModel } from '@app/persistence';
+import { backtest, backtestObservations, DEFAULT_RATING_MODEL, DEFAULT_REFIT_OPTIONS, refitRatingModel } from '@app/scoring';
+import { DataSource } from 'typeorm';
+import type { Loaders } from '@api/common/loaders';
+import { PolicyService } from '@api/policy/policy.service';
+
+/** The least history a refit is proposed from: observations (ratings whose 12 months have passed) and defaults among them. */
+export const MIN_REFIT_OBSERVATIONS = 30;
+export const MIN_REFIT_DEFAULTS = 3;
+
+/**
+ * Model governance of a consortium (issue 4, docs/scoring.md §6): the live model's backtest
+ * over the consortium's own history (each member's last rating of a month against a default
+ * in the 12 months after it), a refit proposed from that history with its backtest beside the
+ * live model's, and activation by the coordinator. Nothing changes the live model silently:
+ * a proposal rates nothing until activated; activation is an audit-log entry and queues every
+ * member's recompute, and every rating records the model version it was computed with.
+ */
+@Injectable()
+export class RatingModelsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly models: RatingModelRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly audit: AuditLogRepository,
+    private readonly policy: PolicyService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The live model's backtest over the consortium's history. */
+  async backtest(actor: Actor, consortiumIdInput: string, loaders: Loaders): Promise<{ model: RatingModelSpec; report: BacktestReport }> {
+    const consortiumId = await this.open(actor, consortiumIdInput, loaders);
+    const db = this.dataSource.manager;
+    return { model: await this.live(db, consortiumId), report: backtest(await this.observations(db, consortiumId)) };
+  }
+
+  async list(actor: Actor, consortiumIdInput: string, loaders: Loaders): Promise<StoredRatingModel[]> {
+    const consortiumId = await this.open(actor, consortiumIdInput, loaders);
+    return this.models.list(this.dataSource.manager, consortiumId);
+  }
+
+  /** A refit from the consortium's history, stored as PROPOSED: it rates nothing until activated. */
+  async propose(actor: Actor, consortiumIdInput: string, loaders: Loaders): Promise<StoredRatingModel> {
+    const consortiumId = await this.open(actor, consortiumIdInput, loaders);
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query('SELECT id FROM consortia WHERE id = $1 FOR NO KEY UPDATE', [consortiumId]);
+      const observations = await this.observations(tx, consortiumId);
+      const defaults = observations.filter((o) => o.defaulted).length;
+      if (observations.length < MIN_REFIT_OBSERVATIONS || defaults < MIN_REFIT_DEFAULTS) {
+        throw new ConflictError(
+          `Not enough history to refit: ${observations.length} ratings whose 12 months have passed, ${defaults} followed by a default; a refit needs ${MIN_REFIT_OBSERVATIONS} and ${MIN_REFIT_DEFAULTS}`,
+          { observations: observations.length, defaults },
+        );
+      }
+      const current = await this.live(tx, consortiumId);
+      const version = `refit-${toCalendarDate(now)}-${(await this.models.count(tx, consortiumId)) + 1}`;
+      const proposal = refitRatingModel(observations, current, { ...DEFAULT_REFIT_OPTIONS, version });
+      const stored = await this.models.insert(tx, {
+        consortiumId,
+        version,
+        spec: proposal.spec,
+        basedOn: proposal.basedOn,
+        backtest: { current: proposal.current, proposed: proposal.proposed },
+        proposedBy: actor.id,
+        proposedAt: now,
+      });
+      await this.audit.append(tx, [{ action: 'ratingModel.proposed', actorId: actor.id, consortiumId, details: { modelId: stored.id, version, basedOn: proposal.basedOn } }], now);
+      return stored;
+    });
+  }
+
+  /** Activates a proposal: the consortium's members are rated with it from their next recompute, which is queued now. */
+  async activate(actor: Actor, idInput: string, loaders: Loaders): Promise<StoredRatingModel> {
+    this.policy.assertRole(actor, 'model.manage');
+    const id = parseId('id', idInput);
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (tx) => {
+      const model = await this.models.findById(tx, id, true);
+      if (!model) throw new NotFoundError('No such rating model', { field: 'id' });
+      const consortium = await loaders.consortium.load(model.consortiumId);
+      this.policy.assert(actor, 'model.manage', { consortiumId: model.consortiumId });
+      if (model.status === 'ACTIVE') return model;
+      if (model.status !== 'PROPOSED') throw new ConflictError(`This model is ${model.status}: only a proposal is activated`, { status: model.status });
+      await tx.query('SELECT id FROM consortia WHERE id = $1 FOR NO KEY UPDATE', [model.consortiumId]);
+      const active = await this.models.activate(tx, model, actor.id, now);
+      const members: { id: string }[] = await tx.query('SELECT id FROM companies WHERE consortium_id = $1 ORDER BY id', [model.consortiumId]);
+      await this.audit.append(
+        tx,
+        [{ action: 'ratingModel.activated', actorId: actor.id, consortiumId: model.consortiumId, details: { modelId: model.id, version: model.version, consortium: consortium?.name ?? null, members: members.length } }],
+        now,
+      );
+      await this.outbox.add(tx, [
+        ...members.map((m) => ({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId: m.id, reason: 'model' } })),
+        { job: JobName.RECOMPUTE_STANDING, payload: { consortiumId: model.consortiumId } },
+      ]);
+      return active;
+    });
+  }
+
+  private async live(db: Db, consortiumId: string): Promise<RatingModelSpec> {
+    return (await this.models.activeSpecs(db, [consortiumId])).get(consortiumId) ?? DEFAULT_RATING_MODEL;
+  }
+
+  private async observations(db: Db, consortiumId: string) {
+    const today = toCalendarDate(this.clock.now());
+    return backtestObservations(await this.models.history(db, consortiumId), await this.models.defaults(db, consortiumId, today), today);
+  }
+
+  private async open(actor: Actor, consortiumIdInput: string, loaders: Loaders): Promise<string> {
+    this.policy.assertRole(actor, 'model.manage');
+    const consortium = await loaders.consortium.load(parseId('consortiumId', consortiumIdInput));
+    if (!consortium) throw new NotFoundError('No such consortium', { field: 'consortiumId' });
+    this.policy.assert(actor, 'model.manage', { consortiumId: consortium.id });
+    return consortium.id;
+  }
+}
