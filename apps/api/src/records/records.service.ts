@@ -498,10 +498,7 @@ export class RecordsService {
   async list(actor: Actor, companyIdInput: string, query: RecordListQuery): Promise<CreditRecordVersion[]> {
     this.policy.assertRole(actor, 'record.read');
     const companyId = parseId('companyId', companyIdInput);
-    const limit = query.limit ?? 100;
-    const offset = query.offset ?? 0;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new BadInputError('limit', `limit must be between 1 and ${MAX_PAGE}`);
-    if (!Number.isInteger(offset) || offset < 0) throw new BadInputError('offset', 'offset must not be negative');
+    const { limit, offset } = parsePage({ limit: query.limit ?? 100, offset: query.offset ?? 0 }, MAX_PAGE);
     const db = this.dataSource.manager;
     const company = await this.companies.findById(db, companyId);
     if (!company) throw new NotFoundError('No such company', { field: 'companyId' });
