@@ -137,6 +137,40 @@ describe('the refit imputes missing factors as the rating treats them', () => {
     expect(Math.abs(refitPd(r) - r.pd)).toBeLessThan(1e-12);
   });
 
+  it("the proposal's backtest PD is the PD a rating under the proposed spec would have, whatever is missing (property)", () => {
+    const input = fc
+      .record({
+        payments: fc.array(fc.record({ amount: fc.integer({ min: 1, max: 5_000_000 }), late: fc.option(fc.integer({ min: -30, max: 250 }), { nil: null }) }), { maxLength: 4 }),
+        statement: fc.constantFrom('NONE', 'SOUND', 'WEAK'),
+        judgment: fc.boolean(),
+        soft: fc.array(fc.constantFrom('CERTIFICATION', 'COMMUNITY_WORK'), { maxLength: 2 }),
+        defaulted: fc.boolean(),
+      })
+      .map((x) => ({
+        defaulted: x.defaulted,
+        input: {
+          ...emptyInput(),
+          tradeExperiences: x.payments.map((p, i) => trade(`p${i}`, p.amount, addDays(AS_OF, -60), p.late === null ? null : addDays(AS_OF, -60 + p.late), addDays(AS_OF, -90))),
+          financialStatements: x.statement === 'NONE' ? [] : [x.statement === 'SOUND' ? soundStatement(2025) : weakStatement(2025)],
+          publicRecords: x.judgment ? [{ id: 'j', kind: 'JUDGMENT' as const, eventDate: '2025-01-10', endedOn: null, amount: null }] : [],
+          softSignals: x.soft.map((kind, i) => ({ id: `s${i}`, kind, recordedOn: '2026-01-01', validUntil: null, value: 1 })),
+        } as ScoringInput,
+      }));
+    fc.assert(
+      fc.property(input, ({ input: i, defaulted }) => {
+        const r = rateCompany(i, AS_OF);
+        const p = refitRatingModel(
+          [{ rating: { companyId: r.companyId, asOf: r.asOf, pd: r.pd, grade: r.grade, subScores: subScoresOf(r) }, defaulted }],
+          DEFAULT_RATING_MODEL,
+          { l2: 1, iterations: 25, version: 'proposed' },
+        );
+        expect(p.proposed.calibration).toHaveLength(1);
+        expect(Math.abs(p.proposed.calibration[0].meanPd - rateCompany(i, AS_OF, p.spec).pd)).toBeLessThan(1e-9);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('the current spec\'s refit PD is the live PD, whatever is missing (property)', () => {
     const input = fc
       .record({

@@ -113,8 +113,11 @@ export function refitRatingModel(
     weights,
   };
   const evaluate = (s: RatingModelSpec) => {
-    // the rating's own link (combinedPd), on the linear predictor Σ w_f x_f = S / 100
-    const pds = X.map((x) => combinedPd(100 * FACTOR_NAMES.reduce((sum, f, j) => sum + s.weights[f] * x[j], 0), s));
+    // the rating's own link (combinedPd), on the linear predictor Σ w_f x_f = S / 100, with
+    // the missing factors imputed as a rating under `s` imputes them: each backtest is that
+    // of the model as it would rate, the proposal's included
+    const Xs = s === current ? X : observations.map((o) => refitFeatures(o.rating.subScores, s));
+    const pds = Xs.map((x) => combinedPd(100 * FACTOR_NAMES.reduce((sum, f, j) => sum + s.weights[f] * x[j], 0), s));
     return backtestFromPds(pds, y.map((v) => v === 1), pds.map((p) => pdToGrade(p)));
   };
   return {
