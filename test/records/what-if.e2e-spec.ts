@@ -90,6 +90,11 @@ describe('whatIf: a company asks about itself', () => {
       [[{ kind: 'PAY_SUPPLIER_SOONER', creditorId: home.companyA.id, days: 0 }], 'changes.0.days'],
       [[{ kind: 'END_PUBLIC_RECORD', recordId: home.companyA.id, endedOn: '2999-01-01' }], 'changes.0.endedOn'],
       [[{ kind: 'ADD_STATEMENT' }], 'changes.0.statement'],
+      // ids the company does not hold among its counted records: named, not a silent "no change"
+      [[{ kind: 'PAY_SUPPLIER_SOONER', creditorId: home.companyB.id, days: 5 }], 'changes.0.creditorId'],
+      [[{ kind: 'PAY_SUPPLIER_SOONER', creditorId: home.companyA.id, days: 5, invoiceId: home.companyA.id }], 'changes.0.invoiceId'],
+      [[{ kind: 'END_PUBLIC_RECORD', recordId: home.companyA.id, endedOn: '2025-01-01' }], 'changes.0.recordId'],
+      [[{ kind: 'RELEASE_GUARANTEE', guaranteeId: home.companyA.id }], 'changes.0.guaranteeId'],
       [[], 'changes'],
     ];
     for (const [changes, field] of refusals) {

@@ -73,10 +73,38 @@ export class WhatIfService {
       const raw = (await this.scoringInputs.loadScoringInputs(tx, [company.id], asOf)).get(company.id) as ScoringInput;
       const partners = await this.ratings.currentScores(tx, [...new Set(raw.counterparties.map((c) => c.counterpartyId))]);
       const input: ScoringInput = { ...raw, counterparties: raw.counterparties.map((c) => ({ ...c, pd: partners.get(c.counterpartyId)?.pd ?? null })) };
+      refuseForeignIds(changes, input);
       const spec = (await this.models.activeSpecs(tx, [company.consortiumId])).get(company.consortiumId) ?? DEFAULT_RATING_MODEL;
       return simulate(input, changes, asOf, spec);
     });
   }
+}
+
+/**
+ * A change must name the company's own records that count today: an id it does not hold (a
+ * typo, another company's record, a disputed one) would change nothing and read as "this
+ * would not help". The same answer whether or not the id exists elsewhere, so nothing leaks.
+ */
+function refuseForeignIds(changes: readonly WhatIfChange[], input: ScoringInput): void {
+  const notHeld = (field: string): BadInputError => new BadInputError(field, `${field} is not a record of this company that counts today`);
+  changes.forEach((c, i) => {
+    switch (c.kind) {
+      case 'PAY_SUPPLIER_SOONER': {
+        const lines = input.tradeExperiences.filter((t) => t.creditorId === c.creditorId);
+        if (lines.length === 0) throw new BadInputError(`changes.${i}.creditorId`, `changes.${i}.creditorId is no supplier of this company's invoices that count today`);
+        if (c.invoiceId !== undefined && !lines.some((t) => t.id === c.invoiceId)) throw notHeld(`changes.${i}.invoiceId`);
+        break;
+      }
+      case 'END_PUBLIC_RECORD':
+        if (!input.publicRecords.some((r) => r.id === c.recordId)) throw notHeld(`changes.${i}.recordId`);
+        break;
+      case 'RELEASE_GUARANTEE':
+        if (!input.guaranteesGiven.some((g) => g.id === c.guaranteeId)) throw notHeld(`changes.${i}.guaranteeId`);
+        break;
+      default:
+        break;
+    }
+  });
 }
 
 function parseChanges(list: readonly WhatIfChangeInput[], asOf: string): WhatIfChange[] {
