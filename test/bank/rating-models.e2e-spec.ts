@@ -6,9 +6,9 @@ import { ratingFixture } from '@app/testing/rating-fixtures';
 import { type RunningApi, startApi } from '../support/api';
 import { createWorld, type SignedIn, type World } from '../support/world';
 
-const BACKTEST = 'query($n: ID!) { modelBacktest(consortiumId: $n) { modelVersion backtest { n defaults auc ks gini calibration { grade n } } } }';
+const BACKTEST = 'query($n: ID!) { modelBacktest(consortiumId: $n) { modelVersion backtest { n defaults auc ks gini brier calibration { grade n } } } }';
 const MODELS = 'query($n: ID!) { ratingModels(consortiumId: $n) { id version status basedOn } }';
-const PROPOSE = 'mutation($n: ID!) { proposeRatingModel(consortiumId: $n) { id version status basedOn weights { factor weight } currentBacktest { n defaults auc } proposedBacktest { n auc } } }';
+const PROPOSE = 'mutation($n: ID!) { proposeRatingModel(consortiumId: $n) { id version status basedOn weights { factor weight } currentBacktest { n defaults auc brier } proposedBacktest { n auc brier } } }';
 const ACTIVATE = 'mutation($id: ID!) { activateRatingModel(id: $id) { id status activatedAt } }';
 
 const MEMBERS = 40;
@@ -58,6 +58,10 @@ describe('rating models: backtest, proposal, activation', () => {
         };
       }),
     );
+    // a rating six years old: past the 5 years in which a default after it still shows, so no observation
+    await ratings.insertMany(api.dataSource.manager, [
+      { consortiumId, rating: ratingFixture(members[0].id, { asOf: new Date(Date.now() - 6 * 366 * 86_400_000).toISOString().slice(0, 10), pd: 0.01, grade: 'A' }), backed: null, dataVersion: 'long ago' },
+    ]);
     const records = new CreditRecordRepository();
     const defaultedOn = new Date(Date.now() - 300 * 86_400_000).toISOString().slice(0, 10);
     for (const m of members.slice(MEMBERS - DEFAULTED)) {
@@ -119,16 +123,26 @@ describe('rating models: backtest, proposal, activation', () => {
     const { activateRatingModel } = await coordinator.client.ok<{ activateRatingModel: { status: string; activatedAt: string } }>(ACTIVATE, { id: first.id });
     expect(activateRatingModel.status).toBe('ACTIVE');
     expect(await counts()).toEqual({ ...before, queued: before.queued + MEMBERS, activations: before.activations + 1 });
-    // the live model is now the proposal
-    const { modelBacktest } = await coordinator.client.ok<{ modelBacktest: { modelVersion: string } }>(BACKTEST, { n: consortiumId });
+    // the live model is now the proposal, and its backtest scores the history as it would rate
+    const { modelBacktest } = await coordinator.client.ok<{ modelBacktest: { modelVersion: string; backtest: { n: number; auc: number; brier: number } } }>(BACKTEST, { n: consortiumId });
     expect(modelBacktest.modelVersion).toBe(first.version);
 
-    // a second refit, from the active one, activated: the first is retired
-    const { proposeRatingModel: second } = await coordinator.client.ok<{ proposeRatingModel: { id: string; basedOn: string } }>(PROPOSE, { n: consortiumId });
+    // a second refit, from the active one: its "current" backtest is the live model's
+    const { proposeRatingModel: second } = await coordinator.client.ok<{ proposeRatingModel: { id: string; basedOn: string; currentBacktest: { n: number; auc: number; brier: number } } }>(PROPOSE, {
+      n: consortiumId,
+    });
     expect(second.basedOn).toBe(first.version);
+    expect(second.currentBacktest.n).toBe(modelBacktest.backtest.n);
+    expect(second.currentBacktest.auc).toBeCloseTo(modelBacktest.backtest.auc, 12);
+    expect(second.currentBacktest.brier).toBeCloseTo(modelBacktest.backtest.brier, 12);
+    // a third, also from the first; the second activated: the third was reviewed against a model no longer live
+    const { proposeRatingModel: third } = await coordinator.client.ok<{ proposeRatingModel: { id: string } }>(PROPOSE, { n: consortiumId });
     await coordinator.client.ok(ACTIVATE, { id: second.id });
+    const stale = onlyError(await coordinator.client.request(ACTIVATE, { id: third.id }));
+    expect(stale.extensions).toMatchObject({ code: 'CONFLICT', basedOn: first.version, live: (await coordinator.client.ok<{ ratingModels: { version: string; status: string }[] }>(MODELS, { n: consortiumId })).ratingModels.find((m) => m.status === 'ACTIVE')?.version });
     const { ratingModels } = await coordinator.client.ok<{ ratingModels: { id: string; status: string }[] }>(MODELS, { n: consortiumId });
     expect(ratingModels.map((m) => [m.id, m.status])).toEqual([
+      [third.id, 'PROPOSED'],
       [second.id, 'ACTIVE'],
       [first.id, 'RETIRED'],
     ]);

@@ -38,7 +38,7 @@ export { backedRating, type StandAloneView, type StandingView } from './backing/
 export { jointDefaultProbability, supportedPd } from './backing/joint-default';
 
 export { backtest, backtestObservations, backtestFromPds, type BacktestObservation } from './governance/backtest';
-export { refitRatingModel, refitFeatures, DEFAULT_REFIT_OPTIONS, type RefitOptions } from './governance/refit';
+export { refitRatingModel, refitFeatures, backtestUnder, DEFAULT_REFIT_OPTIONS, type RefitOptions } from './governance/refit';
 export { discriminationMetrics, type DiscriminationMetrics } from './governance/discrimination-metrics';
 
 export { formatFen } from './common/money';

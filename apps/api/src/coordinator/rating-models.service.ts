@@ -3,7 +3,7 @@ import { type Actor, ConflictError, Clock, NotFoundError, parseId, toCalendarDat
 import type { BacktestReport, RatingModelSpec } from '@app/domain/scoring';
 import { JobName } from '@app/jobs';
 import { AuditLogRepository, type Db, OutboxRepository, RatingModelRepository, type StoredRatingModel } from '@app/persistence';
-import { backtest, backtestObservations, DEFAULT_RATING_MODEL, DEFAULT_REFIT_OPTIONS, refitRatingModel } from '@app/scoring';
+import { backtestObservations, backtestUnder, DEFAULT_RATING_MODEL, DEFAULT_REFIT_OPTIONS, refitRatingModel } from '@app/scoring';
 import { DataSource } from 'typeorm';
 import type { Loaders } from '@api/common/loaders';
 import { PolicyService } from '@api/policy/policy.service';
@@ -31,11 +31,15 @@ export class RatingModelsService {
     private readonly clock: Clock,
   ) {}
 
-  /** The live model's backtest over the consortium's history. */
+  /**
+   * The live model's backtest over the consortium's history: every observation scored as the
+   * live model would score it (whatever model rated it then), as a proposal's backtest is.
+   */
   async backtest(actor: Actor, consortiumIdInput: string, loaders: Loaders): Promise<{ model: RatingModelSpec; report: BacktestReport }> {
     const consortiumId = await this.open(actor, consortiumIdInput, loaders);
     const db = this.dataSource.manager;
-    return { model: await this.live(db, consortiumId), report: backtest(await this.observations(db, consortiumId)) };
+    const model = await this.live(db, consortiumId);
+    return { model, report: backtestUnder(await this.observations(db, consortiumId), model) };
   }
 
   async list(actor: Actor, consortiumIdInput: string, loaders: Loaders): Promise<StoredRatingModel[]> {
@@ -87,6 +91,14 @@ export class RatingModelsService {
       if (model.status === 'ACTIVE') return model;
       if (model.status !== 'PROPOSED') throw new ConflictError(`This model is ${model.status}: only a proposal is activated`, { status: model.status });
       await tx.query('SELECT id FROM consortia WHERE id = $1 FOR NO KEY UPDATE', [model.consortiumId]);
+      // a proposal is reviewed against the model it was refitted from: that one must still be live
+      const live = await this.live(tx, model.consortiumId);
+      if (model.basedOn !== live.version) {
+        throw new ConflictError(`This proposal was refitted from ${model.basedOn}, and ${live.version} is live now: propose again to compare with it`, {
+          basedOn: model.basedOn,
+          live: live.version,
+        });
+      }
       const active = await this.models.activate(tx, model, actor.id, now);
       const members: { id: string }[] = await tx.query('SELECT id FROM companies WHERE consortium_id = $1 ORDER BY id', [model.consortiumId]);
       await this.audit.append(
@@ -108,7 +120,7 @@ export class RatingModelsService {
 
   private async observations(db: Db, consortiumId: string) {
     const today = toCalendarDate(this.clock.now());
-    return backtestObservations(await this.models.history(db, consortiumId), await this.models.defaults(db, consortiumId, today), today);
+    return backtestObservations(await this.models.history(db, consortiumId, today), await this.models.defaults(db, consortiumId, today), today);
   }
 
   private async open(actor: Actor, consortiumIdInput: string, loaders: Loaders): Promise<string> {

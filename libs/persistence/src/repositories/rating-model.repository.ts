@@ -97,15 +97,17 @@ export class RatingModelRepository {
 
   /**
    * The consortium's rating history as a backtest reads it: each member's last rating of each
-   * month, with its sub-scores (null for a factor that did not speak).
+   * month in the last 5 years, with its sub-scores (null for a factor that did not speak).
+   * Older ratings are left out: a default in the year after one may have expired by now
+   * (negative information counts nowhere after 5 years), so it would read as no default.
    */
-  async history(db: Db, consortiumId: string): Promise<HistoricalRating[]> {
+  async history(db: Db, consortiumId: string, today: string): Promise<HistoricalRating[]> {
     const rows: { company_id: string; as_of: string; pd: number; grade: Grade; factors: { name: FactorName; score: number }[] }[] = await db.query(
       `SELECT DISTINCT ON (r.company_id, date_trunc('month', r.as_of)) r.company_id, r.as_of::text AS as_of, r.pd, r.grade, r.factors
        FROM ratings r JOIN companies c ON c.id = r.company_id
-       WHERE c.consortium_id = $1
+       WHERE c.consortium_id = $1 AND r.as_of > $2::date - interval '5 years'
        ORDER BY r.company_id, date_trunc('month', r.as_of), r.as_of DESC, r.id DESC`,
-      [consortiumId],
+      [consortiumId, today],
     );
     return rows.map((r) => {
       const scores = new Map((r.factors ?? []).map((f) => [f.name, f.score]));

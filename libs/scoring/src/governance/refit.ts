@@ -1,4 +1,4 @@
-import type { FactorName, FactorResult, RatingModelSpec, RefitProposal } from '@app/domain/scoring';
+import type { BacktestReport, FactorName, FactorResult, RatingModelSpec, RefitProposal } from '@app/domain/scoring';
 import { FACTOR_NAMES } from '@app/domain/scoring';
 import { sigmoid } from '../common/math';
 import { pdToGrade } from '../rating/master-scale';
@@ -67,6 +67,24 @@ export function refitFeatures(sub: Readonly<Record<FactorName, number | null>>, 
 }
 
 /**
+ * A model's backtest on the history: each observation scored as a rating under `spec` would
+ * score it (its sub-scores, the missing factors imputed under `spec`, the rating's own link
+ * `combinedPd`), whatever model rated it at the time. The live model's backtest and a
+ * proposal's are so comparable on the same observations.
+ */
+export function backtestUnder(observations: readonly BacktestObservation[], spec: RatingModelSpec): BacktestReport {
+  const pds = observations.map((o) => {
+    const x = refitFeatures(o.rating.subScores, spec);
+    return combinedPd(100 * FACTOR_NAMES.reduce((sum, f, j) => sum + spec.weights[f] * x[j], 0), spec);
+  });
+  return backtestFromPds(
+    pds,
+    observations.map((o) => o.defaulted),
+    pds.map((p) => pdToGrade(p)),
+  );
+}
+
+/**
  * Refit from a consortium's own history: logistic regression of "defaulted within 12
  * months" on the sub-scores, ridge-regularised (L2, Hoerl & Kennard 1970) and with every
  * coefficient kept <= 0 (a better sub-score never raises the PD), by projected Newton-free
@@ -112,20 +130,12 @@ export function refitRatingModel(
     slope: usable ? slope : current.slope,
     weights,
   };
-  const evaluate = (s: RatingModelSpec) => {
-    // the rating's own link (combinedPd), on the linear predictor Σ w_f x_f = S / 100, with
-    // the missing factors imputed as a rating under `s` imputes them: each backtest is that
-    // of the model as it would rate, the proposal's included
-    const Xs = s === current ? X : observations.map((o) => refitFeatures(o.rating.subScores, s));
-    const pds = Xs.map((x) => combinedPd(100 * FACTOR_NAMES.reduce((sum, f, j) => sum + s.weights[f] * x[j], 0), s));
-    return backtestFromPds(pds, y.map((v) => v === 1), pds.map((p) => pdToGrade(p)));
-  };
   return {
     status: 'PROPOSED',
     basedOn: current.version,
     spec,
-    current: evaluate(current),
-    proposed: evaluate(spec),
+    current: backtestUnder(observations, current),
+    proposed: backtestUnder(observations, spec),
     observations: X.length,
   };
 }
