@@ -28,11 +28,12 @@ export class StandingComputer {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('standing:' || $1, 0))`, [consortiumId]);
     const source = await this.inputs.load(tx, consortiumId, asOf);
     if (source.members.length === 0) return { members: 0, written: false };
-    const dataVersion = createHash('sha1').update(JSON.stringify(source)).digest('hex');
+    // the model the members are rated with is part of what the standing rests on: an activation moves it
+    const model = (await this.models.activeSpecs(tx, [consortiumId])).get(consortiumId) ?? DEFAULT_RATING_MODEL;
+    const dataVersion = createHash('sha1').update(JSON.stringify(source)).update(`|${model.version}`).digest('hex');
     const current = (await this.standings.currentBriefs(tx, [consortiumId])).get(consortiumId);
     if (current?.dataVersion === dataVersion) return { members: source.members.length, written: false };
     const standing = consortiumStanding({ consortiumId, members: source.members, edges: source.edges, fund: source.fund, parameters: source.parameters });
-    const model = (await this.models.activeSpecs(tx, [consortiumId])).get(consortiumId) ?? DEFAULT_RATING_MODEL;
     await this.standings.insert(tx, standing, dataVersion, model.version);
     return { members: source.members.length, written: true };
   }

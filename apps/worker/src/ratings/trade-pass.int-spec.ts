@@ -14,6 +14,7 @@ import { WORKER_CONFIG } from '@worker/worker.tokens';
 import { FullRecompute } from './full-recompute.service';
 import { RatingComputer } from './rating-computer.service';
 import { RatingsModule } from './ratings.module';
+import { StandingComputer } from './standing-computer.service';
 
 const ROLLBACK = new Error('rolled back on purpose');
 
@@ -302,12 +303,20 @@ describe('a full recompute through the trade pass', () => {
     const spec = { ...DEFAULT_RATING_MODEL, version: 'spec-active-1', intercept: DEFAULT_RATING_MODEL.intercept + 0.5 };
     const empty = { n: 0, defaults: 0, auc: 0.5, ks: 0, gini: 0, brier: 0, calibration: [] };
     const proposed = await models.insert(ds.manager, { consortiumId, version: spec.version, spec, basedOn: DEFAULT_RATING_MODEL.version, backtest: { current: empty, proposed: empty }, proposedBy: null, proposedAt: new Date() });
-    // proposed only: the company is current, nothing is written
+    // proposed only: the company is current, nothing is written; the standing is as it was
     expect((await ds.transaction((tx) => computer.recompute(tx, [company], asOf, options))).written).toBe(0);
+    const standing = app.get(StandingComputer);
+    await ds.transaction((tx) => standing.recompute(tx, consortiumId, asOf));
+    expect((await ds.transaction((tx) => standing.recompute(tx, consortiumId, asOf))).written).toBe(false);
     await models.activate(ds.manager, proposed, (await ds.query('SELECT id FROM users LIMIT 1'))[0]?.id ?? null, new Date());
+    // the activation alone moves the standing, which records the model its members are rated with
+    expect((await ds.transaction((tx) => standing.recompute(tx, consortiumId, asOf))).written).toBe(true);
+    const [stood]: { model_version: string }[] = await ds.query('SELECT model_version FROM consortium_standings WHERE consortium_id = $1 ORDER BY id DESC LIMIT 1', [consortiumId]);
+    expect(stood.model_version).toBe('spec-active-1');
     expect((await ds.transaction((tx) => computer.recompute(tx, [company], asOf, options))).written).toBe(1);
     const [latest]: { model_version: string }[] = await ds.query('SELECT model_version FROM ratings WHERE company_id = $1 ORDER BY id DESC LIMIT 1', [company]);
     expect(latest.model_version).toBe('spec-active-1');
+
   });
 
   it('never replaces a rating with one as of an earlier day (a run started yesterday meeting a job of today)', async () => {
