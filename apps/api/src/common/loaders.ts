@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Bank, Company, Consortium } from '@app/domain';
+import { type Bank, type Company, type Consortium, NotFoundError, parseId } from '@app/domain';
 import type { StoredRating, StoredStanding } from '@app/domain/ratings';
 import { BankRepository, CompanyRepository, ConsortiumRepository, RatingRepository, StandingRepository } from '@app/persistence';
 import DataLoader from 'dataloader';
@@ -31,6 +31,13 @@ function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promis
     const found = new Map((await load(ids)).map((item) => [item.id, item]));
     return ids.map((id) => found.get(id) ?? null);
   });
+}
+
+/** The consortium an operation names (`consortiumId`), or NOT_FOUND naming the argument. */
+export async function consortiumNamed(loaders: Loaders, idInput: string): Promise<Consortium> {
+  const consortium = await loaders.consortium.load(parseId('consortiumId', idInput));
+  if (!consortium) throw new NotFoundError('No such consortium', { field: 'consortiumId' });
+  return consortium;
 }
 
 @Injectable()

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { type Actor, BadInputError, Clock, type Company, fenToDecimal, NotFoundError, parseId, toCalendarDate } from '@app/domain';
+import { type Actor, BadInputError, Clock, type Company, fenToDecimal, parseId, toCalendarDate } from '@app/domain';
 import type { Grade, StandingInput, StressTestResult } from '@app/domain/scoring';
 import { CoordinatorRepository, type Db, StandingInputRepository, StandingRepository } from '@app/persistence';
 import { gradeIndex, stressTest } from '@app/scoring';
 import { DataSource } from 'typeorm';
-import type { Loaders } from '@api/common/loaders';
+import { consortiumNamed, type Loaders } from '@api/common/loaders';
 import { PolicyService } from '@api/policy/policy.service';
 
 const DAY_MS = 86_400_000;
@@ -69,8 +69,7 @@ export class CoordinatorService {
   /** The consortium the view is of, after the access check. */
   async open(actor: Actor, consortiumIdInput: string, loaders: Loaders): Promise<string> {
     this.policy.assertRole(actor, 'coordinator.view');
-    const consortium = await loaders.consortium.load(parseId('consortiumId', consortiumIdInput));
-    if (!consortium) throw new NotFoundError('No such consortium', { field: 'consortiumId' });
+    const consortium = await consortiumNamed(loaders, consortiumIdInput);
     this.policy.assert(actor, 'coordinator.view', { consortiumId: consortium.id });
     return consortium.id;
   }
@@ -199,8 +198,7 @@ export class CoordinatorService {
     if (defaultedInput.length > MAX_STRESS_DEFAULTS) throw new BadInputError('defaulted', `defaulted may name at most ${MAX_STRESS_DEFAULTS} members`);
     const consortiumId = parseId('consortiumId', consortiumIdInput);
     const given = defaultedInput.map((id, i) => parseId(`defaulted.${i}`, id));
-    const consortium = await loaders.consortium.load(consortiumId);
-    if (!consortium) throw new NotFoundError('No such consortium', { field: 'consortiumId' });
+    await consortiumNamed(loaders, consortiumId);
     this.policy.assert(actor, 'coordinator.stressTest', { consortiumId });
     // checked at the positions given, so the error names the one at fault, repeats included
     const members = await loaders.company.loadMany(given);

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { type Actor, BadInputError, Clock, NotFoundError, parseId, parseMoney } from '@app/domain';
+import { type Actor, BadInputError, Clock, parseId, parseMoney } from '@app/domain';
 import type { ConsortiumRiskParameters } from '@app/domain/scoring';
 import { JobName } from '@app/jobs';
 import { AuditLogRepository, type Db, type FundFigures, OutboxRepository, StandingInputRepository } from '@app/persistence';
 import { riskParameters } from '@app/scoring';
 import { DataSource } from 'typeorm';
-import type { Loaders } from '@api/common/loaders';
+import { consortiumNamed, type Loaders } from '@api/common/loaders';
 import { PolicyService } from '@api/policy/policy.service';
 
 /** The most contributions one fund lists (one per member). */
@@ -133,9 +133,7 @@ export class GuaranteeFundService {
   }
 
   private async consortium(consortiumIdInput: string, loaders: Loaders): Promise<string> {
-    const consortium = await loaders.consortium.load(parseId('consortiumId', consortiumIdInput));
-    if (!consortium) throw new NotFoundError('No such consortium', { field: 'consortiumId' });
-    return consortium.id;
+    return (await consortiumNamed(loaders, consortiumIdInput)).id;
   }
 }
 

@@ -5,7 +5,7 @@ import { JobName } from '@app/jobs';
 import { AuditLogRepository, type Db, OutboxRepository, RatingModelRepository, type StoredRatingModel } from '@app/persistence';
 import { backtestObservations, backtestUnder, DEFAULT_RATING_MODEL, DEFAULT_REFIT_OPTIONS, refitRatingModel } from '@app/scoring';
 import { DataSource } from 'typeorm';
-import type { Loaders } from '@api/common/loaders';
+import { consortiumNamed, type Loaders } from '@api/common/loaders';
 import { PolicyService } from '@api/policy/policy.service';
 
 /** The least history a refit is proposed from: observations (ratings whose 12 months have passed) and defaults among them. */
@@ -125,8 +125,7 @@ export class RatingModelsService {
 
   private async open(actor: Actor, consortiumIdInput: string, loaders: Loaders): Promise<string> {
     this.policy.assertRole(actor, 'model.manage');
-    const consortium = await loaders.consortium.load(parseId('consortiumId', consortiumIdInput));
-    if (!consortium) throw new NotFoundError('No such consortium', { field: 'consortiumId' });
+    const consortium = await consortiumNamed(loaders, consortiumIdInput);
     this.policy.assert(actor, 'model.manage', { consortiumId: consortium.id });
     return consortium.id;
   }
