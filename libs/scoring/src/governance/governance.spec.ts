@@ -5,7 +5,7 @@ import { addDays } from '../common/calendar-date';
 import { DEFAULT_RATING_MODEL } from '../rating/rating-model';
 import { pdToGrade } from '../rating/master-scale';
 import { rateCompany } from '../rating/stand-alone-rating';
-import { emptyInput, soundStatement, trade, weakStatement } from '../testing/company.fixture';
+import { emptyInput, soundStatement, trade, weakStatement, workedExample } from '../testing/company.fixture';
 import { backtest, backtestObservations } from './backtest';
 import { discriminationMetrics } from './discrimination-metrics';
 import { refitRatingModel } from './refit';
@@ -106,19 +106,7 @@ describe('the refit imputes missing factors as the rating treats them', () => {
   };
 
   it('gives the live PD of the worked example of docs/scoring.md (0.796 %), not 0.722 %', () => {
-    const r = rateCompany(
-      {
-        ...emptyInput('worked'),
-        tradeExperiences: [
-          trade('a', 1_000_000, '2025-03-15', '2025-03-15', '2025-02-15'),
-          trade('b', 1_000_000, '2025-04-15', '2025-05-15', '2025-03-15'),
-          trade('c', 2_000_000, '2025-05-15', '2025-05-30', '2025-04-15'),
-        ],
-        taxCreditGrades: [{ year: 2025, grade: 'B', publishedOn: '2026-04-15' }],
-        publicRecords: [{ id: 'j', kind: 'JUDGMENT', eventDate: '2023-01-10', endedOn: '2024-06-30', amount: 5_000_000 }],
-      },
-      AS_OF,
-    );
+    const r = rateCompany(workedExample(), AS_OF);
     // S = 68.529 (no statement: core at 50; soft and network re-weighted away): PD 0.7963 %
     expect(r.pd).toBeCloseTo(0.007963, 6);
     expect(Math.abs(refitPd(r) - r.pd)).toBeLessThan(1e-12);

@@ -2,25 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { type LoanRecord, type PublicRecord, REASON_CODES, type ScoringInput } from '@app/domain/scoring';
 import { addDays } from '../common/calendar-date';
-import { emptyInput, fullInput, trade } from '../testing/company.fixture';
+import { emptyInput, fullInput, trade, workedExample } from '../testing/company.fixture';
 import { REASON_TEXT } from './reason-codes';
 import { rateCompany } from './stand-alone-rating';
 
 const AS_OF = '2026-06-30';
-
-/** The worked example of docs/scoring.md. */
-export function workedExample(): ScoringInput {
-  return {
-    ...emptyInput('worked'),
-    tradeExperiences: [
-      trade('a', 1_000_000, '2025-03-15', '2025-03-15', '2025-02-15'),
-      trade('b', 1_000_000, '2025-04-15', '2025-05-15', '2025-03-15'),
-      trade('c', 2_000_000, '2025-05-15', '2025-05-30', '2025-04-15'),
-    ],
-    taxCreditGrades: [{ year: 2025, grade: 'B', publishedOn: '2026-04-15' }],
-    publicRecords: [{ id: 'j', kind: 'JUDGMENT', eventDate: '2023-01-10', endedOn: '2024-06-30', amount: 5_000_000 }],
-  };
-}
 
 describe('the stand-alone rating: the worked example of docs/scoring.md', () => {
   // payment 67.5 (PAYMENT_DELAYS), obligations: grade B only = 80, public record: an ended

@@ -79,3 +79,17 @@ export function fullInput(companyId = 'c1'): ScoringInput {
     ],
   };
 }
+
+/** The worked example of docs/scoring.md. */
+export function workedExample(): ScoringInput {
+  return {
+    ...emptyInput('worked'),
+    tradeExperiences: [
+      trade('a', 1_000_000, '2025-03-15', '2025-03-15', '2025-02-15'),
+      trade('b', 1_000_000, '2025-04-15', '2025-05-15', '2025-03-15'),
+      trade('c', 2_000_000, '2025-05-15', '2025-05-30', '2025-04-15'),
+    ],
+    taxCreditGrades: [{ year: 2025, grade: 'B', publishedOn: '2026-04-15' }],
+    publicRecords: [{ id: 'j', kind: 'JUDGMENT', eventDate: '2023-01-10', endedOn: '2024-06-30', amount: 5_000_000 }],
+  };
+}
