@@ -180,7 +180,8 @@ describe('graceful deploy: SIGTERM to a worker with jobs in hand', () => {
         const now = await runOf(run.id);
         return now.status === 'DONE' ? now : undefined;
       },
-      45_000,
+      // 42 s on a busy two-core runner: the wait is a budget for the machine, not the claim
+      90_000,
       'the run to finish on the second worker',
     );
     await ratingsSettled(db(), ratings());
@@ -239,5 +240,5 @@ describe('graceful deploy: SIGTERM to a worker with jobs in hand', () => {
       `worker-shutdown: the second worker finished the run ${finishedIn} ms after it started, retrying ${handedBack.length} handed-back job(s) once; ` +
         `it exited ${exit.code ?? exit.signal} ${exit.ms} ms after SIGTERM\n`,
     );
-  }, 120_000);
+  }, 150_000);
 });
