@@ -79,9 +79,25 @@ describe('verified credit records over GraphQL', () => {
       for (const caller of [home.memberA, home.memberB, world.other.coordinator, world.admin, world.banker]) {
         expect(code(await caller.client.request(RESOLVE, resolve))).toBe('FORBIDDEN');
       }
+      // a settlement needs the coordinator's reasons: without them it is refused and settles nothing
+      expect(onlyError(await home.coordinator.client.request(RESOLVE, { ...resolve, note: '  ' })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'note' });
+      expect(await one(home.memberB.client, RECORD, { id: record.id })).toMatchObject({ status: 'DISPUTED' });
       expect(await one(home.coordinator.client, RESOLVE, resolve)).toMatchObject({ status: 'REJECTED' });
       expect(code(await home.memberB.client.request(DISPUTE, { id: record.id, reason: 'x' }))).toBe('CONFLICT');
       expect(code(await home.coordinator.client.request(RESOLVE, resolve))).toBe('CONFLICT');
+
+      // the filer hears of the dispute, with the subject's reasons, and of its settlement, once each
+      type Listed = { notices: { kind: string; recordId: string | null; message: string }[] };
+      const NOTICES = `query($c: ID) { notices(companyId: $c, limit: 200) { kind recordId message } }`;
+      const aboutRecord = (listed: Listed) => listed.notices.filter((n) => n.recordId === record.id);
+      const filer = aboutRecord(await data<Listed>(home.memberA.client, NOTICES, { c: home.companyA.id }));
+      expect(filer.map((n) => n.kind).sort()).toEqual(['FILING_DISPUTED', 'FILING_DISPUTE_RESOLVED']);
+      expect(filer.find((n) => n.kind === 'FILING_DISPUTED')?.message).toContain('发票金额有误，实际为 98,000 元');
+      expect(filer.find((n) => n.kind === 'FILING_DISPUTE_RESOLVED')?.message).toMatch(/rejected.*经核实供应商填报有误/);
+      // the subject gets its own answer, not the filer's notices; the coordinator reads the filer's
+      expect(aboutRecord(await data<Listed>(home.memberB.client, NOTICES, { c: home.companyB.id })).map((n) => n.kind)).toEqual(['DISPUTE_RESOLVED']);
+      expect(aboutRecord(await data<Listed>(home.coordinator.client, NOTICES, { c: home.companyA.id })).map((n) => n.kind).sort()).toEqual(['FILING_DISPUTED', 'FILING_DISPUTE_RESOLVED']);
+      expect(code(await third.client.request(NOTICES, { c: home.companyA.id }))).toBe('FORBIDDEN');
     });
 
     it("the buyer's own payable and the supplier's receivable match and verify each other; a difference flags both", async () => {

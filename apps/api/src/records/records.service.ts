@@ -425,6 +425,9 @@ export class RecordsService {
         message: `A ${words(current.kind)} was disputed by its subject; settle it by ${toCalendarDate(dispute.deadlineAt)} (20 days)`,
         createdAt: now,
       });
+      await this.noticeFiler(tx, current, 'FILING_DISPUTED', dispute.id, now, (kind) =>
+        `Your filing of a ${kind} was disputed by its subject, which gives as its reasons: ${reason}. Its coordinator settles the dispute by ${toCalendarDate(dispute.deadlineAt)}; until then the record counts nowhere. Send the coordinator what shows it right, or file a corrected version.`,
+      );
       await this.audit.append(
         tx,
         [
@@ -480,6 +483,11 @@ export class RecordsService {
             : `Your dispute of a ${words(current.kind)} was settled in your favour: the record was rejected and no longer counts. The coordinator's reasons: ${note}`,
         createdAt: now,
       });
+      await this.noticeFiler(tx, current, 'FILING_DISPUTE_RESOLVED', open.id, now, (kind) =>
+        resolution === 'RECORD_CONFIRMED'
+          ? `The dispute of your filing of a ${kind} was settled: the record was found correct and counts as filed. The coordinator's reasons: ${note}`
+          : `The dispute of your filing of a ${kind} was settled against it: the record was rejected and no longer counts. The coordinator's reasons: ${note}`,
+      );
       await this.audit.append(
         tx,
         [
@@ -490,6 +498,34 @@ export class RecordsService {
       );
       await this.outbox.add(tx, this.recomputes(current, 'dispute.resolved'));
       return this.reload(tx, current);
+    });
+  }
+
+  /**
+   * Tells the member company that filed a record (not a bank, not the coordinator, who hears
+   * of every dispute anyway) of a dispute of it or of its settlement: it is the one who can
+   * show the record right, or correct it, within the 20 days. Addressed to the filer's
+   * company, under its own consortium; one notice per dispute and kind.
+   */
+  private async noticeFiler(
+    tx: Db,
+    record: CreditRecordVersion,
+    kind: 'FILING_DISPUTED' | 'FILING_DISPUTE_RESOLVED',
+    disputeId: string,
+    now: Date,
+    message: (recordWords: string) => string,
+  ): Promise<void> {
+    if (record.reporterCompanyId === null || record.reporterCompanyId === record.subjectId) return;
+    const filer = await this.companies.findById(tx, record.reporterCompanyId);
+    if (!filer) return;
+    await this.notices.insertOnce(tx, {
+      kind,
+      consortiumId: filer.consortiumId,
+      companyId: filer.id,
+      recordId: record.recordId,
+      disputeId,
+      message: message(words(record.kind)),
+      createdAt: now,
     });
   }
 

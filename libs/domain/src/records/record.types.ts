@@ -266,6 +266,10 @@ export const NoticeKind = {
   TRADE_MISMATCH: 'TRADE_MISMATCH',
   /** to the subject: the written answer to its dispute, with the coordinator's decision and reasons */
   DISPUTE_RESOLVED: 'DISPUTE_RESOLVED',
+  /** to the member company that filed a record: its subject disputed it, with the subject's reasons */
+  FILING_DISPUTED: 'FILING_DISPUTED',
+  /** to the member company that filed a record: the dispute of it was settled, with the decision and reasons */
+  FILING_DISPUTE_RESOLVED: 'FILING_DISPUTE_RESOLVED',
 } as const;
 export type NoticeKind = (typeof NoticeKind)[keyof typeof NoticeKind];
 

@@ -19,6 +19,7 @@ import { ImportChunksLz41765000600000 } from './1765000600000-import-chunks-lz4'
 import { FullRecomputeSuperseded1765000700000 } from './1765000700000-full-recompute-superseded';
 import { ConsortiumRiskParameters1765000800000 } from './1765000800000-consortium-risk-parameters';
 import { RatingModels1765000900000 } from './1765000900000-rating-models';
+import { FilerDisputeNotices1765001000000 } from './1765001000000-filer-dispute-notices';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   FullRecomputeSuperseded1765000700000,
   ConsortiumRiskParameters1765000800000,
   RatingModels1765000900000,
+  FilerDisputeNotices1765001000000,
 ];
