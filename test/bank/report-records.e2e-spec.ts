@@ -11,6 +11,7 @@ import {
   CONFIRM,
   DISPUTE,
   evidence,
+  EXPLAIN,
   FILE_GUARANTEE,
   FILE_LOAN,
   FILE_PAYMENT,
@@ -38,6 +39,7 @@ const REPORT = `query($c: String!) {
     guaranteesGiven { counterparty amount disputed } guaranteesReceived { counterparty amount disputed }
     softInformation { kind reference disputed }
     openDisputes { recordKind deadline }
+    companyStatements { recordKind about statement madeAt }
   }
 }`;
 
@@ -81,7 +83,8 @@ describe('the credit report made of credit records', () => {
     };
     await confirmed({ amount: '8000.00', invoiceDate: '2025-09-01', dueDate: '2025-10-01', paidDate: '2025-10-01' });
     await confirmed({ amount: '120000.00', invoiceDate: '2025-09-15', dueDate: '2025-10-15', paidDate: '2025-10-25' });
-    await confirmed({ amount: '60000.00', invoiceDate: '2025-10-01', dueDate: '2025-11-01', paidDate: '2025-12-16' }); // 45 days late: negative
+    const late = await confirmed({ amount: '60000.00', invoiceDate: '2025-10-01', dueDate: '2025-11-01', paidDate: '2025-12-16' }); // 45 days late: negative
+    await one(subject.client, EXPLAIN, { id: late.id, statement: '客户退货纠纷，已结清' });
     // open, not yet due: on time so far, and counted by the payment index as by the report
     await confirmed({ amount: '20000.00', invoiceDate: '2026-01-05', dueDate: '2026-02-04', paidDate: null });
     // disputed (open), rejected after a dispute, and pending: the first marked, the others absent
@@ -112,9 +115,11 @@ describe('the credit report made of credit records', () => {
     const enforcement = { subjectCreditCode: creditCode, publicKind: 'ENFORCEMENT', caseNo: cases.expired, authority: '温州市鹿城区人民法院', eventDate: '2015-03-01' };
     await one(coordinator.client, FILE_PUBLIC, { input: enforcement });
     await one(coordinator.client, FILE_PUBLIC, { input: { ...enforcement, endedOn: '2019-06-30' } });
-    await one(coordinator.client, FILE_PUBLIC, {
+    const judgment = await one(coordinator.client, FILE_PUBLIC, {
       input: { subjectCreditCode: creditCode, publicKind: 'JUDGMENT', caseNo: cases.recent, authority: '温州市瓯海区人民法院', eventDate: '2025-06-01', amount: '18000.00' },
     });
+    now = new Date('2026-01-11T08:00:00Z');
+    await one(subject.client, EXPLAIN, { id: judgment.id, statement: '判决款项已全额履行' });
     // guarantees: the subject guarantees the partner's debt, and the partner the subject's
     const given = await one(subject.client, FILE_GUARANTEE, { input: { borrowerCreditCode: partner.creditCode, contractNo: `DB-${unique()}`, amount: '200000.00', startDate: '2025-03-01' } });
     await one(supplier.client, CONFIRM, { id: given.id });
@@ -143,6 +148,7 @@ describe('the credit report made of credit records', () => {
       guaranteesReceived: { counterparty: string; amount: string }[];
       softInformation: { reference: string }[];
       openDisputes: { recordKind: string; deadline: string }[];
+      companyStatements: { recordKind: string; about: string; statement: string; madeAt: string }[];
     };
     // four verified invoices count, the one not yet due included, as the payment index counts
     // them; the disputed one is only counted as disputed
@@ -169,6 +175,11 @@ describe('the credit report made of credit records', () => {
     expect(report.guaranteesReceived).toEqual([expect.objectContaining({ counterparty: '温州市鹿城区恒达鞋材有限公司', amount: '150000.00' })]);
     expect(report.softInformation.map((s) => s.reference)).toEqual(['ISO 9001:2015']);
     expect(report.openDisputes).toEqual([{ recordKind: 'TRADE_EXPERIENCE', deadline: expect.stringMatching(/^2026-01-\d\d$/) }]);
+    // the company's statements on the negative information shown, newest first; no supplier named
+    expect(report.companyStatements).toEqual([
+      { recordKind: 'PUBLIC_RECORD', about: `JUDGMENT ${cases.recent}`, statement: '判决款项已全额履行', madeAt: '2026-01-11T08:00:00.000Z' },
+      { recordKind: 'TRADE_EXPERIENCE', about: '¥60000.00, due 2025-11-01', statement: '客户退货纠纷，已结清', madeAt: '2026-01-10T08:00:00.000Z' },
+    ]);
     // nothing of the rejected, pending or expired records anywhere in the answer
     const text = JSON.stringify(r);
     for (const absent of ['99999', '55555', cases.expired]) expect(text).not.toContain(absent);
@@ -181,7 +192,7 @@ describe('the credit report made of credit records', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'report.pdf'), Buffer.from(await response.arrayBuffer()));
     const text = execFileSync('pdftotext', ['-layout', join(dir, 'report.pdf'), '-'], { encoding: 'utf8' });
-    for (const expected of [NAME, '付款表现', '财务信息', '履约信息', '公共记录', '担保信息', '软信息', '异议', '查询记录', '判决 Judgment', '温州市瓯海区人民法院', '温州市鹿城区恒达鞋材有限公司', 'ISO 9001:2015']) {
+    for (const expected of [NAME, '付款表现', '财务信息', '履约信息', '公共记录', '担保信息', '软信息', '异议', '企业声明', '判决款项已全额履行', '查询记录', '判决 Judgment', '温州市瓯海区人民法院', '温州市鹿城区恒达鞋材有限公司', 'ISO 9001:2015']) {
       expect(text).toContain(expected);
     }
     expect(text).not.toContain(cases.expired);

@@ -21,6 +21,9 @@ export const FILE_GUARANTEE = `mutation($input: GuaranteeInput!) { fileGuarantee
 export const FILE_SOFT_SIGNAL = `mutation($input: SoftSignalInput!) { fileSoftSignal(input: $input) { ${RECORD_FIELDS} signalKind reference value ownerConsentOnFile } }`;
 export const CONFIRM = `mutation($id: ID!, $key: String) { confirmRecord(id: $id, idempotencyKey: $key) { ${RECORD_FIELDS} } }`;
 export const DISPUTE = `mutation($id: ID!, $reason: String!) { disputeRecord(id: $id, reason: $reason) { ${RECORD_FIELDS} dispute { id deadline reason } } }`;
+export const EXPLAIN = `mutation($id: ID!, $statement: String!, $key: String) {
+  explainRecord(id: $id, statement: $statement, idempotencyKey: $key) { ${RECORD_FIELDS} subjectStatement { statement madeAt } }
+}`;
 export const VERIFY = `mutation($id: ID!) { verifyRecord(id: $id) { ${RECORD_FIELDS} } }`;
 export const RESOLVE = `mutation($id: ID!, $resolution: DisputeResolution!, $note: String!) { resolveDispute(id: $id, resolution: $resolution, note: $note) { ${RECORD_FIELDS} } }`;
 export const RECORDS = `query($companyId: ID!, $status: VerificationStatus, $kind: RecordKind, $includeExpired: Boolean) {

@@ -28,6 +28,8 @@ export interface CreditReport {
   readonly softInformation: readonly ReportSoftSignal[];
   /** disputes not yet settled, with their legal deadline */
   readonly openDisputes: readonly ReportDispute[];
+  /** the company's statements on negative information shown in the report (Art. 16), newest first */
+  readonly companyStatements: readonly ReportCompanyStatement[];
   /** every bank read of the company in the last 12 months, newest first (Art. 22 查询记录) */
   readonly inquiries: readonly ReportInquiry[];
 }
@@ -161,6 +163,14 @@ export interface ReportDispute {
   readonly openedAt: Date;
   /** the legal deadline for the coordinator's decision (20 days, Art. 25) */
   readonly deadline: string;
+}
+
+export interface ReportCompanyStatement {
+  readonly recordKind: 'TRADE_EXPERIENCE' | 'PAYMENT_RECORD' | 'LOAN_RECORD' | 'PUBLIC_RECORD';
+  /** which record, as the report's other sections show it (no supplier is named) */
+  readonly about: string;
+  readonly statement: string;
+  readonly madeAt: Date;
 }
 
 export interface ReportInquiry {

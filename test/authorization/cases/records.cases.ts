@@ -18,13 +18,14 @@ const id = (purpose: string, target: TargetKind): string => {
 const REPORT = 'mutation($i: TradeExperienceInput!) { reportTradeExperience(input: $i) { id } }';
 const STATEMENT = 'mutation($i: FinancialStatementInput!) { submitFinancialStatement(input: $i) { id } }';
 
-const trade = (debtorCreditCode: string) => ({
+/** a trade experience paid on its due date or, `late`, 80 days beyond it (negative information) */
+const trade = (debtorCreditCode: string, late = false) => ({
   debtorCreditCode,
   invoiceNo: `MX-${unique()}`,
   amount: '100.00',
   invoiceDate: '2025-01-10',
   dueDate: '2025-02-09',
-  paidDate: '2025-02-09',
+  paidDate: late ? '2025-04-30' : '2025-02-09',
 });
 
 const statement = (fiscalYear: number) => ({
@@ -48,10 +49,10 @@ function membersOf(world: World, target: TargetKind): { subject: SignedIn; filer
 }
 
 /** A pending trade experience about each target company, filed by a fellow member, for each purpose. */
-async function tradesAbout(world: World, purpose: string): Promise<void> {
+async function tradesAbout(world: World, purpose: string, late = false): Promise<void> {
   for (const target of COMPANY_TARGETS) {
     const { filer } = membersOf(world, target);
-    const data = await filer.client.ok<{ reportTradeExperience: { id: string } }>(REPORT, { i: trade(companyOf(world, target).creditCode) });
+    const data = await filer.client.ok<{ reportTradeExperience: { id: string } }>(REPORT, { i: trade(companyOf(world, target).creditCode, late) });
     made.set(key(purpose, target), data.reportTradeExperience.id);
   }
 }
@@ -203,6 +204,12 @@ export const RECORDS_CASES: Readonly<Record<string, MatrixCase>> = {
     targets: COMPANY_TARGETS,
     setup: (world) => tradesAbout(world, 'dispute'),
     request: (_w, t) => ({ query: 'mutation($id: ID!) { disputeRecord(id: $id, reason: "矩阵测试") { id status } }', variables: { id: id('dispute', t) } }),
+  },
+  'Mutation.explainRecord': {
+    operation: 'record.explain',
+    targets: COMPANY_TARGETS,
+    setup: (world) => tradesAbout(world, 'explain', true),
+    request: (_w, t) => ({ query: 'mutation($id: ID!) { explainRecord(id: $id, statement: "矩阵测试声明") { id subjectStatement { statement } } }', variables: { id: id('explain', t) } }),
   },
   'Mutation.verifyRecord': {
     operation: 'record.verify',

@@ -123,6 +123,7 @@ export const POLICY = {
   /** status moves: the target is the record's subject */
   'record.confirm': { MEMBER: [OWN_COMPANY] },
   'record.dispute': { MEMBER: [OWN_COMPANY] },
+  'record.explain': { MEMBER: [OWN_COMPANY] },
   'record.verify': { COORDINATOR: [OWN_CONSORTIUM] },
   'record.resolveDispute': { COORDINATOR: [OWN_CONSORTIUM] },
   /** the owner withdrew the written consent behind an owner's-band signal: the company, or its coordinator on the owner's written request (target: the subject) */
@@ -247,6 +248,7 @@ export const SCHEMA_GUARDS: Readonly<Record<string, Operation | 'public'>> = {
   'Mutation.fileSoftSignal': 'record.softSignal.file',
   'Mutation.confirmRecord': 'record.confirm',
   'Mutation.disputeRecord': 'record.dispute',
+  'Mutation.explainRecord': 'record.explain',
   'Mutation.verifyRecord': 'record.verify',
   'Mutation.resolveDispute': 'record.resolveDispute',
   'Mutation.revokeOwnerConsent': 'record.ownerConsent.revoke',

@@ -6,6 +6,7 @@ import { Ctx, CurrentActor } from '@api/common/current-actor.decorator';
 import type { RequestContext } from '@api/common/request-context';
 import { CreditRecordModel } from './models/credit-record.model';
 import { DisputeModel, toDisputeModel } from './models/dispute.model';
+import { RecordStatementModel, toRecordStatementModel } from './models/record-statement.model';
 import { GuaranteeModel, LoanRecordModel, SoftSignalModel, toRecordModel, TradeExperienceModel } from './models/record-kinds.model';
 import { TradeMatchStatus } from './models/record-enums';
 import { RecordLoaderFactory } from './record-loaders';
@@ -46,6 +47,15 @@ export class CreditRecordFieldsResolver {
   async dispute(@Parent() record: CreditRecordModel, @Ctx() ctx: RequestContext): Promise<DisputeModel | null> {
     const found = await this.loaders.of(ctx).latestDispute.load(record.id);
     return found && toDisputeModel(found, this.records.now());
+  }
+
+  @ResolveField(() => RecordStatementModel, {
+    nullable: true,
+    description: "negative information: its subject's latest statement on it (explainRecord), shown to whoever reads the record and in bank reports",
+  })
+  async subjectStatement(@Parent() record: CreditRecordModel, @Ctx() ctx: RequestContext): Promise<RecordStatementModel | null> {
+    const found = await this.loaders.of(ctx).subjectStatement.load(record.id);
+    return found && toRecordStatementModel(found);
   }
 }
 

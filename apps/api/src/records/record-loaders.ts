@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Dispute } from '@app/domain';
-import { DisputeRepository, OwnerConsentRepository, type TradeMatch, TradeMatchRepository } from '@app/persistence';
+import type { Dispute, RecordStatement } from '@app/domain';
+import { DisputeRepository, OwnerConsentRepository, RecordStatementRepository, type TradeMatch, TradeMatchRepository } from '@app/persistence';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 import type { RequestContext } from '@api/common/request-context';
@@ -12,6 +12,8 @@ export interface RecordLoaders {
   readonly tradeMatch: DataLoader<string, TradeMatch | null>;
   /** keyed by owner consent id: when it was revoked, null while it stands */
   readonly ownerConsentRevokedAt: DataLoader<string, Date | null>;
+  /** keyed by record id: its subject's latest statement */
+  readonly subjectStatement: DataLoader<string, RecordStatement | null>;
 }
 
 /** The record fields' loaders of a request, made on first use and kept with its context. */
@@ -24,6 +26,7 @@ export class RecordLoaderFactory {
     private readonly disputes: DisputeRepository,
     private readonly matches: TradeMatchRepository,
     private readonly ownerConsents: OwnerConsentRepository,
+    private readonly statements: RecordStatementRepository,
   ) {}
 
   of(ctx: RequestContext): RecordLoaders {
@@ -52,6 +55,10 @@ export class RecordLoaderFactory {
       }),
       ownerConsentRevokedAt: new DataLoader(async (ids) => {
         const found = await this.ownerConsents.revokedAt(db, ids);
+        return ids.map((id) => found.get(id) ?? null);
+      }),
+      subjectStatement: new DataLoader(async (ids) => {
+        const found = await this.statements.latestFor(db, ids);
         return ids.map((id) => found.get(id) ?? null);
       }),
     };

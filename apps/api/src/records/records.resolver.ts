@@ -107,6 +107,19 @@ export class RecordsResolver {
     return this.model(await this.service.dispute(actor, id, reason, key));
   }
 
+  @Mutation(() => CreditRecordModel, {
+    description:
+      "MEMBER of the subject: its statement on negative information about it (Art. 16), shown with the record and in bank reports while the record shows; it replaces the company's earlier statement and changes no rating",
+  })
+  async explainRecord(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('statement') statement: string,
+    @Args('idempotencyKey', KEY) key?: string,
+  ): Promise<CreditRecordModel> {
+    return this.model(await this.service.explain(actor, id, statement, key));
+  }
+
   @Mutation(() => CreditRecordModel, { description: "the subject's COORDINATOR" })
   async verifyRecord(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string, @Args('idempotencyKey', KEY) key?: string): Promise<CreditRecordModel> {
     return this.model(await this.service.verify(actor, id, key));

@@ -16,6 +16,7 @@ import {
   type DisputeResolution,
   type Evidence,
   ForbiddenError,
+  MAX_RECORD_STATEMENT,
   NotFoundError,
   parseCounterpartyCode,
   parseFinancialStatementInput,
@@ -56,6 +57,7 @@ import {
   OwnerConsentRepository,
   recordFiledEntry,
   RecordLedgerRepository,
+  RecordStatementRepository,
   TradeMatchRepository,
 } from '@app/persistence';
 import { DataSource } from 'typeorm';
@@ -124,6 +126,7 @@ export class RecordsService {
     private readonly audit: AuditLogRepository,
     private readonly outbox: OutboxRepository,
     private readonly ledger: RecordLedgerRepository,
+    private readonly statements: RecordStatementRepository,
     private readonly policy: PolicyService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -442,6 +445,40 @@ export class RecordsService {
         { job: JobName.DISPUTE_DEADLINE, payload: { recordId: current.recordId, stage: 'escalate' }, runAt: dispute.deadlineAt },
       ]);
       return this.reload(tx, current);
+    });
+  }
+
+  /**
+   * The subject adds its statement to negative information about it (Art. 16): shown with the
+   * record and in bank reports while the record shows, replacing its earlier statement (kept
+   * for audit). It changes no rating. The same statement again writes nothing.
+   */
+  async explain(actor: Actor, idInput: string, statementInput: string, idempotencyKey?: string | null): Promise<CreditRecordVersion> {
+    this.policy.assertRole(actor, 'record.explain');
+    const id = parseId('id', idInput);
+    const statement = parseText('statement', statementInput, { max: MAX_RECORD_STATEMENT });
+    return this.run(actor, 'explainRecord', { id, statement }, idempotencyKey, async (tx) => {
+      const current = await this.currentForChange(tx, actor, 'record.explain', id);
+      if (!current.negative) throw new ConflictError('Only negative information about the company takes its statement: this record is not negative');
+      if (current.status === 'REJECTED') throw new ConflictError('The record was rejected and shows nowhere: it takes no statement');
+      const latest = (await this.statements.latestFor(tx, [current.recordId])).get(current.recordId);
+      if (latest?.statement === statement) return current;
+      const now = this.clock.now();
+      const made = await this.statements.add(tx, { kind: current.kind, recordId: current.recordId, subjectId: current.subjectId, statement, madeBy: actor.id, madeAt: now });
+      await this.audit.append(
+        tx,
+        [
+          {
+            action: 'record.explained',
+            actorId: actor.id,
+            consortiumId: current.consortiumId,
+            companyId: current.subjectId,
+            details: { kind: current.kind, recordId: current.recordId, version: current.version, statementId: made.id, statement },
+          },
+        ],
+        now,
+      );
+      return current;
     });
   }
 

@@ -40,6 +40,10 @@ const KIND_ZH: Readonly<Record<string, string>> = {
   REPUTATION: '客户评价 Reputation',
   COMMUNITY_WORK: '社会责任 Community work',
   OWNER_CREDIT_BAND: '业主信用 Owner credit band',
+  TRADE_EXPERIENCE: '付款记录 Trade experience',
+  PAYMENT_RECORD: '履约记录 Payment',
+  LOAN_RECORD: '银行借款 Bank loan',
+  PUBLIC_RECORD: '公共记录 Public record',
 };
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
@@ -226,7 +230,14 @@ class ReportWriter {
       [200, 140, 140],
     );
 
-    this.section('十一、查询记录 Inquiries (12 months)');
+    this.section('十一、企业声明 Company statements');
+    this.table(
+      ['记录类别 Record', '所涉记录 About', '声明 Statement', '声明日 Made'],
+      r.companyStatements.map((c) => [KIND_ZH[c.recordKind] ?? c.recordKind, c.about, c.statement, day(c.madeAt)]),
+      [90, 120, 200, 70],
+    );
+
+    this.section('十二、查询记录 Inquiries (12 months)');
     this.table(
       ['日期 Date', '查询机构 Bank', '原因 Purpose', '范围 Scope'],
       r.inquiries.map((i) => [day(i.at), i.bankName, PURPOSE_ZH[i.purpose] ?? i.purpose, i.scope]),

@@ -253,6 +253,24 @@ export interface Dispute {
   readonly note: string | null;
 }
 
+/**
+ * The subject's statement on negative information about it (征信业管理条例 Art. 16): shown
+ * with the record and in bank reports while the record shows. The latest one is shown;
+ * earlier ones are kept for audit.
+ */
+export interface RecordStatement {
+  readonly id: string;
+  readonly kind: RecordKind;
+  readonly recordId: string;
+  readonly subjectId: string;
+  readonly statement: string;
+  readonly madeBy: string;
+  readonly madeAt: Date;
+}
+
+/** The longest statement a subject may add to a record, in characters. */
+export const MAX_RECORD_STATEMENT = 1000;
+
 export const NoticeKind = {
   /** to a company: negative information about it was filed; it counts after the waiting period */
   NEGATIVE_INFORMATION: 'NEGATIVE_INFORMATION',

@@ -20,6 +20,7 @@ import { FullRecomputeSuperseded1765000700000 } from './1765000700000-full-recom
 import { ConsortiumRiskParameters1765000800000 } from './1765000800000-consortium-risk-parameters';
 import { RatingModels1765000900000 } from './1765000900000-rating-models';
 import { FilerDisputeNotices1765001000000 } from './1765001000000-filer-dispute-notices';
+import { RecordStatements1765001100000 } from './1765001100000-record-statements';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   ConsortiumRiskParameters1765000800000,
   RatingModels1765000900000,
   FilerDisputeNotices1765001000000,
+  RecordStatements1765001100000,
 ];

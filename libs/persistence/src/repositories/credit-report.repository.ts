@@ -1,6 +1,7 @@
 import type {
   CreditReport,
   PaymentGroup,
+  ReportCompanyStatement,
   ReportDispute,
   ReportFinancialYear,
   ReportGuarantee,
@@ -266,6 +267,33 @@ export class CreditReportRepository {
       )
     ).map((d: { kind: string; opened_at: Date; deadline: string }) => ({ recordKind: d.kind, openedAt: d.opened_at, deadline: d.deadline }));
 
+    // the company's latest statement on each negative record the report shows (Art. 16); a
+    // trade experience is named by its amount and due date, as the payment section names no supplier
+    const statement = (table: string, kind: ReportCompanyStatement['recordKind'], about: string) =>
+      `SELECT '${kind}' AS kind, ${about} AS about, s.statement, s.made_at
+       FROM latest s JOIN ${table} r ON r.record_id = s.record_id AND ${shown('r')} AND r.negative AND r.subject_id = $1
+       WHERE s.kind = '${kind}'`;
+    const companyStatements: ReportCompanyStatement[] = (
+      await db.query(
+        `WITH latest AS (
+           SELECT DISTINCT ON (record_id) kind, record_id, statement, made_at FROM record_statements
+           WHERE subject_id = $1 ORDER BY record_id, made_at DESC, id DESC)
+         ${[
+           statement('trade_experiences', 'TRADE_EXPERIENCE', `'¥' || r.amount::text || ', due ' || to_char(r.due_date, 'YYYY-MM-DD')`),
+           statement('payment_records', 'PAYMENT_RECORD', `r.payment_kind || ' ' || r.reference || ', due ' || to_char(r.due_date, 'YYYY-MM-DD')`),
+           statement('loan_records', 'LOAN_RECORD', `'loan ' || r.contract_no || ' of ' || to_char(r.start_date, 'YYYY-MM-DD')`),
+           statement('public_records', 'PUBLIC_RECORD', `r.public_kind || ' ' || r.case_no`),
+         ].join(' UNION ALL ')}
+         ORDER BY made_at DESC, about`,
+        p,
+      )
+    ).map((r: { kind: ReportCompanyStatement['recordKind']; about: string; statement: string; made_at: Date }) => ({
+      recordKind: r.kind,
+      about: r.about,
+      statement: r.statement,
+      madeAt: r.made_at,
+    }));
+
     return {
       paymentBehaviour,
       financialYears,
@@ -276,6 +304,7 @@ export class CreditReportRepository {
       guaranteesReceived: guarantees.filter((g) => g.direction === 'RECEIVED').map(guarantee),
       softInformation,
       openDisputes,
+      companyStatements,
     };
   }
 }
@@ -305,5 +334,5 @@ function shown(alias: string): string {
 
 export type RecordSections = Pick<
   CreditReport,
-  'paymentBehaviour' | 'financialYears' | 'obligations' | 'loans' | 'publicRecords' | 'guaranteesGiven' | 'guaranteesReceived' | 'softInformation' | 'openDisputes'
+  'paymentBehaviour' | 'financialYears' | 'obligations' | 'loans' | 'publicRecords' | 'guaranteesGiven' | 'guaranteesReceived' | 'softInformation' | 'openDisputes' | 'companyStatements'
 >;

@@ -36,3 +36,4 @@ export * from './user.repository';
 export * from './watchlist.repository';
 export * from './webhook.repository';
 export * from './rating-model.repository';
+export * from './record-statement.repository';

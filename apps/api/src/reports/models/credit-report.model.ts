@@ -153,6 +153,14 @@ export class ReportDisputeModel {
   @Field(() => CalendarDateScalar, { description: "the coordinator's legal deadline (20 days)" }) deadline: string;
 }
 
+@ObjectType('ReportCompanyStatement', { description: "the company's statement on negative information the report shows (征信业管理条例 Art. 16)" })
+export class ReportCompanyStatementModel {
+  @Field({ description: 'TRADE_EXPERIENCE, PAYMENT_RECORD, LOAN_RECORD or PUBLIC_RECORD' }) recordKind: string;
+  @Field({ description: 'which record, as the other sections show it (no supplier is named)' }) about: string;
+  @Field() statement: string;
+  @Field() madeAt: Date;
+}
+
 @ObjectType('ReportInquiry')
 export class ReportInquiryModel {
   @Field() bankName: string;
@@ -181,6 +189,8 @@ export class CreditReportModel {
   @Field(() => [ReportGuaranteeModel]) guaranteesReceived: ReportGuaranteeModel[];
   @Field(() => [ReportSoftSignalModel]) softInformation: ReportSoftSignalModel[];
   @Field(() => [ReportDisputeModel], { description: 'disputes not yet settled; the records they contest are marked disputed' }) openDisputes: ReportDisputeModel[];
+  @Field(() => [ReportCompanyStatementModel], { description: "the company's statements on the negative information shown, newest first" })
+  companyStatements: ReportCompanyStatementModel[];
   @Field(() => [ReportInquiryModel], { description: 'bank reads of the last 12 months, newest first' }) inquiries: ReportInquiryModel[];
 }
 
