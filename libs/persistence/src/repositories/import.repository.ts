@@ -415,33 +415,39 @@ export class ImportRepository {
    * The plan was read from a snapshot, and a dispute or a filing through the API may have
    * committed since. The API takes each record's lock (CreditRecordRepository.lock, keyed by
    * hashtextextended(record id, 3)) before it reads the record and holds it until it writes.
-   * The merge takes the same locks on every existing record it would change and on every
-   * buyer's payable a match may verify, then reads their current versions again, so it
-   * decides on the state it writes over. One statement takes them in record id order, the
-   * order the API locks the two sides of an invoice in, so an import and a filing never wait
-   * on each other in a cycle.
+   * The merge takes the same locks on every existing record it would change and on the
+   * buyer's side of every invoice it files (the buyer's payable, filed or not: its id derives
+   * from the invoice's key), then reads their current versions again, so it decides on the
+   * state it writes over. One statement takes them in record id order, the order the API
+   * locks the two sides of an invoice in, so an import and a filing never wait on each other
+   * in a cycle. A buyer filing its payable of an invoice the import files (the API locks both
+   * sides) therefore either commits before the merge compares, which then sees the payable,
+   * or waits for the import's commit and then sees the receivable: without the buyer's lock
+   * on a new invoice, neither saw the other and the invoice stayed unmatched.
    *
-   * Records new to the ledger are not locked: a first import of a million lines would need
-   * a million locks, and a concurrent filing of the same new record fails the import on the
-   * primary key, whose retry then finds it. Lines equal to the current version are not
-   * locked either: they write nothing, as if merged just before any change made meanwhile.
+   * Other records new to the ledger are not locked: a concurrent filing of the same new
+   * record fails the import on the primary key, whose retry then finds it. Lines equal to the
+   * current version are not locked either: they write nothing, as if merged just before any
+   * change made meanwhile.
    *
    * Each advisory lock takes a slot of PostgreSQL's shared lock table (about
    * max_locks_per_transaction x max_connections: some 6,400 by default), so an import that
-   * changes more than RECORD_LOCKS_MAX existing records takes the ledger's lock exclusively
-   * instead, one lock: filings and status changes through the API (which hold it shared)
-   * wait for the merge's commit. Below that, the ledger's lock is taken shared like the API's,
-   * so two imports exclude each other the same way.
+   * would take more than RECORD_LOCKS_MAX record locks (a first import of many invoices
+   * too) takes the ledger's lock exclusively instead, one lock: filings and status changes
+   * through the API (which hold it shared) wait for the merge's commit. Below that, the
+   * ledger's lock is taken shared like the API's, so two imports exclude each other the same
+   * way.
    */
   private async lockAndReread(db: Db, spec: KindSpec): Promise<void> {
     const t = spec.table;
+    // the buyer's side of every invoice the import files, whether the buyer filed it yet or
+    // not: its record id is derived from the invoice's key, as the API derives it
     const buyers =
       spec.kind === 'TRADE_EXPERIENCE'
         ? `UNION
-           SELECT b.record_id FROM import_plan p
-           JOIN trade_experiences b ON b.is_current AND b.side = 'BUYER' AND b.counterparty_id = p.counterparty_id
-                                    AND b.subject_id = p.subject_id AND b.invoice_no = p.invoice_no
-           WHERE p.nth = 1 AND NOT p.unchanged`
+           SELECT ${recordIdSql(spec, 'b')} FROM (
+             SELECT 'BUYER'::text AS side, p.counterparty_id, p.subject_id, p.invoice_no FROM import_plan p WHERE p.nth = 1 AND NOT p.unchanged
+           ) b`
         : '';
     const toLock = `SELECT p.record_id FROM import_plan p WHERE p.nth = 1 AND NOT p.unchanged AND p.cur_version IS NOT NULL ${buyers}`;
     const counted: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM (${toLock}) l`);
