@@ -128,7 +128,16 @@ describe('the credit report made of credit records', () => {
     const certificate = await one(subject.client, FILE_SOFT_SIGNAL, { input: { signalKind: 'CERTIFICATION', reference: 'ISO 9001:2015', recordedOn: '2025-05-01', value: 1, evidence: evidence('证书.pdf') } });
     await one(coordinator.client, VERIFY, { id: certificate.id });
 
-    // past every notice period
+    // negative information still in its notice period on the report's day, disputed at once:
+    // neither the record nor its dispute shows to the bank
+    now = new Date('2026-01-24T08:00:00Z');
+    cases.noticed = `(2026)浙0302执${unique()}号`;
+    const noticed = await one(coordinator.client, FILE_PUBLIC, {
+      input: { subjectCreditCode: creditCode, publicKind: 'ENFORCEMENT', caseNo: cases.noticed, authority: '温州市鹿城区人民法院', eventDate: '2026-01-20' },
+    });
+    await one(subject.client, DISPUTE, { id: noticed.id, reason: '执行案件已撤销' });
+
+    // past every other notice period
     now = new Date('2026-01-25T08:00:00Z');
   });
   afterAll(async () => {
@@ -182,7 +191,7 @@ describe('the credit report made of credit records', () => {
     ]);
     // nothing of the rejected, pending or expired records anywhere in the answer
     const text = JSON.stringify(r);
-    for (const absent of ['99999', '55555', cases.expired]) expect(text).not.toContain(absent);
+    for (const absent of ['99999', '55555', cases.expired, cases.noticed]) expect(text).not.toContain(absent);
   });
 
   it('renders the PDF with every section and the disputed mark', async () => {

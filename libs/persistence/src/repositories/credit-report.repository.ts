@@ -16,6 +16,7 @@ import type {
   ReportStanding,
 } from '@app/domain';
 import type { Db } from '../database';
+import { KIND_SPECS } from './record-kinds';
 
 /**
  * The parts of a credit report that come from the registry, the rating history, the
@@ -259,11 +260,16 @@ export class CreditReportRepository {
       disputed: Boolean(s.disputed),
     }));
 
+    // only disputes of records the report shows: a dispute of negative information still in its
+    // notice period, or past its expiry, would tell the bank of a record it may not see
+    const disputedShown = Object.values(KIND_SPECS)
+      .map((spec) => `(d.kind = '${spec.kind}' AND EXISTS (SELECT 1 FROM ${spec.table} r WHERE r.record_id = d.record_id AND r.version = d.version AND ${shown('r')}))`)
+      .join(' OR ');
     const openDisputes: ReportDispute[] = (
       await db.query(
-        `SELECT kind, opened_at, to_char(deadline_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS deadline FROM disputes
-         WHERE subject_id = $1 AND resolved_at IS NULL ORDER BY deadline_at`,
-        [companyId],
+        `SELECT d.kind, d.opened_at, to_char(d.deadline_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS deadline FROM disputes d
+         WHERE d.subject_id = $1 AND d.resolved_at IS NULL AND (${disputedShown}) ORDER BY d.deadline_at`,
+        p,
       )
     ).map((d: { kind: string; opened_at: Date; deadline: string }) => ({ recordKind: d.kind, openedAt: d.opened_at, deadline: d.deadline }));
 
