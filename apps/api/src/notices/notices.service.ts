@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Actor, BadInputError, Clock, NotFoundError, type Notice, parseId, parsePage } from '@app/domain';
+import { type Actor, BadInputError, Clock, NotFoundError, type Notice, parseId, parsePage, toCalendarDate } from '@app/domain';
 import { AuditLogRepository, CompanyRepository, NoticeRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import type { PolicyTarget } from '@api/policy/policy';
@@ -33,15 +33,17 @@ export class NoticesService {
       throw new BadInputError('companyId', "give companyId (a company's notices) or consortiumId (its coordinator's), one of them");
     }
     const db = this.dataSource.manager;
+    // negative information past its 5 years shows to auditors only, and so do the notices that name it
+    const expiredBy = this.policy.can(actor, 'record.readExpired') ? null : toCalendarDate(this.clock.now());
     if (args.companyId) {
       const company = await this.companies.findById(db, parseId('companyId', args.companyId));
       if (!company) throw new NotFoundError('No such company', { field: 'companyId' });
       this.policy.assert(actor, 'notice.read', { companyId: company.id, consortiumId: company.consortiumId });
-      return this.notices.list(db, company.consortiumId, company.id, args.unacknowledgedOnly, page.limit, page.offset);
+      return this.notices.list(db, company.consortiumId, company.id, args.unacknowledgedOnly, page.limit, page.offset, expiredBy);
     }
     const consortiumId = parseId('consortiumId', args.consortiumId);
     this.policy.assert(actor, 'notice.read', { consortiumId });
-    return this.notices.list(db, consortiumId, null, args.unacknowledgedOnly, page.limit, page.offset);
+    return this.notices.list(db, consortiumId, null, args.unacknowledgedOnly, page.limit, page.offset, expiredBy);
   }
 
   /** A company's member acknowledges its company's notice; a coordinator its own. */

@@ -72,13 +72,35 @@ export class NoticeRepository {
     return rows[0] ? toNotice(rows[0]) : null;
   }
 
-  /** A company's notices, or (companyId null) the coordinator's of a consortium; newest first. */
-  async list(db: Db, consortiumId: string, companyId: string | null, unacknowledgedOnly: boolean, limit: number, offset: number): Promise<Notice[]> {
+  /**
+   * A company's notices, or (companyId null) the coordinator's of a consortium; newest first.
+   * With `expiredBy` (a calendar day), a notice about a record whose current version expired
+   * by that day is left out: it names negative information past its 5 years, which shows to
+   * auditors only. An import's notice (no record id) counts lines and stays.
+   */
+  async list(
+    db: Db,
+    consortiumId: string,
+    companyId: string | null,
+    unacknowledgedOnly: boolean,
+    limit: number,
+    offset: number,
+    expiredBy: string | null = null,
+  ): Promise<Notice[]> {
+    const params: unknown[] = [companyId ?? consortiumId, limit, offset];
+    let expired = '';
+    if (expiredBy !== null) {
+      params.push(expiredBy);
+      // the record id alone does not name its kind: the view of all kinds, probed by primary key per kind table
+      expired = `AND (n.record_id IS NULL OR NOT EXISTS (
+           SELECT 1 FROM credit_record_versions v WHERE v.record_id = n.record_id AND v.is_current AND v.expires_on <= $${params.length}::date))`;
+    }
     const rows: NoticeRow[] = await db.query(
-      `SELECT * FROM notices
-       WHERE ${companyId ? 'company_id = $1' : 'consortium_id = $1 AND company_id IS NULL'} ${unacknowledgedOnly ? 'AND acknowledged_at IS NULL' : ''}
-       ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`,
-      [companyId ?? consortiumId, limit, offset],
+      `SELECT n.* FROM notices n
+       WHERE ${companyId ? 'n.company_id = $1' : 'n.consortium_id = $1 AND n.company_id IS NULL'} ${unacknowledgedOnly ? 'AND n.acknowledged_at IS NULL' : ''}
+       ${expired}
+       ORDER BY n.created_at DESC, n.id LIMIT $2 OFFSET $3`,
+      params,
     );
     return rows.map(toNotice);
   }
