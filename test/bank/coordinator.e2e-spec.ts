@@ -138,7 +138,7 @@ describe("the coordinator's view of its cluster", () => {
     const foreign = onlyError(
       await coordinator.client.request('query($n: ID!, $d: [ID!]!) { stressTest(consortiumId: $n, defaulted: $d) { debtRank } }', { n: consortiumId, d: [world.home.companyA.id] }),
     );
-    expect(foreign.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'defaulted.0' });
+    expect(foreign.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'defaulted[0]' });
     // a repeated member before the one at fault: the error names the position given
     const later = onlyError(
       await coordinator.client.request('query($n: ID!, $d: [ID!]!) { stressTest(consortiumId: $n, defaulted: $d) { debtRank } }', {
@@ -146,7 +146,7 @@ describe("the coordinator's view of its cluster", () => {
         d: [ids.falling, ids.falling, world.home.companyA.id],
       }),
     );
-    expect(later.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'defaulted.2' });
+    expect(later.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'defaulted[2]' });
     // repeats count once
     const twice = await coordinator.client.ok<{ stressTest: { defaulted: { id: string }[] } }>(
       'query($n: ID!, $d: [ID!]!) { stressTest(consortiumId: $n, defaulted: $d) { defaulted { id } } }',
@@ -180,7 +180,7 @@ describe("the coordinator's view of its cluster", () => {
     const unrated = onlyError(
       await coordinator.client.request('query($n: ID!, $d: [ID!]!) { stressTest(consortiumId: $n, defaulted: $d) { debtRank } }', { n: consortiumId, d: [ids.latePayer, ids.unrated] }),
     );
-    expect(unrated.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'defaulted.1' });
+    expect(unrated.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'defaulted[1]' });
   });
 
   it('manages the guarantee fund and the risk parameters: shown, set, refused naming the field with nothing written, audited, the standing queued', async () => {
@@ -221,9 +221,9 @@ describe("the coordinator's view of its cluster", () => {
     const refusals: [string, Record<string, unknown>, string][] = [
       [SET_FUND, { balance: '-1.00', coverageShare: 0.5 }, 'input.balance'],
       [SET_FUND, { balance: '1.00', coverageShare: 1.5 }, 'input.coverageShare'],
-      [SET_FUND, { balance: '1.00', coverageShare: 0.5, contributions: [{ companyId: world.home.companyA.id, amount: '1.00' }] }, 'input.contributions.0.companyId'],
-      [SET_FUND, { balance: '1.00', coverageShare: 0.5, contributions: [{ companyId: ids.steady, amount: '1.00' }, { companyId: ids.steady, amount: '2.00' }] }, 'input.contributions.1.companyId'],
-      [SET_FUND, { balance: '1.00', coverageShare: 0.5, contributions: [{ companyId: ids.steady, amount: '-2.00' }] }, 'input.contributions.0.amount'],
+      [SET_FUND, { balance: '1.00', coverageShare: 0.5, contributions: [{ companyId: world.home.companyA.id, amount: '1.00' }] }, 'input.contributions[0].companyId'],
+      [SET_FUND, { balance: '1.00', coverageShare: 0.5, contributions: [{ companyId: ids.steady, amount: '1.00' }, { companyId: ids.steady, amount: '2.00' }] }, 'input.contributions[1].companyId'],
+      [SET_FUND, { balance: '1.00', coverageShare: 0.5, contributions: [{ companyId: ids.steady, amount: '-2.00' }] }, 'input.contributions[0].amount'],
       [SET_PARAMETERS, { lgd: 0 }, 'input.lgd'],
       [SET_PARAMETERS, { correlation: 1 }, 'input.correlation'],
       [SET_PARAMETERS, { stressFactor: 0.5 }, 'input.stressFactor'],

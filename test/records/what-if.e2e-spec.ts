@@ -85,16 +85,16 @@ describe('whatIf: a company asks about itself', () => {
     const { whatIf } = await home.memberB.client.ok<{ whatIf: WhatIf }>(WHAT_IF, { id: home.companyB.id, changes: [{ kind: 'ADD_STATEMENT', statement }] });
     expect(whatIf.after.factors.map((f) => f.name)).toContain('FINANCIAL_STRENGTH');
     const refusals: [Record<string, unknown>[], string][] = [
-      [[{ kind: 'ADD_STATEMENT', statement: { ...statement, totalAssets: '0.00' } }], 'changes.0.statement.totalAssets'],
-      [[{ kind: 'SETTLE_OVERDUE_INVOICES' }, { kind: 'PAY_SUPPLIER_SOONER', days: 5 }], 'changes.1.creditorId'],
-      [[{ kind: 'PAY_SUPPLIER_SOONER', creditorId: home.companyA.id, days: 0 }], 'changes.0.days'],
-      [[{ kind: 'END_PUBLIC_RECORD', recordId: home.companyA.id, endedOn: '2999-01-01' }], 'changes.0.endedOn'],
-      [[{ kind: 'ADD_STATEMENT' }], 'changes.0.statement'],
+      [[{ kind: 'ADD_STATEMENT', statement: { ...statement, totalAssets: '0.00' } }], 'changes[0].statement.totalAssets'],
+      [[{ kind: 'SETTLE_OVERDUE_INVOICES' }, { kind: 'PAY_SUPPLIER_SOONER', days: 5 }], 'changes[1].creditorId'],
+      [[{ kind: 'PAY_SUPPLIER_SOONER', creditorId: home.companyA.id, days: 0 }], 'changes[0].days'],
+      [[{ kind: 'END_PUBLIC_RECORD', recordId: home.companyA.id, endedOn: '2999-01-01' }], 'changes[0].endedOn'],
+      [[{ kind: 'ADD_STATEMENT' }], 'changes[0].statement'],
       // ids the company does not hold among its counted records: named, not a silent "no change"
-      [[{ kind: 'PAY_SUPPLIER_SOONER', creditorId: home.companyB.id, days: 5 }], 'changes.0.creditorId'],
-      [[{ kind: 'PAY_SUPPLIER_SOONER', creditorId: home.companyA.id, days: 5, invoiceId: home.companyA.id }], 'changes.0.invoiceId'],
-      [[{ kind: 'END_PUBLIC_RECORD', recordId: home.companyA.id, endedOn: '2025-01-01' }], 'changes.0.recordId'],
-      [[{ kind: 'RELEASE_GUARANTEE', guaranteeId: home.companyA.id }], 'changes.0.guaranteeId'],
+      [[{ kind: 'PAY_SUPPLIER_SOONER', creditorId: home.companyB.id, days: 5 }], 'changes[0].creditorId'],
+      [[{ kind: 'PAY_SUPPLIER_SOONER', creditorId: home.companyA.id, days: 5, invoiceId: home.companyA.id }], 'changes[0].invoiceId'],
+      [[{ kind: 'END_PUBLIC_RECORD', recordId: home.companyA.id, endedOn: '2025-01-01' }], 'changes[0].recordId'],
+      [[{ kind: 'RELEASE_GUARANTEE', guaranteeId: home.companyA.id }], 'changes[0].guaranteeId'],
       [[], 'changes'],
     ];
     for (const [changes, field] of refusals) {

@@ -73,4 +73,28 @@ describe('bad input on reportTradeExperience (generated)', () => {
     const written: { n: string }[] = await api.dataSource.query(`SELECT count(*) AS n FROM trade_experiences WHERE invoice_no LIKE $1`, [`${MARK}%`]);
     expect(Number(written[0].n)).toBe(0);
   });
+
+  it('names an instalment of fileLoanRecord as GraphQL does, input.repayments[1].dueDate, whether the domain or the coercion refuses it', async () => {
+    const FILE_LOAN = 'mutation($input: LoanRecordInput!) { fileLoanRecord(input: $input) { id } }';
+    const loan = (second: unknown) => ({
+      borrowerCreditCode: world.home.companyA.creditCode,
+      contractNo: `${MARK}-${randomBytes(3).toString('hex')}`,
+      principal: '500000.00',
+      outstanding: '250000.00',
+      startDate: '2024-01-15',
+      repayments: [
+        { dueDate: '2024-07-15', amount: '125000.00', paidDate: '2024-07-15' },
+        { dueDate: second, amount: '125000.00' },
+      ],
+    });
+    // out of order: a valid date the domain refuses; a number: a value GraphQL cannot coerce to a Date
+    const outOfOrder = await world.banker.client.request(FILE_LOAN, { input: loan('2024-06-15') });
+    const notADate = await world.banker.client.request(FILE_LOAN, { input: loan(5) });
+    for (const result of [outOfOrder, notADate]) {
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.repayments[1].dueDate' });
+    }
+    const written: { n: string }[] = await api.dataSource.query(`SELECT count(*) AS n FROM loan_records WHERE contract_no LIKE $1`, [`${MARK}%`]);
+    expect(Number(written[0].n)).toBe(0);
+  });
 });

@@ -45,7 +45,7 @@ describe('GraphQL errors in words', () => {
 
   it('finds the form field of an input path', () => {
     expect(fieldName('input.creditCode')).toBe('creditCode');
-    expect(fieldName('input.lines.0.amount')).toBe('amount');
+    expect(fieldName('input.lines[0].amount')).toBe('amount');
     expect(fieldName('creditCode')).toBe('creditCode');
   });
 

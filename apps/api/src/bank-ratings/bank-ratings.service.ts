@@ -87,7 +87,7 @@ export class BankRatingsService {
     const now = this.clock.now();
     const parsed = creditCodesInput.map((given, i) => {
       try {
-        return { given, code: parseCreditCode(`creditCodes.${i}`, given), error: null };
+        return { given, code: parseCreditCode(`creditCodes[${i}]`, given), error: null };
       } catch (error) {
         if (error instanceof BadInputError) return { given, code: null, error };
         throw error;

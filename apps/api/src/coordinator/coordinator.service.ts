@@ -197,18 +197,18 @@ export class CoordinatorService {
     if (!Array.isArray(defaultedInput) || defaultedInput.length === 0) throw new BadInputError('defaulted', 'defaulted must name at least one member');
     if (defaultedInput.length > MAX_STRESS_DEFAULTS) throw new BadInputError('defaulted', `defaulted may name at most ${MAX_STRESS_DEFAULTS} members`);
     const consortiumId = parseId('consortiumId', consortiumIdInput);
-    const given = defaultedInput.map((id, i) => parseId(`defaulted.${i}`, id));
+    const given = defaultedInput.map((id, i) => parseId(`defaulted[${i}]`, id));
     await consortiumNamed(loaders, consortiumId);
     this.policy.assert(actor, 'coordinator.stressTest', { consortiumId });
     // checked at the positions given, so the error names the one at fault, repeats included
     const members = await loaders.company.loadMany(given);
     members.forEach((m, i) => {
-      if (!m || m instanceof Error || m.consortiumId !== consortiumId) throw new BadInputError(`defaulted.${i}`, `defaulted.${i} is not a member of this consortium`);
+      if (!m || m instanceof Error || m.consortiumId !== consortiumId) throw new BadInputError(`defaulted[${i}]`, `defaulted[${i}] is not a member of this consortium`);
     });
     const input = await this.standingInput(this.dataSource.manager, consortiumId);
     const rated = new Set(input.members.map((m) => m.companyId));
     given.forEach((id, i) => {
-      if (!rated.has(id)) throw new BadInputError(`defaulted.${i}`, `defaulted.${i} has no rating yet: the stress test runs on the members the standing rests on`);
+      if (!rated.has(id)) throw new BadInputError(`defaulted[${i}]`, `defaulted[${i}] has no rating yet: the stress test runs on the members the standing rests on`);
     });
     return stressTest(input, [...new Set(given)]);
   }

@@ -74,19 +74,19 @@ export class GuaranteeFundService {
     const given = input?.contributions ?? [];
     if (!Array.isArray(given) || given.length > MAX_FUND_CONTRIBUTIONS) throw new BadInputError('input.contributions', `input.contributions may list at most ${MAX_FUND_CONTRIBUTIONS} members`);
     const contributions = given.map((c, i) => ({
-      companyId: parseId(`input.contributions.${i}.companyId`, c?.companyId),
-      amountYuan: parseMoney(`input.contributions.${i}.amount`, c?.amount, 'non-negative'),
+      companyId: parseId(`input.contributions[${i}].companyId`, c?.companyId),
+      amountYuan: parseMoney(`input.contributions[${i}].amount`, c?.amount, 'non-negative'),
     }));
     const seen = new Set<string>();
     contributions.forEach((c, i) => {
-      if (seen.has(c.companyId)) throw new BadInputError(`input.contributions.${i}.companyId`, `input.contributions.${i}.companyId is listed twice`);
+      if (seen.has(c.companyId)) throw new BadInputError(`input.contributions[${i}].companyId`, `input.contributions[${i}].companyId is listed twice`);
       seen.add(c.companyId);
     });
     const consortiumId = await this.consortium(consortiumIdInput, loaders);
     this.policy.assert(actor, 'coordinator.fund.manage', { consortiumId });
     const members = await loaders.company.loadMany(contributions.map((c) => c.companyId));
     members.forEach((m, i) => {
-      if (!m || m instanceof Error || m.consortiumId !== consortiumId) throw new BadInputError(`input.contributions.${i}.companyId`, `input.contributions.${i}.companyId is not a member of this consortium`);
+      if (!m || m instanceof Error || m.consortiumId !== consortiumId) throw new BadInputError(`input.contributions[${i}].companyId`, `input.contributions[${i}].companyId is not a member of this consortium`);
     });
     const details = { balance, coverageShare, contributions: keep ? 'unchanged' : contributions.map((c) => ({ companyId: c.companyId, amount: c.amountYuan })) };
     return this.change(actor, consortiumId, 'guaranteeFund.set', details, (tx) => this.inputs.setFund(tx, consortiumId, balance, coverageShare, keep ? null : contributions));

@@ -91,15 +91,15 @@ function refuseForeignIds(changes: readonly WhatIfChange[], input: ScoringInput)
     switch (c.kind) {
       case 'PAY_SUPPLIER_SOONER': {
         const lines = input.tradeExperiences.filter((t) => t.creditorId === c.creditorId);
-        if (lines.length === 0) throw new BadInputError(`changes.${i}.creditorId`, `changes.${i}.creditorId is no supplier of this company's invoices that count today`);
-        if (c.invoiceId !== undefined && !lines.some((t) => t.id === c.invoiceId)) throw notHeld(`changes.${i}.invoiceId`);
+        if (lines.length === 0) throw new BadInputError(`changes[${i}].creditorId`, `changes[${i}].creditorId is no supplier of this company's invoices that count today`);
+        if (c.invoiceId !== undefined && !lines.some((t) => t.id === c.invoiceId)) throw notHeld(`changes[${i}].invoiceId`);
         break;
       }
       case 'END_PUBLIC_RECORD':
-        if (!input.publicRecords.some((r) => r.id === c.recordId)) throw notHeld(`changes.${i}.recordId`);
+        if (!input.publicRecords.some((r) => r.id === c.recordId)) throw notHeld(`changes[${i}].recordId`);
         break;
       case 'RELEASE_GUARANTEE':
-        if (!input.guaranteesGiven.some((g) => g.id === c.guaranteeId)) throw notHeld(`changes.${i}.guaranteeId`);
+        if (!input.guaranteesGiven.some((g) => g.id === c.guaranteeId)) throw notHeld(`changes[${i}].guaranteeId`);
         break;
       default:
         break;
@@ -111,7 +111,7 @@ function parseChanges(list: readonly WhatIfChangeInput[], asOf: string): WhatIfC
   if (!Array.isArray(list) || list.length === 0) throw new BadInputError('changes', 'changes must list at least one change');
   if (list.length > MAX_WHAT_IF_CHANGES) throw new BadInputError('changes', `changes may list at most ${MAX_WHAT_IF_CHANGES}`);
   return list.map((c, i) => {
-    const field = (name: string): string => `changes.${i}.${name}`;
+    const field = (name: string): string => `changes[${i}].${name}`;
     const id = (name: 'creditorId' | 'invoiceId' | 'recordId' | 'guaranteeId', required: boolean): string | undefined => {
       const value = c?.[name];
       if (value === undefined || value === null) {

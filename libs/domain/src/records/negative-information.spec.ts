@@ -100,7 +100,7 @@ describe('negative information', () => {
         { dueDate: '2018-03-31', amount: '100.00', paidDate: '2018-06-01' },
       ],
     };
-    expect(refusal('LOAN_RECORD', late, '2025-01-01')).toBe('input.repayments.2.paidDate');
+    expect(refusal('LOAN_RECORD', late, '2025-01-01')).toBe('input.repayments[2].paidDate');
     // a default cured and late instalments paid long ago, the latest ending in 2019: the cure names it
     expect(refusal('LOAN_RECORD', { ...late, defaultedOn: '2018-01-01', curedOn: '2019-06-30' }, '2025-01-01')).toBe('input.curedOn');
   });

@@ -99,7 +99,7 @@ function endedOnField<K extends RecordKind>(kind: K, payload: RecordPayloads[K],
       const loan = payload as RecordPayloads['LOAN_RECORD'];
       if (loan.defaultedOn !== null && loan.curedOn === endedOn) return 'curedOn';
       const i = loan.repayments.findIndex((r) => r.paidDate === endedOn && daysBetween(r.dueDate, r.paidDate) >= NEGATIVE_DAYS_BEYOND_TERMS);
-      return i < 0 ? 'repayments' : `repayments.${i}.paidDate`;
+      return i < 0 ? 'repayments' : `repayments[${i}].paidDate`;
     }
     default:
       return 'paidDate';

@@ -129,7 +129,7 @@ describe('the other record inputs', () => {
   it('a loan: repayments are checked one by one, and a cure needs a default', () => {
     const loan = { contractNo: 'L-1', principal: '100000.00', outstanding: '50000.00', startDate: '2024-01-01', repayments: [{ dueDate: '2024-02-01', amount: '5000.00', paidDate: '2024-02-01' }] };
     expect(parseLoanRecordInput(ctx, loan).payload.repayments).toHaveLength(1);
-    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [{ dueDate: '2023-12-01', amount: '1.00' }] }))).toBe('input.repayments.0.dueDate');
+    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [{ dueDate: '2023-12-01', amount: '1.00' }] }))).toBe('input.repayments[0].dueDate');
     expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, curedOn: '2024-05-01' }))).toBe('input.curedOn');
     expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, outstanding: '100000.01' }))).toBe('input.outstanding');
   });
@@ -138,9 +138,9 @@ describe('the other record inputs', () => {
     const loan = { contractNo: 'L-2', principal: '100000.00', outstanding: '50000.00', startDate: '2024-01-01', maturityDate: '2024-12-31' };
     const instalment = (dueDate: string, paidDate: string | null = dueDate) => ({ dueDate, amount: '5000.00', paidDate });
     expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [instalment('2024-02-01'), instalment('2024-03-01')] }))).toBeNull();
-    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [instalment('2024-03-01'), instalment('2024-02-01')] }))).toBe('input.repayments.1.dueDate');
-    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [instalment('2024-02-01'), instalment('2024-02-01')] }))).toBe('input.repayments.1.dueDate');
-    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [instalment('2025-01-31')] }))).toBe('input.repayments.0.dueDate');
+    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [instalment('2024-03-01'), instalment('2024-02-01')] }))).toBe('input.repayments[1].dueDate');
+    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [instalment('2024-02-01'), instalment('2024-02-01')] }))).toBe('input.repayments[1].dueDate');
+    expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [instalment('2025-01-31')] }))).toBe('input.repayments[0].dueDate');
     // every instalment paid on time: no days past due
     expect(fieldOf(() => parseLoanRecordInput(ctx, { ...loan, repayments: [instalment('2024-02-01')], daysPastDue: 120 }))).toBe('input.daysPastDue');
     // one unpaid since 2024-11-01: at most as many days as that

@@ -250,7 +250,7 @@ export function parseLoanRecordInput(ctx: InputContext, raw: Raw): { payload: Lo
   if (!Array.isArray(list)) throw new BadInputError(ctx.field('repayments'), `${ctx.field('repayments')} must be a list`);
   if (list.length > MAX_REPAYMENTS) throw new BadInputError(ctx.field('repayments'), `${ctx.field('repayments')} may list at most ${MAX_REPAYMENTS} instalments`);
   const repayments: LoanRepaymentPayload[] = list.map((r: Raw, i: number) => {
-    const at = (name: string): string => `repayments.${i}.${name}`;
+    const at = (name: string): string => `repayments[${i}].${name}`;
     const dueDate = notBefore(ctx, at('dueDate'), date(ctx, at('dueDate'), r?.dueDate), 'startDate', startDate);
     const amount = money(ctx, at('amount'), r?.amount, 'positive');
     const paid = optionalDate(ctx, at('paidDate'), r?.paidDate);
@@ -260,10 +260,10 @@ export function parseLoanRecordInput(ctx: InputContext, raw: Raw): { payload: Lo
   // the schedule in order, within the loan's term
   repayments.forEach((r, i) => {
     if (i > 0 && r.dueDate <= repayments[i - 1].dueDate) {
-      throw new BadInputError(ctx.field(`repayments.${i}.dueDate`), `${ctx.field(`repayments.${i}.dueDate`)} must come after ${ctx.field(`repayments.${i - 1}.dueDate`)}: the schedule is listed in order, one instalment a date`);
+      throw new BadInputError(ctx.field(`repayments[${i}].dueDate`), `${ctx.field(`repayments[${i}].dueDate`)} must come after ${ctx.field(`repayments[${i - 1}].dueDate`)}: the schedule is listed in order, one instalment a date`);
     }
     if (maturityDate !== null && r.dueDate > maturityDate) {
-      throw new BadInputError(ctx.field(`repayments.${i}.dueDate`), `${ctx.field(`repayments.${i}.dueDate`)} is after ${ctx.field('maturityDate')} ${maturityDate}`);
+      throw new BadInputError(ctx.field(`repayments[${i}].dueDate`), `${ctx.field(`repayments[${i}].dueDate`)} is after ${ctx.field('maturityDate')} ${maturityDate}`);
     }
   });
   const daysPastDue = absent(raw.daysPastDue) ? 0 : integer(ctx, 'daysPastDue', raw.daysPastDue, 0, 36_500);
