@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Clock } from '@app/domain';
+import { NoticeRepository } from '@app/persistence';
 import { onlyError } from '@app/testing';
 import { type RunningApi, startApi } from '../support/api';
 import { createWorld, type World } from '../support/world';
@@ -14,8 +15,9 @@ interface Listed {
 }
 
 const NOTICES = `query($c: ID, $n: ID) { notices(companyId: $c, consortiumId: $n, limit: 200) { id kind message recordId acknowledgedAt } }`;
+const ACK = `mutation($id: ID!) { acknowledgeNotice(id: $id) { id acknowledgedAt } }`;
 
-/** Notices with the API's clock moved by the test: what they show past a record's 5 years. */
+/** Notices with the API's clock moved by the test: what they show past a record's 5 years, and acknowledging one twice at once. */
 describe('notices', () => {
   let api: RunningApi;
   let world: World;
@@ -76,5 +78,55 @@ describe('notices', () => {
     const kept: { n: string }[] = await api.dataSource.query('SELECT count(*) AS n FROM notices WHERE record_id = $1', [record.id]);
     expect(Number(kept[0].n)).toBe(5);
     expect(onlyError(await world.admin.client.request(NOTICES, { c: home.companyB.id })).extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('two members acknowledging one notice at once both get the first acknowledgement, audited once', async () => {
+    const { home } = world;
+    now = new Date('2025-06-15T08:00:00Z');
+    const record = await reportTrade(home.memberA.client, home.companyB.creditCode, { invoiceDate: '2025-03-01', dueDate: '2025-03-31', paidDate: '2025-05-15' });
+    const { notices } = await home.memberB.client.ok<{ notices: Listed[] }>(NOTICES, { c: home.companyB.id });
+    const notice = notices.find((n) => n.recordId === record.id && n.kind === 'NEGATIVE_INFORMATION');
+    expect(notice?.acknowledgedAt).toBeNull();
+    const second = await world.signIn(await world.factories.user('MEMBER', { companyId: home.companyB.id }));
+
+    // both read the notice before either acknowledges it (as two requests racing would)
+    const repo = api.app.get(NoticeRepository);
+    const findById = repo.findById.bind(repo);
+    const waiting: (() => void)[] = [];
+    const timers: NodeJS.Timeout[] = [];
+    let released = false;
+    const spy = jest.spyOn(repo, 'findById').mockImplementation(async (db, id) => {
+      const found = await findById(db, id);
+      if (id !== notice?.id || released) return found;
+      // the first read waits (at most 5 s) for the second
+      await new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        if (waiting.length === 2) {
+          released = true;
+          timers.forEach(clearTimeout);
+          waiting.forEach((r) => r());
+        } else {
+          timers.push(setTimeout(resolve, 5000));
+        }
+      });
+      return found;
+    });
+    try {
+      type Acked = { acknowledgeNotice: { id: string; acknowledgedAt: string } };
+      const [a, b] = await Promise.all([home.memberB.client.ok<Acked>(ACK, { id: notice?.id }), second.client.ok<Acked>(ACK, { id: notice?.id })]);
+      expect(a.acknowledgeNotice.acknowledgedAt).toBe('2025-06-15T08:00:00.000Z');
+      expect(b.acknowledgeNotice).toEqual(a.acknowledgeNotice);
+    } finally {
+      spy.mockRestore();
+    }
+    const audited: { actor_id: string }[] = await api.dataSource.query(
+      `SELECT actor_id FROM audit_log WHERE action = 'notice.acknowledged' AND (content::jsonb -> 'details' ->> 'noticeId') = $1`,
+      [notice?.id],
+    );
+    expect(audited).toHaveLength(1);
+    // the one audited is the one the notice names as acknowledging it
+    const stored: { acknowledged_by: string }[] = await api.dataSource.query('SELECT acknowledged_by FROM notices WHERE id = $1', [notice?.id]);
+    expect([home.memberB.user.id, second.user.id]).toContain(stored[0].acknowledged_by);
+    expect(audited[0].actor_id).toBe(stored[0].acknowledged_by);
   });
 });

@@ -59,6 +59,8 @@ export class NoticesService {
       if (notice.acknowledgedAt) return notice;
       const now = this.clock.now();
       const acknowledged = await this.notices.acknowledge(tx, id, actor.id, now);
+      // acknowledged meanwhile by another member: that acknowledgement stands, audited once
+      if (!acknowledged) return (await this.notices.findById(tx, id)) ?? notice;
       await this.audit.append(
         tx,
         [{ action: 'notice.acknowledged', actorId: actor.id, consortiumId: notice.consortiumId, companyId: notice.companyId, details: { noticeId: id, kind: notice.kind } }],

@@ -105,13 +105,18 @@ export class NoticeRepository {
     return rows.map(toNotice);
   }
 
-  /** Marks a notice read; a second acknowledgement keeps the first one's time. */
-  async acknowledge(db: Db, id: string, by: string, at: Date): Promise<Notice> {
+  /**
+   * Marks a notice read, once: null when it already was (by this or a concurrent
+   * transaction, whose acknowledgement stands). A concurrent one waits on the row and then
+   * finds it acknowledged, so exactly one caller gets the row back.
+   */
+  async acknowledge(db: Db, id: string, by: string, at: Date): Promise<Notice | null> {
     const rows: NoticeRow[] = await db.query(
-      `WITH u AS (UPDATE notices SET acknowledged_at = coalesce(acknowledged_at, $3), acknowledged_by = coalesce(acknowledged_by, $2) WHERE id = $1 RETURNING *)
+      // wrapped in a SELECT: TypeORM answers a bare UPDATE ... RETURNING with [rows, count]
+      `WITH u AS (UPDATE notices SET acknowledged_at = $3, acknowledged_by = $2 WHERE id = $1 AND acknowledged_at IS NULL RETURNING *)
        SELECT * FROM u`,
       [id, by, at],
     );
-    return toNotice(rows[0]);
+    return rows[0] ? toNotice(rows[0]) : null;
   }
 }
