@@ -145,6 +145,11 @@ describe('verified credit records over GraphQL', () => {
       const first = await data<{ reportTradeExperience: RecordShape }>(home.memberA.client, REPORT_TRADE, { input, key });
       const replay = await data<{ reportTradeExperience: RecordShape }>(home.memberA.client, REPORT_TRADE, { input, key });
       expect(replay.reportTradeExperience).toEqual(first.reportTradeExperience);
+      // the same filing spelled otherwise is the same request: it replays, it is not CONFLICT
+      for (const spelling of [{ amount: '125000.5' }, { currency: null }, { currency: 'cny' }, { debtorCreditCode: ` ${input.debtorCreditCode} ` }]) {
+        const again = await data<{ reportTradeExperience: RecordShape }>(home.memberA.client, REPORT_TRADE, { input: { ...input, ...spelling }, key });
+        expect(again.reportTradeExperience).toEqual(first.reportTradeExperience);
+      }
       const writes = `SELECT (SELECT count(*) FROM trade_experiences WHERE invoice_no = $1) AS versions, (SELECT max(seq) FROM audit_log) AS audited, (SELECT coalesce(max(id), 0) FROM outbox) AS outbox`;
       const before = (await api.dataSource.query(writes, [input.invoiceNo]))[0];
       const other = onlyError(await home.memberA.client.request(REPORT_TRADE, { input: { ...input, amount: '1.00' }, key }));

@@ -155,7 +155,7 @@ export class RecordsService {
     const ctx = apiInput(this.today());
     const debtorCode = parseCounterpartyCode(ctx, 'debtorCreditCode', input.debtorCreditCode);
     const values = parseTradeExperienceInput(ctx, input as unknown as Record<string, unknown>);
-    return this.run(actor, 'reportTradeExperience', input, idempotencyKey, async (tx) => {
+    return this.run(actor, 'reportTradeExperience', { debtorCode, values }, idempotencyKey, async (tx) => {
       const creditor = await this.ownCompany(tx, actor, 'record.trade.report');
       const debtor = await this.fellowMember(tx, creditor, 'input.debtorCreditCode', debtorCode, 'trade with itself');
       const { evidence, ...rest } = values;
@@ -178,7 +178,7 @@ export class RecordsService {
     const ctx = apiInput(this.today());
     const creditorCode = parseCounterpartyCode(ctx, 'creditorCreditCode', input.creditorCreditCode);
     const values = parseTradeExperienceInput(ctx, input as unknown as Record<string, unknown>);
-    return this.run(actor, 'reportTradePayable', input, idempotencyKey, async (tx) => {
+    return this.run(actor, 'reportTradePayable', { creditorCode, values }, idempotencyKey, async (tx) => {
       const buyer = await this.ownCompany(tx, actor, 'record.trade.reportPayable');
       const creditor = await this.fellowMember(tx, buyer, 'input.creditorCreditCode', creditorCode, 'trade with itself');
       const { evidence, ...rest } = values;
@@ -199,7 +199,7 @@ export class RecordsService {
   async submitFinancialStatement(actor: Actor, input: FinancialStatementInput, idempotencyKey?: string | null): Promise<CreditRecordVersion<'FINANCIAL_STATEMENT'>> {
     this.policy.assertRole(actor, 'record.statement.submit');
     const { payload, evidence } = parseFinancialStatementInput(apiInput(this.today()), input as unknown as Record<string, unknown>);
-    return this.run(actor, 'submitFinancialStatement', input, idempotencyKey, async (tx) => {
+    return this.run(actor, 'submitFinancialStatement', { payload, evidence }, idempotencyKey, async (tx) => {
       const company = await this.ownCompany(tx, actor, 'record.statement.submit');
       return this.file(tx, actor, {
         kind: 'FINANCIAL_STATEMENT',
@@ -220,7 +220,7 @@ export class RecordsService {
     const ctx = apiInput(this.today());
     const subjectCode = this.optionalSubjectCode(actor, input.subjectCreditCode);
     const { payload, evidence } = parsePaymentRecordInput(ctx, input as unknown as Record<string, unknown>);
-    return this.run(actor, 'filePaymentRecord', input, idempotencyKey, async (tx) => {
+    return this.run(actor, 'filePaymentRecord', { subjectCode, payload, evidence }, idempotencyKey, async (tx) => {
       const subject = await this.subjectFor(tx, actor, 'record.payment.file', subjectCode);
       return this.file(tx, actor, this.ownOrOfficial(actor, 'PAYMENT_RECORD', subject, payload, evidence));
     });
@@ -230,7 +230,7 @@ export class RecordsService {
     this.policy.assertRole(actor, 'record.taxGrade.file');
     const subjectCode = this.optionalSubjectCode(actor, input.subjectCreditCode);
     const { payload, evidence } = parseTaxCreditGradeInput(apiInput(this.today()), input as unknown as Record<string, unknown>);
-    return this.run(actor, 'fileTaxCreditGrade', input, idempotencyKey, async (tx) => {
+    return this.run(actor, 'fileTaxCreditGrade', { subjectCode, payload, evidence }, idempotencyKey, async (tx) => {
       const subject = await this.subjectFor(tx, actor, 'record.taxGrade.file', subjectCode);
       return this.file(tx, actor, this.ownOrOfficial(actor, 'TAX_CREDIT_GRADE', subject, payload, evidence));
     });
@@ -242,7 +242,7 @@ export class RecordsService {
     const ctx = apiInput(this.today());
     const borrowerCode = parseCounterpartyCode(ctx, 'borrowerCreditCode', input.borrowerCreditCode);
     const { payload, evidence } = parseLoanRecordInput(ctx, input as unknown as Record<string, unknown>);
-    return this.run(actor, 'fileLoanRecord', input, idempotencyKey, async (tx) => {
+    return this.run(actor, 'fileLoanRecord', { borrowerCode, payload, evidence }, idempotencyKey, async (tx) => {
       const borrower = await this.registered(tx, 'input.borrowerCreditCode', borrowerCode);
       this.policy.assert(actor, 'record.loan.file', { companyId: borrower.id, consortiumId: borrower.consortiumId });
       return this.file(tx, actor, {
@@ -264,7 +264,7 @@ export class RecordsService {
     const ctx = apiInput(this.today());
     const subjectCode = parseCounterpartyCode(ctx, 'subjectCreditCode', input.subjectCreditCode);
     const { payload, evidence } = parsePublicRecordInput(ctx, input as unknown as Record<string, unknown>);
-    return this.run(actor, 'filePublicRecord', input, idempotencyKey, async (tx) => {
+    return this.run(actor, 'filePublicRecord', { subjectCode, payload, evidence }, idempotencyKey, async (tx) => {
       const subject = await this.subjectFor(tx, actor, 'record.public.file', subjectCode);
       return this.file(tx, actor, {
         kind: 'PUBLIC_RECORD',
@@ -285,7 +285,7 @@ export class RecordsService {
     const ctx = apiInput(this.today());
     const borrowerCode = parseCounterpartyCode(ctx, 'borrowerCreditCode', input.borrowerCreditCode);
     const { payload, evidence } = parseGuaranteeInput(ctx, input as unknown as Record<string, unknown>);
-    return this.run(actor, 'fileGuarantee', input, idempotencyKey, async (tx) => {
+    return this.run(actor, 'fileGuarantee', { borrowerCode, payload, evidence }, idempotencyKey, async (tx) => {
       const guarantor = await this.ownCompany(tx, actor, 'record.guarantee.file');
       const borrower = await this.fellowMember(tx, guarantor, 'input.borrowerCreditCode', borrowerCode, 'guarantee its own debt');
       return this.file(tx, actor, {
@@ -305,7 +305,7 @@ export class RecordsService {
   async fileSoftSignal(actor: Actor, input: SoftSignalInput, idempotencyKey?: string | null): Promise<CreditRecordVersion<'SOFT_SIGNAL'>> {
     this.policy.assertRole(actor, 'record.softSignal.file');
     const values = parseSoftSignalInput(apiInput(this.today()), input as unknown as Record<string, unknown>);
-    return this.run(actor, 'fileSoftSignal', input, idempotencyKey, async (tx) => {
+    return this.run(actor, 'fileSoftSignal', values, idempotencyKey, async (tx) => {
       const company = await this.ownCompany(tx, actor, 'record.softSignal.file');
       let ownerConsentId: string | null = null;
       if (values.ownerConsent) {
@@ -887,6 +887,9 @@ export class RecordsService {
   /**
    * Runs a mutation in one transaction, under the caller's idempotency key if it gave one:
    * a replay answers the first call's record, the same key with other input is CONFLICT.
+   * `args` are the parsed, normalised input, never the raw one: a retry that sends the same
+   * filing in another spelling (an optional field null or left out, `100` for `100.00`,
+   * spaces around a code) is the same request and replays the first answer.
    */
   private async run<T extends CreditRecordVersion>(actor: Actor, operation: string, args: unknown, keyInput: string | null | undefined, work: (tx: Db) => Promise<T>): Promise<T> {
     const key = keyInput === undefined || keyInput === null ? null : parseText('idempotencyKey', keyInput, { max: 255 });
