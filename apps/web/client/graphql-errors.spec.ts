@@ -47,6 +47,7 @@ describe('GraphQL errors in words', () => {
     expect(fieldName('input.creditCode')).toBe('creditCode');
     expect(fieldName('input.lines[0].amount')).toBe('amount');
     expect(fieldName('creditCode')).toBe('creditCode');
+    expect(fieldName('defaulted[1]')).toBe('defaulted');
   });
 
   it('is an Error with the words in its message', () => {

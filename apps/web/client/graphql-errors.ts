@@ -98,9 +98,12 @@ export function httpError(status: number): ApiError {
 
 /**
  * The name of the form field an input path is about: `input.creditCode` -> `creditCode`,
- * `input.lines.0.amount` -> `amount`, `creditCode` -> `creditCode`.
+ * `input.lines[0].amount` -> `amount`, `defaulted[1]` -> `defaulted`, `creditCode` -> `creditCode`.
  */
 export function fieldName(path: string): string {
-  const parts = path.split('.').filter((p) => p !== '' && !/^\d+$/.test(p));
+  const parts = path
+    .replace(/\[\d+\]/g, '')
+    .split('.')
+    .filter((p) => p !== '' && !/^\d+$/.test(p));
   return parts[parts.length - 1] ?? path;
 }
