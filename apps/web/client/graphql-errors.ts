@@ -61,10 +61,6 @@ export class ApiError extends Error {
   }
 }
 
-export function wordsFor(kind: ErrorKind): { readonly zh: string; readonly en: string } {
-  return WORDS[kind];
-}
-
 /** One GraphQL error as an ApiError. */
 export function toApiError(error: GraphQLErrorShape): ApiError {
   const ext = error.extensions ?? {};

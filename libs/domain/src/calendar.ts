@@ -1,5 +1,3 @@
-import { BadInputError } from './errors';
-
 /** Calendar dates are `YYYY-MM-DD` strings (the contract's `Date`), compared as text. */
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -21,13 +19,6 @@ function checkCalendarDate(value: string): boolean {
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(y, mo - 1, d));
   return y >= 1900 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-}
-
-export function parseCalendarDate(field: string, value: unknown): string {
-  if (typeof value !== 'string' || !isCalendarDate(value)) {
-    throw new BadInputError(field, `${field} must be a real calendar date written YYYY-MM-DD`);
-  }
-  return value;
 }
 
 /** The UTC calendar date of an instant. */

@@ -103,7 +103,3 @@ export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);
 export function jobsOfQueue(queue: QueueName): JobName[] {
   return ALL_JOB_NAMES.filter((name) => JOBS[name].queue === queue);
 }
-
-export function assertNever(value: never): never {
-  throw new Error(`unhandled case: ${String(value)}`);
-}

@@ -29,7 +29,7 @@ export { pdToScore, rawScore, SCALE_FACTOR, SCALE_OFFSET } from './rating/score-
 export { pdToGrade, gradeIndex, gradeBand, MASTER_SCALE } from './rating/master-scale';
 export { REASON_TEXT } from './rating/reason-codes';
 export { DEFAULT_RATING_MODEL, CORE_FACTORS, NEUTRAL_SUB_SCORE } from './rating/rating-model';
-export { pdToSubScore, subScoreToPd, SUB_SCORE_SCALE } from './common/sub-score-scale';
+export { pdToSubScore, SUB_SCORE_SCALE } from './common/sub-score-scale';
 
 export { consortiumStanding, stressTest, riskParameters, DEFAULT_RISK_PARAMETERS, STANDING_RULE } from './standing/consortium-standing';
 export { buildContagionNetwork, runDebtRank, debtRankPerMember, type ContagionNetwork } from './standing/debt-rank';

@@ -15,8 +15,3 @@ export function isPgError(error: unknown, code?: string): error is PgError {
   const actual = candidate?.code ?? candidate?.driverError?.code;
   return typeof actual === 'string' && (code === undefined || actual === code);
 }
-
-export function pgConstraint(error: unknown): string | undefined {
-  const candidate = error as { constraint?: string; driverError?: { constraint?: string } };
-  return candidate.constraint ?? candidate.driverError?.constraint;
-}

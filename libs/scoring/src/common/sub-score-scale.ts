@@ -1,4 +1,4 @@
-import { clamp, logit, sigmoid } from './math';
+import { clamp, logit } from './math';
 
 /**
  * One meaning for every sub-score: sub-score s is the PD that a company would have if all
@@ -12,8 +12,4 @@ export const SUB_SCORE_SCALE = { intercept: 1.0, slope: 8.5 } as const;
 export function pdToSubScore(pd: number): number {
   const p = clamp(pd, 1e-9, 1 - 1e-9);
   return clamp((100 * (SUB_SCORE_SCALE.intercept - logit(p))) / SUB_SCORE_SCALE.slope, 0, 100);
-}
-
-export function subScoreToPd(subScore: number): number {
-  return sigmoid(SUB_SCORE_SCALE.intercept - (SUB_SCORE_SCALE.slope * subScore) / 100);
 }
