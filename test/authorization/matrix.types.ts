@@ -35,6 +35,12 @@ export interface MatrixCase {
   request(world: World, target: TargetKind): MatrixRequest;
   /** makes the objects the requests name (records, imports, notices), once, before the matrix runs */
   setup?(world: World, api: RunningApi): Promise<void>;
+  /**
+   * targets whose refusal may be BAD_USER_INPUT instead of FORBIDDEN: an operation that
+   * names its target by a public code answers a target the caller may not see exactly as a
+   * code naming nothing (partnerCheck on another consortium's company), so it reveals nothing
+   */
+  readonly concealed?: readonly TargetKind[];
   /** undoes, after each request, what must not outlive it (a started full recompute) */
   after?(world: World, api: RunningApi): Promise<void>;
 }

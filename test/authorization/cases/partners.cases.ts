@@ -7,7 +7,9 @@ export const PARTNERS_CASES: Readonly<Record<string, MatrixCase>> = {
     operation: 'partner.check',
     targets: COMPANY_TARGETS,
     // give to get: the matrix's MEMBER (home member A) has reported a trade experience, so
-    // only the relation decides; its own company and another consortium's are refused
+    // only the relation decides; its own company and another consortium's are refused, the
+    // latter as BAD_USER_INPUT, the answer to a code no company is registered under
+    concealed: ['otherCompany'],
     setup: async (w) => {
       await reportTrade(w.home.memberA.client, w.home.companyB.creditCode);
     },

@@ -77,16 +77,16 @@ export class PartnersService {
     const creditCode = parseCreditCode('creditCode', creditCodeInput);
     const db = this.dataSource.manager;
     const partner = await this.companies.findByCreditCode(db, creditCode);
-    if (!partner) throw new BadInputError('creditCode', 'creditCode names no company registered with the alliance');
+    // credit codes are public: a code no company is registered under and a company of another
+    // consortium get one and the same answer, so a check reveals neither who is on the platform
+    // nor that a company is in another consortium
+    if (!partner || partner.consortiumId !== actor.consortiumId) {
+      throw new BadInputError('creditCode', `creditCode ${creditCode} is not a member of your consortium`);
+    }
     const target = { companyId: partner.id, consortiumId: partner.consortiumId };
-    // the policy refuses these two as well; the messages say why in the member's terms
+    // the policy refuses this as well; the message says why in the member's terms
     if (partner.id === actor.companyId) {
       throw new ForbiddenError('This is your own company: read its rating through company { rating }; a partner check is about another member', {
-        operation: 'partner.check',
-      });
-    }
-    if (partner.consortiumId !== actor.consortiumId) {
-      throw new ForbiddenError('A partner check is only about a fellow member of your own consortium; this company belongs to another one', {
         operation: 'partner.check',
       });
     }
