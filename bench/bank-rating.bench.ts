@@ -14,6 +14,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { loadConfig } from '@app/config';
+import { SystemClock } from '@app/domain';
 import { AuditLogRepository, BankRepository, CompanyRepository, ConsentRepository, ConsortiumRepository, InquiryRepository, UserRepository } from '@app/persistence';
 import { randomCreditCode, RatingFixtures } from '@app/testing';
 import autocannon from 'autocannon';
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 2_000));
     for (let i = 0; worker && i < 60 && (await new InquiryRepository().countUnsealed(db)) > 0; i += 1) await new Promise((r) => setTimeout(r, 500));
     await worker?.stop();
-    const sealer = new InquirySealer(config, ds, new InquiryRepository(), new AuditLogRepository());
+    const sealer = new InquirySealer(config, ds, new InquiryRepository(), new AuditLogRepository(), new SystemClock());
     if (!worker) await sealer.sealAll();
     const inquiriesAfter = Number((await db.query('SELECT count(*) AS n FROM inquiries'))[0].n);
     const unsealed = await new InquiryRepository().countUnsealed(db);

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Clock } from '@app/domain';
 import { onlyError, randomCreditCode, TEST_PASSWORD } from '@app/testing';
 import * as argon2 from 'argon2';
 import { type RunningApi, startApi } from '../support/api';
@@ -43,6 +44,49 @@ describe('identity and tenancy (GraphQL over HTTP)', () => {
     expect(createUser).toMatchObject({ role: 'MEMBER', company: { id: registerCompany.id } });
     const login = await api.client.ok<{ login: { user: { role: string } } }>(LOGIN, { e: email.toUpperCase(), p: 'a long enough password' });
     expect(login.login.user.role).toBe('MEMBER');
+  });
+
+  it("stamps the audit entries of a new consortium, bank, company, user and API key with the API's clock", async () => {
+    const admin = world.admin.client;
+    const instant = new Date('2025-03-04T05:06:07.089Z');
+    const now = jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => new Date(instant.getTime()));
+    const ids: Record<string, string> = {};
+    try {
+      ids.consortium = (
+        await admin.ok<{ createConsortium: { id: string } }>(`mutation($input: CreateConsortiumInput!) { createConsortium(input: $input) { id } }`, {
+          input: { name: `乐清电气产业联盟 ${Date.now()}`, region: '浙江省乐清市', industry: '电气' },
+        })
+      ).createConsortium.id;
+      ids.bank = (await admin.ok<{ createBank: { id: string } }>(`mutation($input: CreateBankInput!) { createBank(input: $input) { id } }`, { input: { name: `乐清农商银行 ${Date.now()}` } }))
+        .createBank.id;
+      ids.company = (
+        await admin.ok<{ registerCompany: { id: string } }>(REGISTER, { input: { consortiumId: ids.consortium, creditCode: randomCreditCode(), name: '乐清市柳市镇电器有限公司' } })
+      ).registerCompany.id;
+      ids.user = (
+        await admin.ok<{ createUser: { id: string } }>(CREATE_USER, {
+          input: { email: `clock-${Date.now()}@yueqing.example.cn`, password: TEST_PASSWORD, role: 'MEMBER', companyId: ids.company },
+        })
+      ).createUser.id;
+      ids.apiKey = (
+        await admin.ok<{ createApiKey: { apiKey: { id: string } } }>(`mutation($b: ID!) { createApiKey(bankId: $b, name: "clock") { apiKey { id } } }`, { b: ids.bank })
+      ).createApiKey.apiKey.id;
+      await admin.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: ids.apiKey });
+    } finally {
+      now.mockRestore();
+    }
+    const entries: { action: string; at: Date }[] = await api.dataSource.query(
+      `SELECT action, at FROM audit_log
+        WHERE (action = 'consortium.created' AND consortium_id = $1)
+           OR (action = 'bank.created' AND content::jsonb #>> '{details,bankId}' = $2)
+           OR (action = 'company.registered' AND company_id = $3)
+           OR (action = 'user.created' AND content::jsonb #>> '{details,userId}' = $4)
+           OR (action IN ('apiKey.created', 'apiKey.revoked') AND content::jsonb #>> '{details,apiKeyId}' = $5)
+        ORDER BY seq`,
+      [ids.consortium, ids.bank, ids.company, ids.user, ids.apiKey],
+    );
+    expect(entries.map((e) => ({ action: e.action, at: e.at.toISOString() }))).toEqual(
+      ['consortium.created', 'bank.created', 'company.registered', 'user.created', 'apiKey.created', 'apiKey.revoked'].map((action) => ({ action, at: instant.toISOString() })),
+    );
   });
 
   it('refuses an invalid credit code naming the field, and a duplicate as CONFLICT', async () => {

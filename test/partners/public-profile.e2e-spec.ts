@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import type { Company } from '@app/domain';
+import { Clock, type Company } from '@app/domain';
 import { onlyError } from '@app/testing';
 import { evidence, FILE_SOFT_SIGNAL, VERIFY } from '../records/records-support';
 import { type RunningApi, startApi } from '../support/api';
@@ -250,6 +250,28 @@ describe('the public credit profile', () => {
     await owner.client.ok(UNPUBLISH, { companyId: company.id }); // no change, no entry
     const after: { n: string }[] = await api.dataSource.query(`SELECT count(*) AS n FROM audit_log WHERE company_id = $1 AND action LIKE 'profile.%'`, [company.id]);
     expect(Number(after[0].n) - Number(before[0].n)).toBe(2);
+  });
+
+  it("stamps a change and its audit entry with the API's clock, the same instant", async () => {
+    // a company of its own (the other consortium's), so the profile above keeps its state
+    const { companyA: subject, memberA: member } = world.other;
+    const instant = new Date('2025-03-04T05:06:07.089Z');
+    const now = jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => new Date(instant.getTime()));
+    try {
+      await member.client.ok(PUBLISH, { input: { companyId: subject.id, fields: ['NAME'] } });
+    } finally {
+      now.mockRestore();
+    }
+    const [profile]: { published_at: Date; updated_at: Date }[] = await api.dataSource.query('SELECT published_at, updated_at FROM public_profiles WHERE company_id = $1', [
+      subject.id,
+    ]);
+    const entries: { at: Date }[] = await api.dataSource.query(`SELECT at FROM audit_log WHERE company_id = $1 AND action = 'profile.published'`, [subject.id]);
+    expect(entries).toHaveLength(1);
+    expect({ publishedAt: profile.published_at.toISOString(), updatedAt: profile.updated_at.toISOString(), audited: entries[0].at.toISOString() }).toEqual({
+      publishedAt: instant.toISOString(),
+      updatedAt: instant.toISOString(),
+      audited: instant.toISOString(),
+    });
   });
 
   it('serves robots.txt from the same server, allowing the profiles', async () => {

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Clock } from '@app/domain';
 import { onlyError } from '@app/testing';
 import { type RunningApi, startApi } from '../support/api';
 import { createWorld, type World } from '../support/world';
@@ -66,6 +67,22 @@ describe('whatIf: a company asks about itself', () => {
     // an ADMIN may ask too; the same question, the same answer
     const again = await world.admin.client.ok<{ whatIf: WhatIf }>(WHAT_IF, { id: home.companyB.id, changes: [{ kind: 'PAY_SUPPLIER_SOONER', creditorId: home.companyA.id, days: 20 }] });
     expect(again.whatIf).toEqual(whatIf);
+  });
+
+  it("is computed at the API's clock's now", async () => {
+    const { home } = world;
+    // a minute ago: the same records count, only the clock differs from the wall clock
+    const instant = new Date(Date.now() - 60_000);
+    const now = jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => new Date(instant.getTime()));
+    try {
+      const { whatIf } = await home.memberB.client.ok<{ whatIf: { before: { computedAt: string }; after: { computedAt: string } } }>(
+        `query($id: ID!, $changes: [WhatIfChangeInput!]!) { whatIf(companyId: $id, changes: $changes) { before { computedAt } after { computedAt } } }`,
+        { id: home.companyB.id, changes: [{ kind: 'PAY_SUPPLIER_SOONER', creditorId: home.companyA.id, days: 20 }] },
+      );
+      expect(whatIf).toEqual({ before: { computedAt: instant.toISOString() }, after: { computedAt: instant.toISOString() } });
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('adds a statement checked as a filing is, and names the field of each bad change', async () => {

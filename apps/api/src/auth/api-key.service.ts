@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type Actor, NotFoundError, parseId, parseText, UnauthenticatedError } from '@app/domain';
+import { type Actor, Clock, NotFoundError, parseId, parseText, UnauthenticatedError } from '@app/domain';
 import { type ApiKey, ApiKeyRepository, AuditLogRepository, BankRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import { PolicyService } from '@api/policy/policy.service';
@@ -22,6 +22,7 @@ export class ApiKeyService {
     private readonly audit: AuditLogRepository,
     private readonly policy: PolicyService,
     private readonly cache: ApiKeyCache,
+    private readonly clock: Clock,
   ) {}
 
   async create(actor: Actor, bankIdInput: string, nameInput: string): Promise<{ key: ApiKey; secret: string }> {
@@ -32,7 +33,7 @@ export class ApiKeyService {
       if (!(await this.banks.findById(tx, bankId))) throw new NotFoundError('No such bank', { field: 'bankId' });
       const secret = KEY_PREFIX + randomBytes(32).toString('base64url');
       const key = await this.apiKeys.insert(tx, { bankId, name, prefix: secret.slice(0, 12), keyHash: hashApiKey(secret), createdBy: actor.id });
-      await this.audit.append(tx, [{ action: 'apiKey.created', actorId: actor.id, details: { apiKeyId: key.id, bankId, prefix: key.prefix } }]);
+      await this.audit.append(tx, [{ action: 'apiKey.created', actorId: actor.id, details: { apiKeyId: key.id, bankId, prefix: key.prefix } }], this.clock.now());
       return { key, secret };
     });
   }
@@ -43,7 +44,7 @@ export class ApiKeyService {
     const revoked = await this.dataSource.transaction(async (tx) => {
       const key = await this.apiKeys.revoke(tx, id);
       if (!key) throw new NotFoundError('No such API key', { field: 'id' });
-      await this.audit.append(tx, [{ action: 'apiKey.revoked', actorId: actor.id, details: { apiKeyId: id, bankId: key.bankId } }]);
+      await this.audit.append(tx, [{ action: 'apiKey.revoked', actorId: actor.id, details: { apiKeyId: id, bankId: key.bankId } }], this.clock.now());
       return key;
     });
     // this process's next request already refuses it; the others hear it by NOTIFY

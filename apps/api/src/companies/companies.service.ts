@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   type Actor,
   BadInputError,
+  Clock,
   type Company,
   type Consortium,
   parseCreditCode,
@@ -25,6 +26,7 @@ export class CompaniesService {
     private readonly consortia: ConsortiumRepository,
     private readonly audit: AuditLogRepository,
     private readonly policy: PolicyService,
+    private readonly clock: Clock,
   ) {}
 
   async register(actor: Actor, input: RegisterCompanyInput): Promise<Company> {
@@ -37,9 +39,11 @@ export class CompaniesService {
       if (!consortium) throw new BadInputError('input.consortiumId', 'input.consortiumId names no consortium');
       this.policy.assert(actor, 'company.register', { consortiumId });
       const company = await this.companies.insert(tx, consortiumId, { creditCode, name });
-      await this.audit.append(tx, [
-        { action: 'company.registered', actorId: actor.id, consortiumId, companyId: company.id, details: { creditCode, name } },
-      ]);
+      await this.audit.append(
+        tx,
+        [{ action: 'company.registered', actorId: actor.id, consortiumId, companyId: company.id, details: { creditCode, name } }],
+        this.clock.now(),
+      );
       return company;
     });
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Actor, type Company, type Consortium, parseId, parseText } from '@app/domain';
+import { type Actor, Clock, type Company, type Consortium, parseId, parseText } from '@app/domain';
 import { AuditLogRepository, ConsortiumRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import type { Loaders } from '@api/common/loaders';
@@ -13,6 +13,7 @@ export class ConsortiaService {
     private readonly consortia: ConsortiumRepository,
     private readonly audit: AuditLogRepository,
     private readonly policy: PolicyService,
+    private readonly clock: Clock,
   ) {}
 
   async create(actor: Actor, input: CreateConsortiumInput): Promise<Consortium> {
@@ -24,7 +25,7 @@ export class ConsortiaService {
     };
     return this.dataSource.transaction(async (tx) => {
       const consortium = await this.consortia.insert(tx, fields);
-      await this.audit.append(tx, [{ action: 'consortium.created', actorId: actor.id, consortiumId: consortium.id, details: fields }]);
+      await this.audit.append(tx, [{ action: 'consortium.created', actorId: actor.id, consortiumId: consortium.id, details: fields }], this.clock.now());
       return consortium;
     });
   }

@@ -152,15 +152,19 @@ export class ProfilesService {
         next.fields.every((f, i) => f === current.fields[i]);
       if (unchanged) return { saved: current, evict: null };
       const saved = await this.profiles.save(tx, company.id, next, actor.id, at);
-      await this.audit.append(tx, [
-        {
-          action,
-          actorId: actor.id,
-          consortiumId: company.consortiumId,
-          companyId: company.id,
-          details: { slug: saved.slug, fields: saved.fields, published: saved.published },
-        },
-      ]);
+      await this.audit.append(
+        tx,
+        [
+          {
+            action,
+            actorId: actor.id,
+            consortiumId: company.consortiumId,
+            companyId: company.id,
+            details: { slug: saved.slug, fields: saved.fields, published: saved.published },
+          },
+        ],
+        at,
+      );
       return { saved, evict: saved.slug };
     });
     if (evict) this.pages.evict(evict);

@@ -60,10 +60,9 @@ export class WhatIfResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<WhatIfModel> {
     const result = await this.whatIfs.whatIf(actor, companyId, changes as never, ctx.loaders);
-    const at = new Date();
     return Object.assign(new WhatIfModel(), {
-      before: asView(result.before, at),
-      after: asView(result.after, at),
+      before: asView(result.before, result.computedAt),
+      after: asView(result.after, result.computedAt),
       scoreChange: result.scoreChange,
       pdChange: result.pdChange,
       gradeNotches: result.gradeNotches,

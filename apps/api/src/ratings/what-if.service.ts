@@ -60,9 +60,16 @@ export class WhatIfService {
     private readonly clock: Clock,
   ) {}
 
-  async whatIf(actor: Actor, companyIdInput: string, changesInput: readonly WhatIfChangeInput[], loaders: Loaders): Promise<WhatIfResult> {
+  /** The simulation, and when it was computed (the clock's now, whose day is its asOf). */
+  async whatIf(
+    actor: Actor,
+    companyIdInput: string,
+    changesInput: readonly WhatIfChangeInput[],
+    loaders: Loaders,
+  ): Promise<WhatIfResult & { readonly computedAt: Date }> {
     this.policy.assertRole(actor, 'company.whatIf');
-    const asOf = toCalendarDate(this.clock.now());
+    const computedAt = this.clock.now();
+    const asOf = toCalendarDate(computedAt);
     const changes = parseChanges(changesInput, asOf);
     const company = await loaders.company.load(parseId('companyId', companyIdInput));
     if (!company) throw new NotFoundError('No such company', { field: 'companyId' });
@@ -75,7 +82,7 @@ export class WhatIfService {
       const input: ScoringInput = { ...raw, counterparties: raw.counterparties.map((c) => ({ ...c, pd: partners.get(c.counterpartyId)?.pd ?? null })) };
       refuseForeignIds(changes, input);
       const spec = (await this.models.activeSpecs(tx, [company.consortiumId])).get(company.consortiumId) ?? DEFAULT_RATING_MODEL;
-      return simulate(input, changes, asOf, spec);
+      return { ...simulate(input, changes, asOf, spec), computedAt };
     });
   }
 }

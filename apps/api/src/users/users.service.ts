@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   type Actor,
   BadInputError,
+  Clock,
   parseEmail,
   parseId,
   passwordProblem,
@@ -34,6 +35,7 @@ export class UsersService {
     private readonly audit: AuditLogRepository,
     private readonly passwords: PasswordService,
     private readonly policy: PolicyService,
+    private readonly clock: Clock,
   ) {}
 
   /** ADMIN creates anyone; a COORDINATOR creates MEMBER users of its own consortium's companies. */
@@ -64,15 +66,19 @@ export class UsersService {
         consortiumId: input.role === 'COORDINATOR' ? tenantId : null,
         bankId: input.role === 'BANK' ? tenantId : null,
       });
-      await this.audit.append(tx, [
-        {
-          action: 'user.created',
-          actorId: actor.id,
-          consortiumId: user.consortiumId,
-          companyId: user.companyId,
-          details: { userId: user.id, role: user.role, bankId: user.bankId },
-        },
-      ]);
+      await this.audit.append(
+        tx,
+        [
+          {
+            action: 'user.created',
+            actorId: actor.id,
+            consortiumId: user.consortiumId,
+            companyId: user.companyId,
+            details: { userId: user.id, role: user.role, bankId: user.bankId },
+          },
+        ],
+        this.clock.now(),
+      );
       return user;
     });
   }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SystemClock } from '@app/domain';
 import { AuditLogRepository, ConsentRepository, createDataSource, InquiryRepository, type RatingReadItem } from '@app/persistence';
 import { Factories, testConfig } from '@app/testing';
 import type { DataSource } from 'typeorm';
@@ -24,7 +25,7 @@ describe('sealing inquiries into the audit log while reads go on (real PostgreSQ
     await new ConsentRepository().insert(ds.manager, { companyId: company.id, consortiumId: consortium.id, bankId: bank.id, scope: 'RATING', grantedBy: member.id, grantedAt: new Date(), expiresAt: null });
     const inquiries = new InquiryRepository();
     const item: RatingReadItem = { creditCode: company.creditCode, reader: { bankId: bank.id, userId: banker.id, apiKeyId: null }, purpose: 'MONITORING', channel: 'GRAPHQL' };
-    const sealers = [0, 1].map(() => new InquirySealer(config, ds, new InquiryRepository(), new AuditLogRepository()));
+    const sealers = [0, 1].map(() => new InquirySealer(config, ds, new InquiryRepository(), new AuditLogRepository(), new SystemClock()));
 
     let reading = true;
     const readers = Array.from({ length: 4 }, async () => {
@@ -66,7 +67,7 @@ describe('sealing inquiries into the audit log while reads go on (real PostgreSQ
     const banker = await f.user('BANK', { bankId: bank.id });
     await new ConsentRepository().insert(ds.manager, { companyId: company.id, consortiumId: consortium.id, bankId: bank.id, scope: 'RATING', grantedBy: member.id, grantedAt: new Date(), expiresAt: null });
     const inquiries = new InquiryRepository();
-    const sealer = new InquirySealer(config, ds, inquiries, new AuditLogRepository());
+    const sealer = new InquirySealer(config, ds, inquiries, new AuditLogRepository(), new SystemClock());
     const [read] = await inquiries.readRatings(
       ds.manager,
       [{ creditCode: company.creditCode, reader: { bankId: bank.id, userId: banker.id, apiKeyId: null }, purpose: 'LOAN_APPLICATION', channel: 'GRAPHQL' }],

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
-import { inquiryDigest } from '@app/domain';
+import { Clock, inquiryDigest } from '@app/domain';
 import { AuditLogRepository, InquiryRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import { WORKER_CONFIG } from '@worker/worker.tokens';
@@ -28,6 +28,7 @@ export class InquirySealer implements OnApplicationBootstrap, OnApplicationShutd
     private readonly dataSource: DataSource,
     private readonly inquiries: InquiryRepository,
     private readonly audit: AuditLogRepository,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,13 +51,17 @@ export class InquirySealer implements OnApplicationBootstrap, OnApplicationShutd
     return this.dataSource.transaction(async (tx) => {
       const batch = await this.inquiries.claimUnsealed(tx, limit);
       if (batch.length === 0) return 0;
-      const [seq] = await this.audit.append(tx, [
-        {
-          action: 'inquiries.sealed',
-          actorId: null,
-          details: { count: batch.length, firstId: batch[0].id, lastId: batch[batch.length - 1].id, digest: inquiryDigest(batch) },
-        },
-      ]);
+      const [seq] = await this.audit.append(
+        tx,
+        [
+          {
+            action: 'inquiries.sealed',
+            actorId: null,
+            details: { count: batch.length, firstId: batch[0].id, lastId: batch[batch.length - 1].id, digest: inquiryDigest(batch) },
+          },
+        ],
+        this.clock.now(),
+      );
       await this.inquiries.markSealed(
         tx,
         batch.map((i) => i.id),

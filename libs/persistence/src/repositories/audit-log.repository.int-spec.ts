@@ -49,7 +49,7 @@ describe('audit log: 50 writers appending at once (real PostgreSQL)', () => {
           // every fourth append carries two entries, as a service's transaction may
           const entries = [{ action: 'test.append', actorId, details: { writer, i } }];
           if (i % 4 === 0) entries.push({ action: 'test.append.second', actorId, details: { writer, i } });
-          await ds.transaction((tx) => audit.append(tx, entries));
+          await ds.transaction((tx) => audit.append(tx, entries, new Date()));
         }
       }),
     );

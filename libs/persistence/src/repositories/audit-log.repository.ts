@@ -43,9 +43,10 @@ export class AuditLogRepository {
    * Appends entries at the end of the chain. Must run inside the transaction of the change
    * it records: the advisory lock is held until that transaction ends, so appends are
    * serialised and an entry exists exactly when its change committed. Returns the entries'
-   * positions in the chain, in order.
+   * positions in the chain, in order. `at` is the caller's Clock's now (no default: the
+   * entry's time must be the time of the change it records, also under a test's clock).
    */
-  async append(db: Db, entries: readonly AuditEntry[], at: Date = new Date()): Promise<number[]> {
+  async append(db: Db, entries: readonly AuditEntry[], at: Date): Promise<number[]> {
     if (entries.length === 0) return [];
     await db.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_APPEND_LOCK]);
     const last: { seq: string; hash: Buffer }[] = await db.query('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');

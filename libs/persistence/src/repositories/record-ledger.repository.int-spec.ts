@@ -36,7 +36,7 @@ describe('the record ledger and its tamper evidence (real PostgreSQL)', () => {
         filedBy: null,
         createdAt: new Date('2025-02-01T00:00:00Z'),
       });
-      await new AuditLogRepository().append(tx, [{ action: 'record.filed', actorId: null, details: { recordId, version: 1, rowHash: v.rowHash } }]);
+      await new AuditLogRepository().append(tx, [{ action: 'record.filed', actorId: null, details: { recordId, version: 1, rowHash: v.rowHash } }], new Date('2025-02-01T00:00:00Z'));
       return v;
     });
   }

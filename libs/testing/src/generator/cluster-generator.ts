@@ -142,7 +142,12 @@ export class DatabaseSink implements ClusterSink {
   versions<K extends RecordKind>(kind: K, batchId: string, versions: readonly Version<K>[]): Promise<number> {
     return this.dataSource.transaction(async (tx: Db) => {
       const { count, digest } = await this.records.appendBulk(tx, kind, batchId, versions);
-      await this.audit.append(tx, [{ action: 'records.seeded', actorId: null, details: { importId: batchId, kind, versions: count, versionsDigest: digest, changesDigest: null } }]);
+      // seeding runs under no Clock: its entry is stamped with the time it is written
+      await this.audit.append(
+        tx,
+        [{ action: 'records.seeded', actorId: null, details: { importId: batchId, kind, versions: count, versionsDigest: digest, changesDigest: null } }],
+        new Date(),
+      );
       return count;
     });
   }
