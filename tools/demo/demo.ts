@@ -74,8 +74,11 @@ async function main(): Promise<void> {
   }
   await dataSource.destroy();
 
-  const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
-  const apiUrl = `http://127.0.0.1:${config.port}`;
+  // loopback unless told otherwise: the logins and their password are printed below
+  const host = process.env.HOST ?? '127.0.0.1';
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development', HOST: host };
+  const apiUrl = `http://${shownHost}:${config.port}`;
   const children: ChildProcess[] = [
     // the console forwards from loopback: the API takes the browser's address from it
     spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], { cwd: ROOT, env: { ...env, TRUST_PROXY: process.env.TRUST_PROXY ?? 'loopback' }, stdio: 'inherit' }),
@@ -102,7 +105,7 @@ async function main(): Promise<void> {
   );
 
   say('');
-  say(`Credit Alliance console: http://127.0.0.1:${config.web.port}/  (open it in a browser)`);
+  say(`Credit Alliance console: http://${shownHost}:${config.web.port}/  (open it in a browser)`);
   say(`GraphQL API: ${apiUrl}/graphql  (health: ${apiUrl}/health/ready)`);
   say(`password for every demo login: ${DEMO_PASSWORD}`);
   say(`  ADMIN        ${DEMO_LOGINS.admin}`);

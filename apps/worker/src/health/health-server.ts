@@ -8,7 +8,8 @@ import type { WorkerMetrics } from './worker-metrics';
  * The worker's own signals, for an orchestrator: `/health/live` while the process runs,
  * `/health/ready` when PostgreSQL and Redis answer, Redis will not evict queued jobs
  * (maxmemory-policy noeviction), and the worker is not stuck (jobs waiting, none running
- * here for WORKER_STUCK_AFTER_SECONDS), `/metrics` for Prometheus.
+ * here for WORKER_STUCK_AFTER_SECONDS), `/metrics` for Prometheus. It listens on HOST, as the
+ * API and the console do: WORKER_HEALTH_PORT should stay private.
  */
 export function startHealthServer(config: AppConfig, dataSource: DataSource, runner: QueueRunner, metrics: WorkerMetrics): Promise<Server> {
   const server = createServer((req, res) => {
@@ -53,5 +54,5 @@ export function startHealthServer(config: AppConfig, dataSource: DataSource, run
     }
     reply(404, { error: 'not found' });
   });
-  return new Promise((resolve) => server.listen(config.worker.healthPort, '0.0.0.0', () => resolve(server)));
+  return new Promise((resolve) => server.listen(config.worker.healthPort, config.host, () => resolve(server)));
 }
