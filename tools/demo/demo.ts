@@ -106,7 +106,7 @@ async function main(): Promise<void> {
 
   say('');
   say(`Credit Alliance console: http://${shownHost}:${config.web.port}/  (open it in a browser)`);
-  say(`GraphQL API: ${apiUrl}/graphql  (health: ${apiUrl}/health/ready)`);
+  say(`GraphQL API: ${apiUrl}/graphql  (POST only, no browser sandbox: see the README's curl; health: ${apiUrl}/health/ready)`);
   say(`password for every demo login: ${DEMO_PASSWORD}`);
   say(`  ADMIN        ${DEMO_LOGINS.admin}`);
   say(`  COORDINATOR  ${DEMO_LOGINS.coordinator}`);
