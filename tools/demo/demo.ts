@@ -110,8 +110,8 @@ async function main(): Promise<void> {
   say(`password for every demo login: ${DEMO_PASSWORD}`);
   say(`  ADMIN        ${DEMO_LOGINS.admin}`);
   say(`  COORDINATOR  ${DEMO_LOGINS.coordinator}`);
-  say(`  BANK         ${DEMO_LOGINS.bank}`);
-  for (let i = 0; i < 4; i += 1) say(`  MEMBER       ${DEMO_LOGINS.member(i)}  (${DEMO_MEMBERS[i][0]})`);
+  say(`  BANK         ${DEMO_LOGINS.bank}  (bank ID ${seeded.bankId}; the four members below consented to it: look up ${seeded.companies[0].creditCode})`);
+  for (let i = 0; i < 4; i += 1) say(`  MEMBER       ${DEMO_LOGINS.member(i)}  (${DEMO_MEMBERS[i][0]}, ${seeded.companies[i].creditCode})`);
   say('Ctrl-C stops all three processes.');
   await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
 }

@@ -1,5 +1,5 @@
-import type { Company } from '@app/domain';
-import { BankRepository, CompanyRepository, ConsortiumRepository, type Db, UserRepository } from '@app/persistence';
+import { type Clock, type Company, CONSENT_SCOPES, SystemClock } from '@app/domain';
+import { AuditLogRepository, BankRepository, CompanyRepository, ConsentRepository, ConsortiumRepository, type Db, UserRepository } from '@app/persistence';
 import * as argon2 from 'argon2';
 import type { DataSource } from 'typeorm';
 import { DEMO_BANK, DEMO_CONSORTIUM, DEMO_LOGINS, DEMO_MEMBERS, DEMO_PASSWORD, demoCreditCode } from './demo-cluster';
@@ -9,15 +9,23 @@ const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, paralle
 export interface SeedReport {
   readonly consortiumId: string;
   readonly companies: readonly Company[];
+  /** The demo bank's id: the members' consent form asks for it. */
+  readonly bankId: string;
   readonly created: number;
 }
 
-/** Seeds the demo cluster; finds what an earlier run made instead of making it twice. */
-export async function seedDemo(dataSource: DataSource): Promise<SeedReport> {
+/**
+ * Seeds the demo cluster; finds what an earlier run made instead of making it twice. The
+ * login members consent to the demo bank (RATING and REPORT), as their own users would
+ * through grantConsent, so that the BANK login can read them at once.
+ */
+export async function seedDemo(dataSource: DataSource, clock: Clock = new SystemClock()): Promise<SeedReport> {
   const consortia = new ConsortiumRepository();
   const companies = new CompanyRepository();
   const banks = new BankRepository();
   const users = new UserRepository();
+  const consents = new ConsentRepository();
+  const audit = new AuditLogRepository();
   const passwordHash = await argon2.hash(DEMO_PASSWORD, ARGON2);
   let created = 0;
 
@@ -43,15 +51,44 @@ export async function seedDemo(dataSource: DataSource): Promise<SeedReport> {
       }
       members.push(company);
     }
-    const ensureUser = async (email: string, role: 'ADMIN' | 'COORDINATOR' | 'MEMBER' | 'BANK', tenant: { companyId?: string; consortiumId?: string; bankId?: string }) => {
-      if (await users.findCredentials(tx, email)) return;
-      await users.insert(tx, { email, passwordHash, role, companyId: tenant.companyId ?? null, consortiumId: tenant.consortiumId ?? null, bankId: tenant.bankId ?? null });
+    const ensureUser = async (
+      email: string,
+      role: 'ADMIN' | 'COORDINATOR' | 'MEMBER' | 'BANK',
+      tenant: { companyId?: string; consortiumId?: string; bankId?: string },
+    ): Promise<string> => {
+      const found = await users.findCredentials(tx, email);
+      if (found) return found.user.id;
+      const user = await users.insert(tx, { email, passwordHash, role, companyId: tenant.companyId ?? null, consortiumId: tenant.consortiumId ?? null, bankId: tenant.bankId ?? null });
       created += 1;
+      return user.id;
     };
     await ensureUser(DEMO_LOGINS.admin, 'ADMIN', {});
     await ensureUser(DEMO_LOGINS.coordinator, 'COORDINATOR', { consortiumId: consortium.id });
     await ensureUser(DEMO_LOGINS.bank, 'BANK', { bankId: bank.id });
-    for (const [index, company] of members.slice(0, 4).entries()) await ensureUser(DEMO_LOGINS.member(index), 'MEMBER', { companyId: company.id });
-    return { consortiumId: consortium.id, companies: members, created };
+    for (const [index, company] of members.slice(0, 4).entries()) {
+      const memberId = await ensureUser(DEMO_LOGINS.member(index), 'MEMBER', { companyId: company.id });
+      // what ConsentsService.grant writes: the consent, until revoked, and its audit entry
+      for (const scope of CONSENT_SCOPES) {
+        const now = clock.now();
+        await consents.lockCompanyBank(tx, company.id, bank.id);
+        if (await consents.hasActive(tx, company.id, bank.id, [scope], now)) continue;
+        const consent = await consents.insert(tx, { companyId: company.id, consortiumId: company.consortiumId, bankId: bank.id, scope, grantedBy: memberId, grantedAt: now, expiresAt: null });
+        await audit.append(
+          tx,
+          [
+            {
+              action: 'consent.granted',
+              actorId: memberId,
+              consortiumId: company.consortiumId,
+              companyId: company.id,
+              details: { consentId: consent.id, bankId: bank.id, scope, expiresAt: null, superseded: [], requestId: null },
+            },
+          ],
+          now,
+        );
+        created += 1;
+      }
+    }
+    return { consortiumId: consortium.id, companies: members, bankId: bank.id, created };
   });
 }

@@ -57,7 +57,9 @@ export function bankView(ctx: ViewContext): HTMLElement {
       'section',
       { class: 'panel', id: 'lookup', 'aria-labelledby': 'lookup-title' },
       h('div', { class: 'panel-head' }, h('h2', { id: 'lookup-title' }, ctx.me.bank?.name ?? '银行', h('span', { class: 'en' }, 'Bank'))),
-      notice('info', '仅可查询已授权本行的企业；每次查询都会记录并告知该企业。', 'Only companies that consented to this bank; every read is logged and shown to the company.'),
+      // a member grants consent to this id (its consent form asks for the bank's ID)
+      ctx.me.bank ? facts([['本行编号 Bank ID', h('code', {}, ctx.me.bank.id)]]) : null,
+      notice('info', '仅可查询已授权本行的企业；每次查询都会记录并告知该企业。企业授权时需填写上方的本行编号。', 'Only companies that consented to this bank; every read is logged and shown to the company. A company grants consent to the Bank ID above.'),
       lookup.el,
     ),
     result,
