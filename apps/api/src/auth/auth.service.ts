@@ -50,7 +50,7 @@ export class AuthService implements OnApplicationBootstrap {
     const admin = this.config.bootstrapAdmin;
     if (!admin) return;
     await this.dataSource.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(7312004003)');
+      await this.users.lockAdminBootstrap(tx);
       if ((await this.users.countAdmins(tx)) > 0) return;
       await this.users.insert(tx, { email: admin.email, passwordHash: await this.passwords.hash(admin.password), role: 'ADMIN', companyId: null, consortiumId: null, bankId: null });
       this.logger.log(`created the bootstrap ADMIN ${admin.email}`);

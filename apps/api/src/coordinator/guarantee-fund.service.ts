@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type Actor, BadInputError, Clock, parseId, parseMoney } from '@app/domain';
 import type { ConsortiumRiskParameters } from '@app/domain/scoring';
 import { JobName } from '@app/jobs';
-import { AuditLogRepository, type Db, type FundFigures, OutboxRepository, StandingInputRepository } from '@app/persistence';
+import { AuditLogRepository, ConsortiumRepository, type Db, type FundFigures, OutboxRepository, StandingInputRepository } from '@app/persistence';
 import { riskParameters } from '@app/scoring';
 import { DataSource } from 'typeorm';
 import { consortiumNamed, type Loaders } from '@api/common/loaders';
@@ -53,6 +53,7 @@ export class GuaranteeFundService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly inputs: StandingInputRepository,
+    private readonly consortia: ConsortiumRepository,
     private readonly outbox: OutboxRepository,
     private readonly audit: AuditLogRepository,
     private readonly policy: PolicyService,
@@ -114,7 +115,7 @@ export class GuaranteeFundService {
     const now = this.clock.now();
     return this.dataSource.transaction(async (tx) => {
       // one change at a time per consortium, so the audit entries follow the writes' order
-      await tx.query('SELECT id FROM consortia WHERE id = $1 FOR NO KEY UPDATE', [consortiumId]);
+      await this.consortia.lockForUpdate(tx, consortiumId);
       await write(tx);
       await this.audit.append(tx, [{ action, actorId: actor.id, consortiumId, details }], now);
       await this.outbox.add(tx, [{ job: JobName.RECOMPUTE_STANDING, payload: { consortiumId } }]);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type Actor, ConflictError, Clock, NotFoundError, parseId, toCalendarDate } from '@app/domain';
 import type { BacktestReport, RatingModelSpec } from '@app/domain/scoring';
 import { JobName } from '@app/jobs';
-import { AuditLogRepository, type Db, OutboxRepository, RatingModelRepository, type StoredRatingModel } from '@app/persistence';
+import { AuditLogRepository, CompanyRepository, ConsortiumRepository, type Db, OutboxRepository, RatingModelRepository, type StoredRatingModel } from '@app/persistence';
 import { backtestObservations, backtestUnder, DEFAULT_RATING_MODEL, DEFAULT_REFIT_OPTIONS, refitRatingModel } from '@app/scoring';
 import { DataSource } from 'typeorm';
 import { consortiumNamed, type Loaders } from '@api/common/loaders';
@@ -25,6 +25,8 @@ export class RatingModelsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly models: RatingModelRepository,
+    private readonly consortia: ConsortiumRepository,
+    private readonly companies: CompanyRepository,
     private readonly outbox: OutboxRepository,
     private readonly audit: AuditLogRepository,
     private readonly policy: PolicyService,
@@ -52,7 +54,7 @@ export class RatingModelsService {
     const consortiumId = await this.open(actor, consortiumIdInput, loaders);
     const now = this.clock.now();
     return this.dataSource.transaction(async (tx) => {
-      await tx.query('SELECT id FROM consortia WHERE id = $1 FOR NO KEY UPDATE', [consortiumId]);
+      await this.consortia.lockForUpdate(tx, consortiumId);
       const observations = await this.observations(tx, consortiumId);
       const defaults = observations.filter((o) => o.defaulted).length;
       if (observations.length < MIN_REFIT_OBSERVATIONS || defaults < MIN_REFIT_DEFAULTS) {
@@ -90,7 +92,7 @@ export class RatingModelsService {
       this.policy.assert(actor, 'model.manage', { consortiumId: model.consortiumId });
       if (model.status === 'ACTIVE') return model;
       if (model.status !== 'PROPOSED') throw new ConflictError(`This model is ${model.status}: only a proposal is activated`, { status: model.status });
-      await tx.query('SELECT id FROM consortia WHERE id = $1 FOR NO KEY UPDATE', [model.consortiumId]);
+      await this.consortia.lockForUpdate(tx, model.consortiumId);
       // a proposal is reviewed against the model it was refitted from: that one must still be live
       const live = await this.live(tx, model.consortiumId);
       if (model.basedOn !== live.version) {
@@ -100,14 +102,14 @@ export class RatingModelsService {
         });
       }
       const active = await this.models.activate(tx, model, actor.id, now);
-      const members: { id: string }[] = await tx.query('SELECT id FROM companies WHERE consortium_id = $1 ORDER BY id', [model.consortiumId]);
+      const members = await this.companies.idsOfConsortium(tx, model.consortiumId);
       await this.audit.append(
         tx,
         [{ action: 'ratingModel.activated', actorId: actor.id, consortiumId: model.consortiumId, details: { modelId: model.id, version: model.version, consortium: consortium?.name ?? null, members: members.length } }],
         now,
       );
       await this.outbox.add(tx, [
-        ...members.map((m) => ({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId: m.id, reason: 'model' } })),
+        ...members.map((companyId) => ({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId, reason: 'model' } })),
         { job: JobName.RECOMPUTE_STANDING, payload: { consortiumId: model.consortiumId } },
       ]);
       return active;

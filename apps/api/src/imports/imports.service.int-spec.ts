@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Actor, FixedClock } from '@app/domain';
-import { AuditLogRepository, ImportRepository, OutboxRepository } from '@app/persistence';
+import { AuditLogRepository, CompanyRepository, ImportRepository, OutboxRepository } from '@app/persistence';
 import { Factories, openTestDataSource, testConfig } from '@app/testing';
 import type { DataSource } from 'typeorm';
 import { PolicyService } from '@api/policy/policy.service';
@@ -20,7 +20,7 @@ describe('CSV upload (API service, real PostgreSQL)', () => {
     const clock = new FixedClock(new Date('2025-06-15T08:00:00Z'));
     // room for one stored piece and a half: a file refused as too large has already left a piece behind
     const config = testConfig({ MAX_IMPORT_BYTES: String(Math.floor(CHUNK_BYTES * 1.5)) });
-    service = new ImportsService(ds, new ImportRepository(), new AuditLogRepository(), new OutboxRepository(), new PolicyService(), clock, config);
+    service = new ImportsService(ds, new ImportRepository(), new AuditLogRepository(), new OutboxRepository(), new PolicyService(), clock, config, new CompanyRepository());
     const consortium = await f.consortium();
     const company = await f.company(consortium.id);
     const user = await f.user('MEMBER', { companyId: company.id });

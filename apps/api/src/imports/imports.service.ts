@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { Inject, Injectable } from '@nestjs/common';
 import { type Actor, BadInputError, Clock, CsvParser, ForbiddenError, type ImportKind, NotFoundError, parseId, parseImportHeader, parsePage } from '@app/domain';
 import { JobName } from '@app/jobs';
-import { AuditLogRepository, type ImportJob, type ImportRejection, ImportRepository, OutboxRepository } from '@app/persistence';
+import { AuditLogRepository, CompanyRepository, type ImportJob, type ImportRejection, ImportRepository, OutboxRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@api/common/config.provider';
 import type { Operation, PolicyTarget } from '@api/policy/policy';
@@ -35,6 +35,7 @@ export class ImportsService {
     private readonly policy: PolicyService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly companies: CompanyRepository,
   ) {}
 
   async upload(actor: Actor, kind: ImportKind, body: AsyncIterable<Buffer | string> & Readable): Promise<ImportJob> {
@@ -124,10 +125,10 @@ export class ImportsService {
     const db = this.dataSource.manager;
     if (args.companyId) {
       const companyId = parseId('companyId', args.companyId);
-      const rows: { consortium_id: string }[] = await db.query('SELECT consortium_id FROM companies WHERE id = $1', [companyId]);
-      if (!rows[0]) throw new NotFoundError('No such company', { field: 'companyId' });
-      this.policy.assert(actor, 'import.read', { companyId, consortiumId: rows[0].consortium_id });
-      return this.imports.list(db, rows[0].consortium_id, companyId, page.limit, page.offset);
+      const consortiumId = await this.companies.consortiumOf(db, companyId);
+      if (!consortiumId) throw new NotFoundError('No such company', { field: 'companyId' });
+      this.policy.assert(actor, 'import.read', { companyId, consortiumId });
+      return this.imports.list(db, consortiumId, companyId, page.limit, page.offset);
     }
     const consortiumId = parseId('consortiumId', args.consortiumId);
     this.policy.assert(actor, 'import.read', { consortiumId });

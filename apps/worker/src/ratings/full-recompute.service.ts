@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
 import { JobName } from '@app/jobs';
-import { FullRecomputeRepository, OutboxRepository, RatingRepository, ScoringInputRepository } from '@app/persistence';
+import { ConsortiumRepository, FullRecomputeRepository, OutboxRepository, RatingRepository, ScoringInputRepository } from '@app/persistence';
 import { paymentWindows } from '@app/scoring';
 import { DataSource } from 'typeorm';
 import { WORKER_CONFIG } from '@worker/worker.tokens';
@@ -55,6 +55,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
     private readonly outbox: OutboxRepository,
     private readonly scoringInputs: ScoringInputRepository,
     private readonly ratings: RatingRepository,
+    private readonly consortia: ConsortiumRepository,
   ) {}
 
   /** Lanes stop at their next chunk boundary when the worker shuts down (the chunk in hand commits first). */
@@ -93,10 +94,10 @@ export class FullRecompute implements BeforeApplicationShutdown {
     }
     const finishedRun = await this.dataSource.transaction(async (tx) => {
       if (!(await this.runs.finishIfComplete(tx, runId))) return false;
-      const consortia: { id: string }[] = await tx.query('SELECT id FROM consortia ORDER BY id');
+      const consortia = await this.consortia.allIds(tx);
       await this.outbox.add(
         tx,
-        consortia.map((c) => ({ job: JobName.RECOMPUTE_STANDING, payload: { consortiumId: c.id } })),
+        consortia.map((consortiumId) => ({ job: JobName.RECOMPUTE_STANDING, payload: { consortiumId } })),
       );
       return true;
     });
@@ -116,7 +117,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
       // a lane that finds another preparing waits for it (minutes at scale), past the
       // pool's statement timeout; this transaction then only holds the run's row while its
       // own pass runs on other connections, past the idle-in-transaction timeout
-      await tx.query(`SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0`);
+      await this.runs.liftTimeouts(tx);
       const pass = await this.runs.claimTradePass(tx, runId);
       if (!pass) return;
       const started = Date.now();
@@ -129,7 +130,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
           // the pass aggregates the whole ledger: its sorts and hashes in memory, and no
           // statement timeout (the pool's 30 s is for requests and jobs); a worker killed
           // meanwhile has its statements cancelled within seconds, not left running to the end
-          await c.query(`SET work_mem = '256MB'; SET statement_timeout = 0; SET client_connection_check_interval = '5s'`);
+          await this.scoringInputs.tuneTradePassConnection(c.manager);
         }
         await this.scoringInputs.prepareTradePass(
           connections.map((c) => c.manager),
@@ -140,7 +141,7 @@ export class FullRecompute implements BeforeApplicationShutdown {
       } finally {
         for (const c of connections) {
           if (c.isReleased) continue;
-          await c.query('RESET work_mem; RESET statement_timeout; RESET client_connection_check_interval').catch(() => undefined);
+          await this.scoringInputs.resetTradePassConnection(c.manager).catch(() => undefined);
           await c.release();
         }
       }

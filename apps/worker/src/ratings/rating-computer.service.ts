@@ -4,6 +4,7 @@ import type { AppConfig } from '@app/config';
 import type { BackedRating, ScoringInput } from '@app/domain/scoring';
 import { JobName } from '@app/jobs';
 import {
+  CompanyRepository,
   type Db,
   type NewRating,
   type NewRatingChangedEvent,
@@ -93,17 +94,16 @@ export class RatingComputer {
     private readonly events: RatingEventRepository,
     private readonly outbox: OutboxRepository,
     private readonly models: RatingModelRepository,
+    private readonly companies: CompanyRepository,
   ) {}
 
   async recompute(tx: Db, companyIds: readonly string[], asOf: string, options: RecomputeOptions = {}): Promise<RecomputeOutcome> {
-    const locked: { id: string; consortium_id: string }[] = companyIds.length
-      ? await tx.query('SELECT id, consortium_id FROM companies WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [[...new Set(companyIds)]])
-      : [];
+    const locked = await this.companies.lockMany(tx, companyIds);
     const ids = locked.map((c) => c.id);
     if (ids.length === 0) return { examined: 0, current: 0, written: 0, events: 0, moved: 0 };
     // a chunk's trade lines (a hundred thousand and more) sort in memory, not on disk
-    await tx.query(`SET LOCAL work_mem = '64MB'`);
-    const consortiumOf = new Map(locked.map((c) => [c.id, c.consortium_id]));
+    await this.scoringInputs.sortChunkInMemory(tx);
+    const consortiumOf = new Map(locked.map((c) => [c.id, c.consortiumId]));
     const consortia = [...new Set(consortiumOf.values())];
 
     // what the rating would be computed from, first: a company whose data, partners'

@@ -25,7 +25,7 @@ export class StandingComputer {
   ) {}
 
   async recompute(tx: Db, consortiumId: string, asOf: string): Promise<StandingOutcome> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('standing:' || $1, 0))`, [consortiumId]);
+    await this.standings.lockConsortium(tx, consortiumId);
     const source = await this.inputs.load(tx, consortiumId, asOf);
     if (source.members.length === 0) return { members: 0, written: false };
     // the model the members are rated with is part of what the standing rests on: an activation moves it

@@ -64,6 +64,28 @@ export class CompanyRepository {
     return rows[0] ? toCompany(rows[0]) : null;
   }
 
+  /** A company's consortium, or null when there is no such company. */
+  async consortiumOf(db: Db, id: string): Promise<string | null> {
+    const rows: { consortium_id: string }[] = await db.query('SELECT consortium_id FROM companies WHERE id = $1', [id]);
+    return rows[0]?.consortium_id ?? null;
+  }
+
+  /** The ids of one consortium's members, in id order. */
+  async idsOfConsortium(db: Db, consortiumId: string): Promise<string[]> {
+    const rows: { id: string }[] = await db.query('SELECT id FROM companies WHERE consortium_id = $1 ORDER BY id', [consortiumId]);
+    return rows.map((r) => r.id);
+  }
+
+  /** Locks the companies' rows (FOR NO KEY UPDATE, in id order so that two lockers never deadlock): those that exist, with their consortium. */
+  async lockMany(db: Db, ids: readonly string[]): Promise<{ id: string; consortiumId: string }[]> {
+    if (ids.length === 0) return [];
+    const rows: { id: string; consortium_id: string }[] = await db.query(
+      'SELECT id, consortium_id FROM companies WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE',
+      [[...new Set(ids)]],
+    );
+    return rows.map((r) => ({ id: r.id, consortiumId: r.consortium_id }));
+  }
+
   /** The members of one consortium, by name (names compare as stored, UTF-8). */
   async listByConsortium(db: Db, consortiumId: string): Promise<Company[]> {
     const rows: CompanyRow[] = await db.query(`SELECT ${COLUMNS} FROM companies WHERE consortium_id = $1 ORDER BY name, id`, [consortiumId]);

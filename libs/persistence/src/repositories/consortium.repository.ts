@@ -45,4 +45,15 @@ export class ConsortiumRepository {
     const rows: ConsortiumRow[] = await db.query('SELECT * FROM consortia ORDER BY name');
     return rows.map(toConsortium);
   }
+
+  /** Every consortium's id, in id order. */
+  async allIds(db: Db): Promise<string[]> {
+    const rows: { id: string }[] = await db.query('SELECT id FROM consortia ORDER BY id');
+    return rows.map((r) => r.id);
+  }
+
+  /** Locks one consortium's row (FOR NO KEY UPDATE) until the transaction ends: one change to it at a time; members can still be added. */
+  async lockForUpdate(db: Db, id: string): Promise<void> {
+    await db.query('SELECT id FROM consortia WHERE id = $1 FOR NO KEY UPDATE', [id]);
+  }
 }

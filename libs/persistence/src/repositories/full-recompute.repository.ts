@@ -142,6 +142,14 @@ export class FullRecomputeRepository {
     return rows[0] ? { asOf: rows[0].as_of } : null;
   }
 
+  /**
+   * No statement or idle-in-transaction timeout until the transaction ends: a lane waits for
+   * another's trade pass (minutes at scale), then holds the run's row while its own runs.
+   */
+  async liftTimeouts(db: Db): Promise<void> {
+    await db.query(`SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0`);
+  }
+
   async markTradePassPrepared(db: Db, runId: string): Promise<void> {
     // clock_timestamp: the moment the pass was done, not the start of the transaction that held the run's row
     await db.query('UPDATE full_recompute_runs SET prepared_at = clock_timestamp() WHERE id = $1', [runId]);

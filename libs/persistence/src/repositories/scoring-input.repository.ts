@@ -411,6 +411,11 @@ export class ScoringInputRepository {
     return (await this.fingerprints(db, companyIds, asOf)).versions;
   }
 
+  /** 64 MB for the transaction's sorts (SET LOCAL work_mem): a chunk's trade lines (a hundred thousand and more) sort in memory, not on disk. */
+  async sortChunkInMemory(db: Db): Promise<void> {
+    await db.query(`SET LOCAL work_mem = '64MB'`);
+  }
+
   /**
    * dataVersions and counterparties in one statement: the trade lines a company is the
    * subject or the creditor of are read from the table once for both (the creditor's lines
@@ -479,6 +484,19 @@ export class ScoringInputRepository {
     sortCounterparties(counterparties);
     if (windows) for (const id of ids) if (!trade.has(id)) trade.set(id, NO_TRADE);
     return { versions: new Map(ids.map((id) => [id, found.get(id) ?? '0.0.0'])), counterparties, trade };
+  }
+
+  /**
+   * Readies a connection of its own for `prepareTradePass`, for its session: 256 MB for sorts
+   * and hashes, no statement timeout, and a client gone (a worker killed) noticed within 5 s.
+   */
+  async tuneTradePassConnection(db: Db): Promise<void> {
+    await db.query(`SET work_mem = '256MB'; SET statement_timeout = 0; SET client_connection_check_interval = '5s'`);
+  }
+
+  /** Undoes `tuneTradePassConnection` before the connection goes back to the pool. */
+  async resetTradePassConnection(db: Db): Promise<void> {
+    await db.query('RESET work_mem; RESET statement_timeout; RESET client_connection_check_interval');
   }
 
   /**

@@ -31,6 +31,11 @@ export interface StandingBrief {
 
 /** Standings are appended like ratings; the current one is the latest. */
 export class StandingRepository {
+  /** Serialises computing one consortium's standing: an advisory lock held until the transaction ends. */
+  async lockConsortium(db: Db, consortiumId: string): Promise<void> {
+    await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('standing:' || $1, 0))`, [consortiumId]);
+  }
+
   async currentBriefs(db: Db, consortiumIds: readonly string[]): Promise<Map<string, StandingBrief>> {
     if (consortiumIds.length === 0) return new Map();
     const rows: { id: string; consortium_id: string; grade: Grade; standing_pd: number | null; weighted_pd: number; guarantee_coverage: number; parameters: ConsortiumRiskParameters | null; data_version: string }[] =

@@ -80,6 +80,11 @@ export class UserRepository {
     await db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
   }
 
+  /** Serialises creating the bootstrap ADMIN (API instances starting together): an advisory lock held until the transaction ends. */
+  async lockAdminBootstrap(db: Db): Promise<void> {
+    await db.query('SELECT pg_advisory_xact_lock(7312004003)');
+  }
+
   async countAdmins(db: Db): Promise<number> {
     const rows: { n: string }[] = await db.query(`SELECT count(*) AS n FROM users WHERE role = 'ADMIN'`);
     return Number(rows[0].n);
