@@ -10,7 +10,7 @@ import { BankRepository, createDataSource, FullRecomputeRepository, migrate, Out
 import { generateCluster } from '@app/testing';
 import type { DataSource } from 'typeorm';
 import { DEMO_BANK, DEMO_LOGINS, DEMO_MEMBERS, DEMO_PASSWORD } from './demo-cluster';
-import { seedDemo } from './seed';
+import { fileDemoTrade, seedDemo } from './seed';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   );
 
   try {
-    await prepare(dataSource, config, seeded.consortiumId, needsBackedRun, () => stopping);
+    await prepare(dataSource, config, apiUrl, seeded.companies, seeded.consortiumId, needsBackedRun, () => stopping);
   } catch (error) {
     say(`could not finish the demo data (${error instanceof Error ? error.message : String(error)}): the platform runs without it`);
   } finally {
@@ -164,16 +164,26 @@ function printLogins(config: AppConfig, shownHost: string, apiUrl: string, bankI
 }
 
 /**
- * Once the platform runs, on a new demo database: the first run's end, the consortium
- * standing it leads to, and a second run whose ratings that standing backs.
+ * Once the platform runs: the login members' own trade reports (partner checks are give to
+ * get), then, on a new demo database, the first run's end, the consortium standing it
+ * leads to, and a second run whose ratings that standing backs.
  */
 async function prepare(
   dataSource: DataSource,
   config: AppConfig,
+  apiUrl: string,
+  companies: readonly Company[],
   consortiumId: string,
   needsBackedRun: boolean,
   stopping: () => boolean,
 ): Promise<void> {
+  const apiUp = await waitFor('the API', 120_000, async () => (await fetch(`${apiUrl}/health/ready`)).ok, async () => '', stopping);
+  if (!apiUp) {
+    if (!stopping()) say(`the API did not answer ${apiUrl}/health/ready in 2 minutes: no trade reports filed for the demo members`);
+  } else {
+    const filed = await fileDemoTrade(dataSource, config, apiUrl, companies);
+    if (filed > 0) say(`the login members reported ${filed} paid invoices of fellow members as their users: they may run partner checks`);
+  }
   if (!needsBackedRun || stopping()) return;
   const runs = new FullRecomputeRepository();
   const timeoutMs = 10 * 60_000;

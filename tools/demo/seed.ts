@@ -1,5 +1,15 @@
-import { type Clock, type Company, CONSENT_SCOPES, SystemClock } from '@app/domain';
-import { AuditLogRepository, BankRepository, CompanyRepository, ConsentRepository, ConsortiumRepository, type Db, UserRepository } from '@app/persistence';
+import type { AppConfig } from '@app/config';
+import { addDays, type Clock, type Company, CONSENT_SCOPES, monthsBefore, SystemClock, toCalendarDate } from '@app/domain';
+import {
+  AuditLogRepository,
+  BankRepository,
+  CompanyRepository,
+  ConsentRepository,
+  ConsortiumRepository,
+  type Db,
+  PartnerCheckRepository,
+  UserRepository,
+} from '@app/persistence';
 import * as argon2 from 'argon2';
 import type { DataSource } from 'typeorm';
 import { DEMO_BANK, DEMO_CONSORTIUM, DEMO_LOGINS, DEMO_MEMBERS, DEMO_PASSWORD, demoCreditCode } from './demo-cluster';
@@ -91,4 +101,73 @@ export async function seedDemo(dataSource: DataSource, clock: Clock = new System
     }
     return { consortiumId: consortium.id, companies: members, bankId: bank.id, created };
   });
+}
+
+async function graphql<T>(apiUrl: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+  const res = await fetch(`${apiUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length || !body.data) throw new Error(body.errors?.map((e) => e.message).join('; ') ?? `HTTP ${res.status}`);
+  return body.data;
+}
+
+/**
+ * Partner checks are give to get: a member may check partners once its own people have
+ * reported trade experiences (PartnerCheckRepository.tradeLinesReported), and the generated
+ * history has no filer. Each login member that falls short files, through the API as its
+ * own user (reportTradeExperience), as many paid-on-time invoices of a fellow member as its
+ * consortium asks for. Returns how many it filed (none when they already qualify).
+ */
+export async function fileDemoTrade(
+  dataSource: DataSource,
+  config: AppConfig,
+  apiUrl: string,
+  companies: readonly Company[],
+  clock: Clock = new SystemClock(),
+): Promise<number> {
+  const checks = new PartnerCheckRepository();
+  const now = clock.now();
+  const today = toCalendarDate(now);
+  const logins = companies.slice(0, 4);
+  const own = await checks.rules(dataSource.manager, logins[0].consortiumId);
+  const rules = own ?? { contributionWindowMonths: config.partnerChecks.contributionWindowMonths, minTradeLines: config.partnerChecks.minTradeLines };
+  const reported = await checks.tradeLinesReported(
+    dataSource.manager,
+    logins.map((c) => c.id),
+    monthsBefore(now, rules.contributionWindowMonths),
+  );
+  let filed = 0;
+  for (const [index, company] of logins.entries()) {
+    const missing = rules.minTradeLines - (reported.get(company.id) ?? 0);
+    if (missing <= 0) continue;
+    const { login } = await graphql<{ login: { accessToken: string } }>(
+      apiUrl,
+      'mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }',
+      { email: DEMO_LOGINS.member(index), password: DEMO_PASSWORD },
+    );
+    // a fellow member without a demo login: its console is not the one being shown
+    const debtor = companies[4 + (index % (companies.length - 4))];
+    for (let n = 1; n <= missing; n += 1) {
+      await graphql(
+        apiUrl,
+        'mutation Report($input: TradeExperienceInput!) { reportTradeExperience(input: $input) { id } }',
+        {
+          input: {
+            debtorCreditCode: debtor.creditCode,
+            invoiceNo: `DEMO-${today.replace(/-/g, '')}-${index + 1}-${n}`,
+            amount: '128000.00',
+            invoiceDate: addDays(today, -45),
+            dueDate: addDays(today, -15),
+            paidDate: addDays(today, -16),
+          },
+        },
+        login.accessToken,
+      );
+      filed += 1;
+    }
+  }
+  return filed;
 }
