@@ -100,6 +100,27 @@ describe('the REST face for banks: GET /v1/ratings/{creditCode}', () => {
     expect(await inquiryCount(api, no.company.id)).toBe(0);
   });
 
+  it('answers every read and refusal Cache-Control: no-store (banks send X-Api-Key, which shared caches do not see as credentials)', async () => {
+    const { company, member } = await freshCompany(world);
+    const path = `/v1/ratings/${company.creditCode}?purpose=MONITORING`;
+    const refused = await get(path, { 'x-api-key': key });
+    expect([refused.status, refused.headers.get('cache-control')]).toEqual([403, 'no-store']);
+    const unauthenticated = await get(path);
+    expect([unauthenticated.status, unauthenticated.headers.get('cache-control')]).toEqual([401, 'no-store']);
+    await fixtures(api).rating(company);
+    await grant(member, world.bank.id);
+    const read = await get(path, { 'x-api-key': key });
+    expect([read.status, read.headers.get('cache-control')]).toEqual([200, 'no-store']);
+    const batch = await fetch(`${api.url}/v1/ratings/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ creditCodes: [company.creditCode], purpose: 'MONITORING' }),
+    });
+    expect([batch.status, batch.headers.get('cache-control')]).toEqual([200, 'no-store']);
+    // the OpenAPI document is public and the same for everyone: it may be cached
+    expect((await get('/v1/openapi.json')).headers.get('cache-control')).toBeNull();
+  });
+
   it('serves its OpenAPI document at /v1/openapi.json', async () => {
     const response = await get('/v1/openapi.json');
     expect(response.status).toBe(200);

@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { MetricsService } from './metrics/metrics.service';
 import { QueueBoard } from './pipeline/queue-board';
 import { mountOpenApi } from './rest/openapi';
+import { installRestHttp } from './rest/rest-http';
 import { createLogger } from '@app/config';
 
 /**
@@ -32,6 +33,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     void reply.header('x-request-id', id);
     done();
   });
+  // the REST face (/v1/): no-store on its answers, before any route is registered
+  installRestHttp(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(PinoNestLogger));
   // every answer counted, by route pattern and status, in ca_http_request_duration_seconds; added
