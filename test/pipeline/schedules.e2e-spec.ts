@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FixedClock, toCalendarDate } from '@app/domain';
 import { JobName, QueueName } from '@app/jobs';
-import { OutboxRepository } from '@app/persistence';
+import { createHash } from 'node:crypto';
+import { OutboxRepository, StandingInputRepository } from '@app/persistence';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { createWorld, type World } from '../support/world';
-import { CONFIRM, FILE_PAYMENT, reportTrade } from '../records/records-support';
+import { CONFIRM, evidence, FILE_GUARANTEE, FILE_PAYMENT, FILE_SOFT_SIGNAL, reportTrade, unique, VERIFY } from '../records/records-support';
 import {
   eventually,
   FULL_RECOMPUTE_RUN as RUN,
@@ -171,6 +172,95 @@ describe('full recomputes and time-driven changes', () => {
     clock.set(new Date(versions[1].counts_from.getTime() + DAY_MS / 2));
     await pipeline.api.dataSource.transaction((tx) => new OutboxRepository().add(tx, [{ job: JobName.DAILY_MAINTENANCE, payload: { day: toCalendarDate(clock.now()) } }]));
     await eventually(async () => ((await rating())?.verifiedRecords === 2 ? true : undefined), 20_000, 'a rating counting the negative invoice and bill');
+  });
+
+  it("a guarantee's end date and a soft signal's validity pass: that day's maintenance re-rates the guarantor and the signal's company, and the standing drops the edge, before any full run", async () => {
+    const { home, factories } = world;
+    const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    // the worker's day, a few days past anything earlier tests left to pass; the API files on the real clock
+    const base = dayOf(Math.max(clock.now().getTime(), Date.now()) + 5 * DAY_MS);
+    const next = dayOf(Date.parse(`${base}T00:00:00Z`) + DAY_MS);
+    clock.set(new Date(`${base}T12:00:00Z`));
+    const settled = () => eventually(async () => ((await new OutboxRepository().countUnsent(pipeline.api.dataSource.manager)) === 0 ? true : undefined));
+    const company = await factories.company(home.consortium.id);
+    const member = await world.signIn(await factories.user('MEMBER', { companyId: company.id }));
+    // trade, so that each has a network and payment behaviour to be rated on (paid early: nothing ages into negative information)
+    const today = dayOf(Date.now());
+    const paid = { invoiceDate: dayOf(Date.now() - 10 * DAY_MS), dueDate: dayOf(Date.now() + 20 * DAY_MS), paidDate: dayOf(Date.now() - DAY_MS) };
+    await home.memberB.client.ok(CONFIRM, { id: (await reportTrade(home.memberA.client, home.companyB.creditCode, paid)).id });
+    await member.client.ok(CONFIRM, { id: (await reportTrade(home.memberA.client, company.creditCode, paid)).id });
+    // A guarantees B's debt until the worker's next day; the company's certificate is valid through the worker's day
+    const guarantee = await home.memberA.client.ok<{ fileGuarantee: { id: string } }>(FILE_GUARANTEE, {
+      input: { borrowerCreditCode: home.companyB.creditCode, contractNo: `BZ-${unique()}`, amount: '2000000.00', startDate: today, endDate: next },
+    });
+    await home.memberB.client.ok(CONFIRM, { id: guarantee.fileGuarantee.id });
+    const signal = await member.client.ok<{ fileSoftSignal: { id: string } }>(FILE_SOFT_SIGNAL, {
+      input: { signalKind: 'CERTIFICATION', reference: `ISO 9001:2015 ${unique()}`, recordedOn: dayOf(Date.now() - 30 * DAY_MS), validUntil: base, evidence: evidence('ISO9001证书.pdf') },
+    });
+    await home.coordinator.client.ok(VERIFY, { id: signal.fileSoftSignal.id });
+
+    type Factor = { factor: string; status: string; figures?: Record<string, number | null> };
+    const latest = async (companyId: string): Promise<{ id: string; as_of: string; factors: Factor[] } | undefined> => {
+      const rows: { id: string; as_of: string; factors: Factor[] }[] = await pipeline.api.dataSource.query(
+        `SELECT id, as_of::text, detail->'factorResults' AS factors FROM ratings WHERE company_id = $1 ORDER BY id DESC LIMIT 1`,
+        [companyId],
+      );
+      return rows[0];
+    };
+    const factor = (r: { factors: Factor[] } | undefined, name: string) => r?.factors.find((f) => f.factor === name);
+    const standingSource = new StandingInputRepository();
+    const standingVersion = async (day: string, modelVersion: string) =>
+      createHash('sha1')
+        .update(JSON.stringify(await standingSource.load(pipeline.api.dataSource.manager, home.consortium.id, day)))
+        .update(`|${modelVersion}`)
+        .digest('hex');
+    const latestStanding = async (): Promise<{ id: string; data_version: string; model_version: string } | undefined> =>
+      (
+        await pipeline.api.dataSource.query('SELECT id, data_version, model_version FROM consortium_standings WHERE consortium_id = $1 ORDER BY id DESC LIMIT 1', [
+          home.consortium.id,
+        ])
+      )[0];
+    const edgeAB = (edges: { from: string; to: string; kind: string }[]) => edges.some((e) => e.kind === 'GUARANTEE' && e.from === home.companyB.id && e.to === home.companyA.id);
+
+    // as of the worker's day both count: the guarantor's network reads the guarantee, the company's soft information the certificate, the standing the edge
+    const withGuarantee = await eventually(async () => {
+      const r = await latest(home.companyA.id);
+      return r?.as_of === base && (factor(r, 'NETWORK')?.figures?.guaranteesGiven ?? 0) > 0 ? r : undefined;
+    }, 20_000, "the guarantor's rating with the guarantee");
+    const withSignal = await eventually(async () => {
+      const r = await latest(company.id);
+      return r?.as_of === base && factor(r, 'SOFT_INFORMATION')?.figures?.certifications === 1 ? r : undefined;
+    }, 20_000, "the company's rating with the certificate");
+    expect(edgeAB((await standingSource.load(pipeline.api.dataSource.manager, home.consortium.id, base)).edges)).toBe(true);
+    const standingBefore = await eventually(async () => {
+      const s = await latestStanding();
+      return s && s.data_version === (await standingVersion(base, s.model_version)) ? s : undefined;
+    }, 20_000, 'the standing with the guarantee edge');
+    await settled();
+    const runs = async () => Number((await pipeline.api.dataSource.query('SELECT count(*) AS n FROM full_recompute_runs'))[0].n);
+    const runsBefore = await runs();
+
+    // 00:05 UTC of the next day: the guarantee ended (end_date is its first day out), the certificate lapsed (valid_until was yesterday)
+    clock.set(new Date(`${next}T00:05:00Z`));
+    expect(edgeAB((await standingSource.load(pipeline.api.dataSource.manager, home.consortium.id, next)).edges)).toBe(false);
+    await pipeline.api.dataSource.transaction((tx) => new OutboxRepository().add(tx, [{ job: JobName.DAILY_MAINTENANCE, payload: { day: next } }]));
+    const withoutGuarantee = await eventually(async () => {
+      const r = await latest(home.companyA.id);
+      return r && r.id !== withGuarantee.id && r.as_of === next ? r : undefined;
+    }, 20_000, "the guarantor's rating of the next day");
+    expect(factor(withoutGuarantee, 'NETWORK')?.figures?.guaranteesGiven).toBe(0);
+    const withoutSignal = await eventually(async () => {
+      const r = await latest(company.id);
+      return r && r.id !== withSignal.id && r.as_of === next ? r : undefined;
+    }, 20_000, "the company's rating of the next day");
+    expect(factor(withoutSignal, 'SOFT_INFORMATION')?.status).toBe('INSUFFICIENT_DATA');
+    const standingAfter = await eventually(async () => {
+      const s = await latestStanding();
+      return s && s.id !== standingBefore.id && s.data_version === (await standingVersion(next, s.model_version)) ? s : undefined;
+    }, 20_000, 'a standing without the guarantee edge');
+    expect(standingAfter.model_version).toBe(standingBefore.model_version);
+    // no full run did it
+    expect(await runs()).toBe(runsBefore);
   });
 
   it('keeps its job schedulers, the nightly full recompute in China Standard Time and the daily maintenance in UTC, and sets them again when Redis loses them', async () => {

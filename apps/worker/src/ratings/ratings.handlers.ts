@@ -98,9 +98,11 @@ export class StartFullRecomputeHandler implements JobHandler<typeof JobName.STAR
 /**
  * daily-maintenance.v1 {day}: what time changes. Bills that became negative information by
  * ageing (30 days past due, unpaid) get their notice and stop counting until its period ends
- * (OverdueNotices); companies whose records started counting (a notice period ended) or
- * expired (negative information after five years) since the day before (since `coverFrom`,
- * the day a late run was due: a catch-up after an outage covers the days it missed) are recomputed;
+ * (OverdueNotices); companies whose records started counting (a notice period ended, a
+ * guarantee's start date or a soft signal's recorded date came) or stopped (negative
+ * information expired after five years, a guarantee's end date came, a soft signal's validity
+ * ran out) since the day before (since `coverFrom`, the day a late run was due: a catch-up
+ * after an outage covers the days it missed) are recomputed, and their consortia's standings;
  * dispute stages that are due and were not raised are armed again (their delayed jobs may
  * have been lost with Redis); old sent outbox rows are purged. Its outcome, logged and kept
  * with the job, carries the audit log's head: a daily checkpoint outside the database, which
@@ -130,14 +132,19 @@ export class DailyMaintenanceHandler implements JobHandler<typeof JobName.DAILY_
     const becameNegative = await this.overdue.run(today);
     const outcome = await this.dataSource.transaction(async (tx) => {
       const companies = await this.maintenance.companiesWithTimeChanges(tx, since, today);
+      // their consortia's standings too: a standing reads members' guarantee edges, loans and
+      // balance sheets as of the day, whether or not a member's rating moves (debounced, and
+      // written only when what it reads changed)
+      const consortia = [...new Set(companies.map((c) => c.consortiumId))].sort();
       const disputes = await this.maintenance.disputeStagesDue(tx, now);
       await this.outbox.add(tx, [
-        ...companies.map((companyId) => ({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId, reason: 'time' } })),
+        ...companies.map(({ companyId }) => ({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId, reason: 'time' } })),
+        ...consortia.map((consortiumId) => ({ job: JobName.RECOMPUTE_STANDING, payload: { consortiumId } })),
         ...disputes.map((d) => ({ job: JobName.DISPUTE_DEADLINE, payload: d })),
       ]);
       const purged = await this.maintenance.purgeSentOutbox(tx, new Date(now.getTime() - OUTBOX_KEEP_DAYS * DAY_MS));
       const auditHead = await this.audit.head(tx);
-      return { day: today, since, becameNegative, recomputed: companies.length, disputeStages: disputes.length, purgedOutbox: purged, auditHead };
+      return { day: today, since, becameNegative, recomputed: companies.length, standings: consortia.length, disputeStages: disputes.length, purgedOutbox: purged, auditHead };
     });
     this.logger.log(`daily maintenance ${JSON.stringify(outcome)}`);
     return outcome;

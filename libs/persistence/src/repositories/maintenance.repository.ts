@@ -5,25 +5,41 @@ import { KIND_SPECS } from './record-kinds';
 /** The daily maintenance's queries: what time changed, and housekeeping. */
 export class MaintenanceRepository {
   /**
-   * Companies whose counting records changed by the passing of time in (from, to]: a
-   * verified record whose notice period ended, or that expired (negative information after
-   * five years). Both sides of a record: its subject and its filer or creditor.
+   * Companies whose rating inputs changed by the passing of time in (from, to], each with its
+   * consortium (whose standing reads some of them): a verified record whose notice period
+   * ended, or that expired (negative information after five years), both sides of it (its
+   * subject and its filer or creditor); and the records that count by dates of their own, as
+   * @app/scoring reads them: a guarantee counts from its start_date through the day before its
+   * end_date (the guarantor's network factor, and the standing's guarantee edges: start_date
+   * <= day < end_date), so it changes on its start_date and on its end_date, for its guarantor
+   * (reporter_company_id) and its borrower (subject_id); a soft signal counts from its
+   * recorded_on through its valid_until (recorded_on <= day <= valid_until), so it changes on
+   * its recorded_on and on the day after its valid_until.
    */
-  async companiesWithTimeChanges(db: Db, from: string, to: string): Promise<string[]> {
+  async companiesWithTimeChanges(db: Db, from: string, to: string): Promise<{ companyId: string; consortiumId: string }[]> {
     const branches: string[] = [];
+    const verified = `t.is_current AND t.status = 'VERIFIED'`;
     for (const spec of Object.values(KIND_SPECS)) {
       const other = spec.kind === 'TRADE_EXPERIENCE' ? 't.counterparty_id' : 't.reporter_company_id';
-      const when = `t.is_current AND t.status = 'VERIFIED' AND (
+      const when = `${verified} AND (
           (t.counts_from >= (($1::date + 1)::timestamp AT TIME ZONE 'UTC') AND t.counts_from < (($2::date + 1)::timestamp AT TIME ZONE 'UTC'))
           OR (t.expires_on > $1::date AND t.expires_on <= $2::date))`;
       branches.push(`SELECT t.subject_id AS company_id FROM ${spec.table} t WHERE ${when}`);
       branches.push(`SELECT ${other} FROM ${spec.table} t WHERE ${other} IS NOT NULL AND ${when}`);
     }
-    const rows: { company_id: string }[] = await db.query(
-      `SELECT DISTINCT company_id FROM (${branches.join(' UNION ALL ')}) changed JOIN companies c ON c.id = changed.company_id ORDER BY company_id`,
+    // a guarantee starts counting on its start_date and stops on its end_date
+    const guarantee = `${verified} AND ((t.start_date > $1::date AND t.start_date <= $2::date) OR (t.end_date > $1::date AND t.end_date <= $2::date))`;
+    branches.push(`SELECT t.subject_id FROM guarantees t WHERE ${guarantee}`);
+    branches.push(`SELECT t.reporter_company_id FROM guarantees t WHERE t.reporter_company_id IS NOT NULL AND ${guarantee}`);
+    // a soft signal starts counting on its recorded_on and stops the day after its valid_until
+    branches.push(
+      `SELECT t.subject_id FROM soft_signals t WHERE ${verified} AND ((t.recorded_on > $1::date AND t.recorded_on <= $2::date) OR (t.valid_until >= $1::date AND t.valid_until < $2::date))`,
+    );
+    const rows: { company_id: string; consortium_id: string }[] = await db.query(
+      `SELECT DISTINCT changed.company_id, c.consortium_id FROM (${branches.join(' UNION ALL ')}) changed JOIN companies c ON c.id = changed.company_id ORDER BY changed.company_id`,
       [from, to],
     );
-    return rows.map((r) => r.company_id);
+    return rows.map((r) => ({ companyId: r.company_id, consortiumId: r.consortium_id }));
   }
 
   /**
