@@ -1,7 +1,7 @@
 import { Global, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
-import { JobName, QueueName, RETENTION } from '@app/jobs';
+import { JOBS, JobName, RETENTION } from '@app/jobs';
 import { PersistenceModule } from '@app/persistence';
 import { type Job, Queue, Worker } from 'bullmq';
 import { DeliverWebhookHandler, RatingChangedHandler } from '@worker/monitoring/monitoring.handlers';
@@ -11,7 +11,7 @@ import { WORKER_CONFIG } from '@worker/worker.tokens';
 
 /**
  * The worker's monitoring, as deployed (its Nest module, its handlers, a real BullMQ worker
- * on the deliveries queue with the real retries and backoff), without the job handlers other
+ * on each of their queues with the real retries and backoff), without the job handlers other
  * features own: the full worker refuses to start while any job has none. `relay` stands in
  * for the outbox relay, which another feature builds: it puts a job on the queue.
  */
@@ -36,24 +36,29 @@ export async function startMonitoringWorker(config: AppConfig): Promise<Monitori
     [JobName.DELIVER_WEBHOOK]: app.get(DeliverWebhookHandler),
   };
   const connection = createWorkerRedis(config, 'credit-alliance-test-worker');
-  const worker = new Worker(
-    QueueName.DELIVERIES,
-    async (job: Job) => {
-      const handler = handlers[job.name];
-      if (!handler) throw new Error(`no handler for ${job.name}`);
-      return handler.handle(job);
-    },
-    { connection, prefix: config.queuePrefix, concurrency: 4, ...RETENTION },
+  // as the worker runs them: the fan-out and the webhook POSTs each on their own queue
+  const queues = [...new Set([JOBS[JobName.RATING_CHANGED].queue, JOBS[JobName.DELIVER_WEBHOOK].queue])];
+  const workers = queues.map(
+    (queue) =>
+      new Worker(
+        queue,
+        async (job: Job) => {
+          const handler = handlers[job.name];
+          if (!handler) throw new Error(`no handler for ${job.name}`);
+          return handler.handle(job);
+        },
+        { connection, prefix: config.queuePrefix, concurrency: 4, ...RETENTION },
+      ),
   );
   const producerConnection = createWorkerRedis(config, 'credit-alliance-test-relay');
-  const producer = new Queue(QueueName.DELIVERIES, { connection: producerConnection, prefix: config.queuePrefix });
+  const producer = new Queue(JOBS[JobName.RATING_CHANGED].queue, { connection: producerConnection, prefix: config.queuePrefix });
   return {
     app,
     relay: async (job, payload) => {
       await producer.add(job, payload, { jobId: `event-${payload.eventId}`, attempts: 3, backoff: { type: 'exponential', delay: 100 } });
     },
     close: async () => {
-      await worker.close();
+      await Promise.all(workers.map((w) => w.close()));
       await producer.close();
       await app.close();
       connection.disconnect();

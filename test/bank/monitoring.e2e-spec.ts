@@ -15,6 +15,30 @@ const WATCH = 'mutation($c: String!) { watchCompany(creditCode: $c) { id creditC
 const SET_ENDPOINT = 'mutation($u: String!) { setWebhookEndpoint(url: $u) { secret endpoint { id url } } }';
 const DELIVERIES = `{ webhookDeliveries { id eventId creditCode status statusReason attempts { attempt trigger statusCode error } } }`;
 
+const HANG_TIMEOUT_MS = 3_000;
+
+/** A receiver that accepts connections and reads requests, and never answers. */
+async function startHangingReceiver(): Promise<{ url: string; received: () => number; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  let received = 0;
+  const server = createServer((req) => {
+    received++;
+    req.resume();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return {
+    url: `http://127.0.0.1:${address.port}/hangs`,
+    received: () => received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 interface Delivery {
   id: string;
   eventId: string;
@@ -36,8 +60,18 @@ describe('bank monitoring: alerts by subscription and signed webhooks', () => {
   beforeAll(async () => {
     api = await startApi();
     world = await createWorld(api);
-    // a short backoff seed so that four attempts take about a second, not about an hour
-    worker = await startMonitoringWorker(testConfig({ WEBHOOK_BACKOFF_MS: '150', WEBHOOK_ATTEMPTS: '6', INQUIRY_SEAL_INTERVAL_MS: '600000' }));
+    // a short backoff seed so that four attempts take about a second, not about an hour; a
+    // hanging receiver is given up on after 3 s
+    worker = await startMonitoringWorker(
+      testConfig({
+        WEBHOOK_BACKOFF_MS: '150',
+        WEBHOOK_ATTEMPTS: '6',
+        WEBHOOK_TIMEOUT_MS: String(HANG_TIMEOUT_MS),
+        WEBHOOK_CONNECT_TIMEOUT_MS: '1000',
+        WEBHOOK_ENDPOINT_CONCURRENCY: '2',
+        INQUIRY_SEAL_INTERVAL_MS: '600000',
+      }),
+    );
     receiver = await startReceiver();
     const bank = await world.factories.bank();
     banker = await world.signIn(await world.factories.user('BANK', { bankId: bank.id }));
@@ -190,6 +224,42 @@ describe('bank monitoring: alerts by subscription and signed webhooks', () => {
     expect(receiver.requests.length).toBe(quiet);
     expect((await deliveries()).find((d) => d.eventId === later.id)).toBeUndefined();
     expect(onlyError(await banker.client.request('mutation($id: ID!) { redeliverWebhook(id: $id) { id } }', { id: cancelled.id })).extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it("one bank's hanging receiver does not hold up another bank's alerts: its POSTs take at most WEBHOOK_ENDPOINT_CONCURRENCY slots", async () => {
+    const hanging = await startHangingReceiver();
+    const slowBank = await world.factories.bank();
+    const slow = await world.signIn(await world.factories.user('BANK', { bankId: slowBank.id }));
+    await slow.client.ok(SET_ENDPOINT, { u: hanging.url });
+    try {
+      const watched = await freshCompany(world);
+      await grant(watched.member, slowBank.id, 'RATING');
+      await slow.client.ok(WATCH, { c: watched.company.creditCode });
+      // six deliveries to the hanging bank, more than the worker runs at once (4)
+      for (let i = 0; i < 6; i++) {
+        const event = await fixtures(api).ratingChange(watched.company, null, i % 2 === 0 ? { grade: 'BB', score: 655 } : { grade: 'BBB', score: 712 });
+        await worker.relay(JobName.RATING_CHANGED, { eventId: event.id });
+      }
+      await until(async () => hanging.received(), (n) => n >= 2);
+      await new Promise((r) => setTimeout(r, 300)); // the rest of them reach the endpoint (and find it busy)
+      // at most its slots are held at once
+      expect(hanging.received()).toBeLessThanOrEqual(2);
+
+      // meanwhile an alert to a healthy bank arrives at once, not after the hanging POSTs time out
+      const { company } = await consentingCompany();
+      await banker.client.ok(WATCH, { c: company.creditCode });
+      receiver.answer = () => 200;
+      const before = receiver.requests.length;
+      const event = await fixtures(api).ratingChange(company, null, { grade: 'A', score: 790 });
+      const started = Date.now();
+      await worker.relay(JobName.RATING_CHANGED, { eventId: event.id });
+      await receiver.waitFor(before + 1, 10_000);
+      expect(Date.now() - started).toBeLessThan(HANG_TIMEOUT_MS / 2);
+    } finally {
+      // its pending deliveries are cancelled at their next attempt
+      await slow.client.ok('mutation { disableWebhookEndpoint { id } }');
+      await hanging.close();
+    }
   });
 
   it('a delivery can be sent again by hand; the attempt is logged as MANUAL', async () => {

@@ -301,7 +301,7 @@ describe('the recompute pipeline, API side', () => {
       const api_ = await board('/api/queues', { headers: bearer(world.admin) });
       expect(api_.status).toBe(200);
       const body = (await api_.json()) as { queues: { name: string }[] };
-      expect(body.queues.map((q) => q.name).sort()).toEqual([QueueName.DELIVERIES, QueueName.RATINGS, QueueName.RECORDS].sort());
+      expect(body.queues.map((q) => q.name).sort()).toEqual([QueueName.DELIVERIES, QueueName.RATINGS, QueueName.RECORDS, QueueName.WEBHOOKS].sort());
       // the queues are the prefixed ones: a job added under the prefix shows
       const ratings = new Queue(QueueName.RATINGS, { connection: { url: api.config.redisUrl }, prefix: api.config.queuePrefix });
       try {
@@ -346,7 +346,7 @@ describe('the recompute pipeline, API side', () => {
         // no worker runs on this jest worker's prefix: the job waits while we look
         const job = await ratings.add(JobName.RECOMPUTE_STANDING, { consortiumId: world.home.consortium.id }, { timestamp: Date.now() - 90_000 });
         const text = await (await fetch(`${api.url}/metrics`)).text();
-        for (const queue of [QueueName.RATINGS, QueueName.RECORDS, QueueName.DELIVERIES]) {
+        for (const queue of [QueueName.RATINGS, QueueName.RECORDS, QueueName.DELIVERIES, QueueName.WEBHOOKS]) {
           for (const state of ['waiting', 'active', 'delayed', 'failed', 'prioritized']) {
             expect(text).toMatch(new RegExp(`^ca_queue_jobs\\{queue="${queue}",state="${state}"\\} \\d+$`, 'm'));
           }

@@ -55,7 +55,7 @@ describe('duplicate delivery: an outbox row relayed three times has one effect',
     pipeline = await isolatedPipeline('duplicate_delivery');
     ds = pipeline.api.dataSource;
     connection = new IORedis(pipeline.config.redisUrl, { maxRetriesPerRequest: null });
-    for (const name of [QueueName.DELIVERIES, QueueName.RECORDS]) {
+    for (const name of [QueueName.DELIVERIES, QueueName.WEBHOOKS, QueueName.RECORDS]) {
       const queue = new Queue(name, { connection, prefix: pipeline.config.queuePrefix });
       queues.set(name, queue);
       runs.set(name, []);
@@ -167,7 +167,7 @@ describe('duplicate delivery: an outbox row relayed three times has one effect',
     await worker.relay.drainNow();
     const [first] = await waitForRuns(QueueName.DELIVERIES, 1, ofEvent, 'the first fan-out');
     // both webhook jobs seen complete before any is removed: each run is read from its job
-    await waitForRuns(QueueName.DELIVERIES, 2, (r) => r.name === JobName.DELIVER_WEBHOOK, 'both webhook jobs');
+    await waitForRuns(QueueName.WEBHOOKS, 2, (r) => r.name === JobName.DELIVER_WEBHOOK, 'both webhook jobs');
     for (const r of receivers) await r.waitFor(1);
 
     // relay 2, the first job still kept as completed. Its deduplication id (`event-<id>`)
@@ -202,7 +202,7 @@ describe('duplicate delivery: an outbox row relayed three times has one effect',
       ['DELIVERED', 1],
       ['DELIVERED', 1],
     ]);
-    const sends = await runsOf(QueueName.DELIVERIES, (r) => r.name === JobName.DELIVER_WEBHOOK && rows.some((d) => d.id === r.data.deliveryId));
+    const sends = await runsOf(QueueName.WEBHOOKS, (r) => r.name === JobName.DELIVER_WEBHOOK && rows.some((d) => d.id === r.data.deliveryId));
     expect(sends.map((r) => [r.data.deliveryId, r.returnvalue]).sort()).toEqual(rows.map((d) => [d.id, 'DELIVERED']).sort());
     // one signed POST reached each bank's receiver, for its own delivery
     for (const [i, receiver] of receivers.entries()) {

@@ -83,6 +83,10 @@ export interface AppConfig {
     readonly webhookAttempts: number;
     /** how long one webhook POST may take */
     readonly webhookTimeoutMs: number;
+    /** how long connecting to a receiver (DNS, TCP) may take, within webhookTimeoutMs */
+    readonly webhookConnectTimeoutMs: number;
+    /** webhook POSTs in flight at once to one endpoint, over all workers: a hanging receiver holds no more slots */
+    readonly webhookEndpointConcurrency: number;
     /** http:// webhook URLs (a local receiver): outside production only */
     readonly allowHttpWebhooks: boolean;
     /** how often the worker chains new inquiries into the audit log */
@@ -371,6 +375,8 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
       webhookBackoffMs: int(r, 'WEBHOOK_BACKOFF_MS', 30_000, 1, 3_600_000),
       webhookAttempts: int(r, 'WEBHOOK_ATTEMPTS', 12, 1, 50),
       webhookTimeoutMs: int(r, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      webhookConnectTimeoutMs: int(r, 'WEBHOOK_CONNECT_TIMEOUT_MS', 3_000, 50, 60_000),
+      webhookEndpointConcurrency: int(r, 'WEBHOOK_ENDPOINT_CONCURRENCY', 2, 1, 100),
       allowHttpWebhooks: nodeEnv !== 'production',
       inquirySealIntervalMs: int(r, 'INQUIRY_SEAL_INTERVAL_MS', 1_000, 10, 600_000),
       reportFontPath: read(r, 'REPORT_FONT_PATH') ?? null,

@@ -8,8 +8,14 @@ export const QueueName = {
   RATINGS: 'ratings',
   /** records: imports, dispute deadlines, notices, time-driven expiry */
   RECORDS: 'records',
-  /** outbound deliveries to banks */
+  /** rating-changed fan-out: subscriptions and bank monitoring (alerts, webhook deliveries created) */
   DELIVERIES: 'deliveries',
+  /**
+   * webhook POSTs to banks' endpoints, apart from the fan-out: a receiver that hangs holds
+   * slots of this queue only (and at most WEBHOOK_ENDPOINT_CONCURRENCY of them), never the
+   * fan-out's. deliver-webhook.v1 jobs left on `deliveries` by an older release still run there.
+   */
+  WEBHOOKS: 'webhooks',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -83,7 +89,7 @@ export const JOBS: { readonly [N in JobName]: JobSpec & { readonly dedupId?: (pa
   [JobName.DAILY_MAINTENANCE]: { queue: QueueName.RECORDS, attempts: 10, backoffMs: 60_000, dedupId: (p) => `daily-${p.day}` },
   [JobName.RATING_CHANGED]: { queue: QueueName.DELIVERIES, attempts: 10, backoffMs: 2_000, dedupId: (p) => `event-${p.eventId}` },
   // retried with exponential backoff for about 24 hours: 30 s * 2^11 is about 17 h, the sum about 34 h
-  [JobName.DELIVER_WEBHOOK]: { queue: QueueName.DELIVERIES, attempts: 12, backoffMs: 30_000 },
+  [JobName.DELIVER_WEBHOOK]: { queue: QueueName.WEBHOOKS, attempts: 12, backoffMs: 30_000 },
 };
 
 /** Completed jobs are kept an hour (for Bull Board), failed ones a week, for inspection. */

@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '@app/config';
 import { JobName } from '@app/jobs';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { HandlesJob, type JobHandler } from '@worker/queues/job-handler';
 import { RatingEventRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
+import { WORKER_CONFIG } from '@worker/worker.tokens';
 import { MonitoringChannels } from './monitoring-channels';
 import { MonitoringFanout } from './monitoring-fanout.service';
 import { WebhookSender } from './webhook-sender.service';
@@ -50,16 +52,36 @@ export class RatingChangedHandler implements JobHandler<typeof JobName.RATING_CH
   }
 }
 
-/** deliver-webhook.v1 {deliveryId}: one attempt; a failure throws, so BullMQ retries with backoff. */
+/**
+ * deliver-webhook.v1 {deliveryId}: one attempt; a failure throws, so BullMQ retries with
+ * backoff. An attempt that found its endpoint's slots taken (BUSY) sent nothing: the job goes
+ * back to the delayed set for a moment without spending an attempt, and frees its worker slot.
+ */
 @Injectable()
 @HandlesJob(JobName.DELIVER_WEBHOOK)
 export class DeliverWebhookHandler implements JobHandler<typeof JobName.DELIVER_WEBHOOK> {
-  constructor(private readonly sender: WebhookSender) {}
+  constructor(
+    private readonly sender: WebhookSender,
+    @Inject(WORKER_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async handle(job: Job<{ deliveryId: string }>): Promise<unknown> {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const outcome = await this.sender.attempt(String(job.data.deliveryId), lastAttempt);
     if (outcome === 'RETRY') throw new Error(`webhook delivery ${job.data.deliveryId} failed (attempt ${job.attemptsMade + 1})`);
+    if (outcome === 'BUSY') {
+      await job.moveToDelayed(Date.now() + busyDelayMs(this.config.bankAccess.webhookTimeoutMs), job.token);
+      throw new DelayedError();
+    }
     return outcome;
   }
+}
+
+/**
+ * How long a job whose endpoint is busy waits before it looks again: a quarter to a half of
+ * the POST timeout (a slot is freed within one timeout), jittered so the waiting jobs of one
+ * endpoint do not all come back at once.
+ */
+export function busyDelayMs(timeoutMs: number): number {
+  return Math.round(timeoutMs / 4 + (Math.random() * timeoutMs) / 4);
 }

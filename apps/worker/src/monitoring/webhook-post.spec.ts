@@ -99,4 +99,19 @@ describe('postWebhook', () => {
     expect(result).toEqual({ statusCode: null, error: 'no answer within 300 ms' });
     for (const s of servers) s.closeAllConnections();
   });
+
+  it('gives up connecting after connectTimeoutMs, well within the whole timeout', async () => {
+    // a name whose resolution never answers: the connection never gets made
+    const hanging = (() => undefined) as never;
+    const started = Date.now();
+    const result = await postWebhook('http://hooks.example.com/hook', headers, '{}', { timeoutMs: 5_000, connectTimeoutMs: 200, publicOnly: true, resolve: hanging });
+    expect(result).toEqual({ statusCode: null, error: 'could not connect within 200 ms' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('a connected receiver has the whole timeout to answer, not the connect timeout', async () => {
+    const r = await start((res) => setTimeout(() => res.writeHead(200).end(), 400));
+    const result = await postWebhook(`http://127.0.0.1:${r.port}/hook`, headers, '{}', { timeoutMs: 5_000, connectTimeoutMs: 100, publicOnly: false });
+    expect(result).toEqual({ statusCode: 200, error: null });
+  });
 });

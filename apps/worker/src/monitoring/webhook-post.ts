@@ -12,6 +12,11 @@ export interface PostResult {
 
 export interface PostOptions {
   readonly timeoutMs: number;
+  /**
+   * how long the connection (DNS, TCP) may take, within timeoutMs: an address that drops the
+   * connection attempt fails in this long rather than the whole timeout
+   */
+  readonly connectTimeoutMs?: number;
   /** production: connect only to public addresses, whatever the name resolves to */
   readonly publicOnly: boolean;
   /** the resolver (node's dns.lookup); a test hands its own */
@@ -44,7 +49,8 @@ export function publicOnlyLookup(resolve: typeof dnsLookup = dnsLookup): LookupF
 }
 
 /**
- * POSTs a webhook body: no redirect followed, bounded in time, at most REPLY_BYTES_READ of the
+ * POSTs a webhook body: no redirect followed, bounded in time (the connection within
+ * `connectTimeoutMs`, the whole exchange within `timeoutMs`), at most REPLY_BYTES_READ of the
  * reply read (a receiver streaming a large body costs the worker nothing), and, with
  * `publicOnly`, only to public addresses (an address literal is checked before connecting,
  * a name as it is resolved).
@@ -93,6 +99,17 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
       },
     );
     request.on('error', failed);
+    const connectTimeoutMs = options.connectTimeoutMs;
+    if (connectTimeoutMs !== undefined && connectTimeoutMs < options.timeoutMs) {
+      request.on('socket', (socket) => {
+        // a kept-alive socket is connected already
+        if (!socket.connecting) return;
+        const timer = setTimeout(() => request.destroy(new Error(`could not connect within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+        timer.unref();
+        socket.once('connect', () => clearTimeout(timer));
+        socket.once('close', () => clearTimeout(timer));
+      });
+    }
     request.end(body);
   });
 }

@@ -4,16 +4,24 @@ import { Clock, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader
 import { ConsentRepository, WebhookRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import { WORKER_CONFIG } from '@worker/worker.tokens';
+import { MonitoringChannels } from './monitoring-channels';
 import { type PostResult, postWebhook } from './webhook-post';
 
-export type AttemptOutcome = 'DELIVERED' | 'RETRY' | 'SKIPPED';
+/** `BUSY`: the endpoint's slots were all taken; nothing was sent or logged, try again later. */
+export type AttemptOutcome = 'DELIVERED' | 'RETRY' | 'SKIPPED' | 'BUSY';
+
+/** A slot outlives the longest POST by this much (the database work around it), then lapses. */
+const SLOT_MARGIN_MS = 5_000;
 
 /**
  * One attempt of one webhook delivery: re-checks that it may still be sent (pending, the
  * endpoint active, the company's consent standing: a revoked consent cancels it), signs the
  * stored body with a fresh timestamp, POSTs it (postWebhook: no redirects, public addresses
  * only in production, a bounded read of the reply), and logs the
- * attempt, whatever happened, where the bank sees it.
+ * attempt, whatever happened, where the bank sees it. At most WEBHOOK_ENDPOINT_CONCURRENCY
+ * POSTs to one endpoint are in flight (over all workers): an attempt that finds them taken
+ * sends nothing and answers BUSY, so a receiver that hangs ties up that many worker slots
+ * at most, and the other banks' deliveries go on.
  */
 @Injectable()
 export class WebhookSender {
@@ -23,6 +31,7 @@ export class WebhookSender {
     private readonly webhooks: WebhookRepository,
     private readonly consents: ConsentRepository,
     private readonly clock: Clock,
+    private readonly channels: MonitoringChannels,
   ) {}
 
   /** `lastAttempt`: no retry follows if this one fails, so a failure is final. */
@@ -41,8 +50,17 @@ export class WebhookSender {
       return 'SKIPPED';
     }
     const trigger = delivery.statusReason === 'MANUAL' ? 'MANUAL' : 'AUTOMATIC';
+    const endpointId = delivery.endpointId;
+    const slot = await this.channels.takeEndpointSlot(endpointId, this.config.bankAccess.webhookTimeoutMs + SLOT_MARGIN_MS);
+    if (!slot) return 'BUSY';
     const started = Date.now();
-    const result = await this.post(target.url, delivery.id, delivery.eventType, delivery.body, target.secrets, now);
+    let result: PostResult;
+    try {
+      result = await this.post(target.url, delivery.id, delivery.eventType, delivery.body, target.secrets, now);
+    } finally {
+      // a release that fails leaves the slot to lapse by itself
+      await this.channels.releaseEndpointSlot(endpointId, slot).catch(() => undefined);
+    }
     const durationMs = Date.now() - started;
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     await this.dataSource.transaction(async (tx) => {
@@ -63,6 +81,7 @@ export class WebhookSender {
       [EVENT_HEADER]: eventType,
     };
     // production sends only to public addresses (the API checks the URL; this checks where its name leads now)
-    return postWebhook(url, headers, body, { timeoutMs: this.config.bankAccess.webhookTimeoutMs, publicOnly: !this.config.bankAccess.allowHttpWebhooks });
+    const { webhookTimeoutMs, webhookConnectTimeoutMs, allowHttpWebhooks } = this.config.bankAccess;
+    return postWebhook(url, headers, body, { timeoutMs: webhookTimeoutMs, connectTimeoutMs: webhookConnectTimeoutMs, publicOnly: !allowHttpWebhooks });
   }
 }

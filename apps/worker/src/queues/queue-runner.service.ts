@@ -3,7 +3,7 @@ import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
 import { toCalendarDate } from '@app/domain';
 import { ALL_JOB_NAMES, ALL_QUEUES, cappedBackoffDelay, JOBS, JobName, jobsOfQueue, QueueName, RETENTION } from '@app/jobs';
-import { type Job, type JobSchedulerJson, type MinimalJob, Queue, Worker } from 'bullmq';
+import { DelayedError, type Job, type JobSchedulerJson, type MinimalJob, Queue, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import { WorkerMetrics } from '../health/worker-metrics';
 import { WORKER_CONFIG } from '../worker.tokens';
@@ -245,6 +245,10 @@ export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShu
       const result = await handler.handle(job as never);
       outcome = 'completed';
       return result;
+    } catch (error) {
+      // a job that put itself back in the delayed set (a webhook endpoint busy) did not fail
+      if (error instanceof DelayedError) outcome = 'delayed';
+      throw error;
     } finally {
       stopTimer({ outcome });
       this.active--;
