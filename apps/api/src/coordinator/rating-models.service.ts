@@ -66,6 +66,10 @@ export class RatingModelsService {
       const current = await this.live(tx, consortiumId);
       const version = `refit-${toCalendarDate(now)}-${(await this.models.count(tx, consortiumId)) + 1}`;
       const proposal = refitRatingModel(observations, current, { ...DEFAULT_REFIT_OPTIONS, version });
+      // a fit stopped short of its optimum is not the consortium's model: it is not proposed
+      if (!proposal.converged) {
+        throw new ConflictError(`The refit did not converge in ${proposal.iterations} steps: nothing is proposed`, { observations: observations.length, defaults });
+      }
       const stored = await this.models.insert(tx, {
         consortiumId,
         version,

@@ -8,7 +8,7 @@ import { rateCompany } from '../rating/stand-alone-rating';
 import { emptyInput, soundStatement, trade, weakStatement, workedExample } from '../testing/company.fixture';
 import { backtest, backtestObservations } from './backtest';
 import { discriminationMetrics } from './discrimination-metrics';
-import { refitRatingModel } from './refit';
+import { refitFeatures, refitRatingModel } from './refit';
 
 describe('discrimination metrics', () => {
   it('computes AUC, KS, Gini and Brier by hand', () => {
@@ -84,6 +84,57 @@ describe('the refit', () => {
     expect(w.PAYMENT_BEHAVIOUR).toBeGreaterThan(DEFAULT_RATING_MODEL.weights.PAYMENT_BEHAVIOUR);
     expect(p.proposed.auc).toBeGreaterThanOrEqual(p.current.auc - 1e-9);
     expect(p.proposed.brier).toBeLessThan(p.current.brier);
+  });
+});
+
+describe('the refit reaches its optimum', () => {
+  // a seeded generator (Park-Miller), so that the data are the same on every run
+  const generator = (seed: number) => {
+    let s = seed;
+    return () => {
+      s = (s * 16807) % 2147483647;
+      return s / 2147483647;
+    };
+  };
+
+  it('satisfies the KKT conditions of the constrained, ridge-penalised log-likelihood', () => {
+    // truth: only obligations (strongly) and payment behaviour (a little) matter
+    const rnd = generator(99);
+    const observations = Array.from({ length: 3000 }, (_, i) => {
+      const s = Object.fromEntries(FACTOR_NAMES.map((f) => [f, 100 * rnd()])) as Record<FactorName, number>;
+      const z = 2 - (8 * s.OBLIGATIONS) / 100 - s.PAYMENT_BEHAVIOUR / 100;
+      return { rating: { companyId: `c${i}`, asOf: '2024-01-31', pd: 0.02, grade: 'B' as const, subScores: s }, defaulted: rnd() < 1 / (1 + Math.exp(-z)) };
+    });
+    const l2 = 1;
+    const p = refitRatingModel(observations, DEFAULT_RATING_MODEL, { l2, iterations: 100, version: 'kkt' });
+    expect(p.converged).toBe(true);
+    // the fit's coefficients: beta_f = -slope · w_f
+    const beta = FACTOR_NAMES.map((f) => -p.spec.slope * p.spec.weights[f]);
+    const n = observations.length;
+    const g = new Array<number>(FACTOR_NAMES.length).fill(0);
+    let g0 = 0;
+    for (const o of observations) {
+      const x = refitFeatures(o.rating.subScores, DEFAULT_RATING_MODEL);
+      const z = p.spec.intercept + beta.reduce((s, b, j) => s + b * x[j], 0);
+      const r = 1 / (1 + Math.exp(-z)) - (o.defaulted ? 1 : 0);
+      g0 += r / n;
+      x.forEach((xj, j) => (g[j] += (r * xj) / n));
+    }
+    // the gradient of the mean penalised log-loss, with the ridge term
+    const gradient = g.map((gj, j) => gj + (l2 / n) * beta[j]);
+    expect(Math.abs(g0)).toBeLessThan(1e-8);
+    const atBound = FACTOR_NAMES.filter((_, j) => beta[j] === 0);
+    expect(atBound.length).toBeGreaterThan(0);
+    expect(atBound.length).toBeLessThan(FACTOR_NAMES.length);
+    FACTOR_NAMES.forEach((f, j) => {
+      if (beta[j] < 0) expect([f, Math.abs(gradient[j]) < 1e-8]).toEqual([f, true]);
+      // at the bound beta = 0, descent points out of the region beta <= 0: the gradient is <= 0
+      else expect([f, gradient[j] <= 1e-8]).toEqual([f, true]);
+    });
+    // the truth's factors carry the weight; those that do not matter are at the bound
+    expect(p.spec.weights.OBLIGATIONS).toBeGreaterThan(0.75);
+    expect(p.spec.weights.FINANCIAL_STRENGTH).toBe(0);
+    expect(p.spec.weights.NETWORK).toBe(0);
   });
 });
 

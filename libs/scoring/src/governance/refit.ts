@@ -9,12 +9,22 @@ import { backtestFromPds, type BacktestObservation } from './backtest';
 export interface RefitOptions {
   /** L2 penalty on the coefficients (ridge), in units of the log-likelihood of one observation each */
   readonly l2: number;
+  /** the most Newton steps a fit takes; one that has not converged by then says so (`converged`) */
   readonly iterations: number;
+  /** converged when no coefficient's projected gradient (of the mean penalised log-loss) exceeds this */
+  readonly tolerance?: number;
   /** the version the proposal will carry */
   readonly version: string;
 }
 
-export const DEFAULT_REFIT_OPTIONS: Omit<RefitOptions, 'version'> = { l2: 1, iterations: 200 };
+/** A refit's proposal, and whether its fit reached the optimum. */
+export interface RefitResult extends RefitProposal {
+  /** whether the fit reached its optimum: no projected gradient above `tolerance` within `iterations` Newton steps */
+  readonly converged: boolean;
+  readonly iterations: number;
+}
+
+export const DEFAULT_REFIT_OPTIONS: Omit<RefitOptions, 'version'> = { l2: 1, iterations: 100, tolerance: 1e-9 };
 
 /**
  * The features a refit sees: each factor's sub-score / 100, imputed so that under `spec` the
@@ -84,49 +94,193 @@ export function backtestUnder(observations: readonly BacktestObservation[], spec
   );
 }
 
+/** A fitted logistic regression: logit(PD) = intercept + Σ beta_j · x_j, every beta_j <= 0. */
+export interface LogisticFit {
+  readonly intercept: number;
+  readonly beta: readonly number[];
+  readonly converged: boolean;
+  readonly iterations: number;
+  /** the largest projected gradient of the mean penalised log-loss at the fit */
+  readonly projectedGradient: number;
+}
+
+/** log(1 + e^z) without overflow */
+const softplus = (z: number): number => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
+
+/**
+ * Solves the symmetric positive definite system A·d = b (Cholesky); null when A is not
+ * numerically positive definite.
+ */
+function solveSpd(A: number[][], b: number[]): number[] | null {
+  const m = b.length;
+  const L = Array.from({ length: m }, () => new Array<number>(m).fill(0));
+  for (let i = 0; i < m; i += 1) {
+    for (let j = 0; j <= i; j += 1) {
+      let sum = A[i][j];
+      for (let k = 0; k < j; k += 1) sum -= L[i][k] * L[j][k];
+      if (i === j) {
+        if (!(sum > 1e-300)) return null;
+        L[i][i] = Math.sqrt(sum);
+      } else {
+        L[i][j] = sum / L[j][j];
+      }
+    }
+  }
+  const z = new Array<number>(m).fill(0);
+  for (let i = 0; i < m; i += 1) {
+    let sum = b[i];
+    for (let k = 0; k < i; k += 1) sum -= L[i][k] * z[k];
+    z[i] = sum / L[i][i];
+  }
+  const d = new Array<number>(m).fill(0);
+  for (let i = m - 1; i >= 0; i -= 1) {
+    let sum = z[i];
+    for (let k = i + 1; k < m; k += 1) sum -= L[k][i] * d[k];
+    d[i] = sum / L[i][i];
+  }
+  return d;
+}
+
+/**
+ * Ridge-penalised logistic regression with every coefficient kept <= 0 (the intercept free
+ * and unpenalised): minimises Σ_i [log(1 + e^{z_i}) − y_i·z_i] + l2/2 · Σ_j beta_j² by
+ * projected Newton steps (Bertsekas 1982): coefficients at (or within ε of) 0 whose gradient
+ * pushes them up stay at 0, a Newton step on the others (their block of the Hessian), then a
+ * projected Armijo line search. The objective is strictly convex in the coefficients, so it
+ * stops at the one optimum, when the largest projected gradient (of the mean over the
+ * observations) is below `tolerance`; `converged` says whether it got there within
+ * `iterations` steps. Starts from `start`.
+ */
+export function fitLogistic(
+  X: readonly (readonly number[])[],
+  y: readonly number[],
+  start: { readonly intercept: number; readonly beta: readonly number[] },
+  options: { readonly l2: number; readonly iterations: number; readonly tolerance?: number },
+): LogisticFit {
+  const k = start.beta.length;
+  const n = Math.max(1, X.length);
+  const tolerance = options.tolerance ?? 1e-9;
+  // theta = [intercept, beta_1..beta_k]
+  let theta = [start.intercept, ...start.beta.map((b) => Math.min(0, b))];
+  const objective = (t: readonly number[]): number => {
+    let f = 0;
+    for (let i = 0; i < X.length; i += 1) {
+      let z = t[0];
+      for (let j = 0; j < k; j += 1) z += t[j + 1] * X[i][j];
+      f += softplus(z) - y[i] * z;
+    }
+    for (let j = 1; j <= k; j += 1) f += (options.l2 / 2) * t[j] * t[j];
+    return f;
+  };
+  const derivatives = (t: readonly number[]): { g: number[]; H: number[][] } => {
+    const g = new Array<number>(k + 1).fill(0);
+    const H = Array.from({ length: k + 1 }, () => new Array<number>(k + 1).fill(0));
+    const row = new Array<number>(k + 1).fill(1);
+    for (let i = 0; i < X.length; i += 1) {
+      let z = t[0];
+      for (let j = 0; j < k; j += 1) {
+        row[j + 1] = X[i][j];
+        z += t[j + 1] * X[i][j];
+      }
+      const p = sigmoid(z);
+      const r = p - y[i];
+      const w = p * (1 - p);
+      for (let a = 0; a <= k; a += 1) {
+        g[a] += r * row[a];
+        for (let b = 0; b <= a; b += 1) H[a][b] += w * row[a] * row[b];
+      }
+    }
+    for (let j = 1; j <= k; j += 1) {
+      g[j] += options.l2 * t[j];
+      H[j][j] += options.l2;
+    }
+    for (let a = 0; a <= k; a += 1) for (let b = a + 1; b <= k; b += 1) H[a][b] = H[b][a];
+    return { g, H };
+  };
+  /** the largest projected gradient, of the mean: a coefficient at 0 counts only if descent would lower it */
+  const projected = (t: readonly number[], g: readonly number[]): number => {
+    let worst = Math.abs(g[0]);
+    for (let j = 1; j <= k; j += 1) worst = Math.max(worst, t[j] < 0 ? Math.abs(g[j]) : Math.max(0, g[j]));
+    return worst / n;
+  };
+  const project = (t: readonly number[]): number[] => t.map((v, j) => (j === 0 ? v : Math.min(0, v)));
+
+  let f = objective(theta);
+  let iterations = 0;
+  let { g, H } = derivatives(theta);
+  let pg = projected(theta, g);
+  while (pg >= tolerance && iterations < options.iterations) {
+    iterations += 1;
+    // ε-active: at or near 0 and pushed up by descent; they move by a scaled gradient step only
+    const epsilon = Math.min(1e-3, pg * n);
+    const active = theta.map((v, j) => j > 0 && v >= -epsilon && g[j] < 0);
+    const free = theta.map((_, j) => j).filter((j) => !active[j]);
+    const direction = new Array<number>(k + 1).fill(0);
+    const dFree = solveSpd(
+      free.map((a) => free.map((b) => H[a][b])),
+      free.map((a) => -g[a]),
+    );
+    for (let j = 0; j <= k; j += 1) if (active[j]) direction[j] = -g[j] / H[j][j];
+    if (dFree) free.forEach((a, i) => (direction[a] = dFree[i]));
+    else for (const a of free) direction[a] = -g[a] / H[a][a];
+    // projected Armijo search: f(P(θ + s·d)) <= f(θ) + σ·g·(P(θ + s·d) − θ)
+    let step = 1;
+    let next: number[] | null = null;
+    let fNext = f;
+    for (let halvings = 0; halvings < 60; halvings += 1) {
+      const candidate = project(theta.map((v, j) => v + step * direction[j]));
+      const decrease = candidate.reduce((s, v, j) => s + g[j] * (v - theta[j]), 0);
+      const fCandidate = objective(candidate);
+      if (decrease < 0 && fCandidate <= f + 1e-4 * decrease) {
+        next = candidate;
+        fNext = fCandidate;
+        break;
+      }
+      step /= 2;
+    }
+    if (!next) {
+      // no decrease along the Newton direction (rounding near the optimum): a projected gradient step
+      const scale = 1 / Math.max(...H.map((r, j) => r[j]));
+      const candidate = project(theta.map((v, j) => v - scale * g[j]));
+      const fCandidate = objective(candidate);
+      if (!(fCandidate < f)) break;
+      next = candidate;
+      fNext = fCandidate;
+    }
+    theta = next;
+    f = fNext;
+    ({ g, H } = derivatives(theta));
+    pg = projected(theta, g);
+  }
+  return { intercept: theta[0], beta: theta.slice(1), converged: pg < tolerance, iterations, projectedGradient: pg };
+}
+
 /**
  * Refit from a consortium's own history: logistic regression of "defaulted within 12
  * months" on the sub-scores, ridge-regularised (L2, Hoerl & Kennard 1970) and with every
- * coefficient kept <= 0 (a better sub-score never raises the PD), by projected Newton-free
- * gradient steps. The coefficients become a proposed spec: slope = -Σβ, weights = -β/slope.
- * A proposal only: a coordinator reviews and activates it; nothing changes the live model.
+ * coefficient kept <= 0 (a better sub-score never raises the PD), fitted to its optimum by
+ * projected Newton steps (`fitLogistic`). The coefficients become a proposed spec:
+ * slope = -Σβ, weights = -β/slope. A proposal only: a coordinator reviews and activates it;
+ * nothing changes the live model.
  */
 export function refitRatingModel(
   observations: readonly BacktestObservation[],
   current: RatingModelSpec,
   options: RefitOptions,
-): RefitProposal {
+): RefitResult {
   const X = observations.map((o) => refitFeatures(o.rating.subScores, current));
   const y = observations.map((o) => (o.defaulted ? 1 : 0));
-  const k = FACTOR_NAMES.length;
   // start from the current model: beta_f = -slope · w_f
-  let intercept = current.intercept;
-  const beta = FACTOR_NAMES.map((f) => -current.slope * current.weights[f]);
-  const n = Math.max(1, X.length);
-  // step size from the Lipschitz bound of the logistic loss: 1/4 · max ||x||^2 <= k/4 (x in [0,1])
-  const step = 1 / ((k + 1) / 4 + options.l2 / n);
-  for (let it = 0; it < options.iterations; it += 1) {
-    let g0 = 0;
-    const g = new Array<number>(k).fill(0);
-    for (let i = 0; i < X.length; i += 1) {
-      let z = intercept;
-      for (let j = 0; j < k; j += 1) z += beta[j] * X[i][j];
-      const r = sigmoid(z) - y[i];
-      g0 += r;
-      for (let j = 0; j < k; j += 1) g[j] += r * X[i][j];
-    }
-    intercept -= (step * g0) / n;
-    for (let j = 0; j < k; j += 1) beta[j] = Math.min(0, beta[j] - step * (g[j] / n + (options.l2 / n) * beta[j]));
-  }
-  const slope = -beta.reduce((s, b) => s + b, 0);
+  const fit = fitLogistic(X, y, { intercept: current.intercept, beta: FACTOR_NAMES.map((f) => -current.slope * current.weights[f]) }, options);
+  const slope = -fit.beta.reduce((s, b) => s + b, 0);
   const usable = slope > 1e-9;
   const weights = Object.fromEntries(
-    FACTOR_NAMES.map((f, j) => [f, usable ? -beta[j] / slope : current.weights[f]]),
+    FACTOR_NAMES.map((f, j) => [f, usable ? Math.max(0, -fit.beta[j] / slope) : current.weights[f]]),
   ) as Record<FactorName, number>;
   const spec: RatingModelSpec = {
     ...current,
     version: options.version,
-    intercept: usable ? intercept : current.intercept,
+    intercept: usable ? fit.intercept : current.intercept,
     slope: usable ? slope : current.slope,
     weights,
   };
@@ -137,5 +291,7 @@ export function refitRatingModel(
     current: backtestUnder(observations, current),
     proposed: backtestUnder(observations, spec),
     observations: X.length,
+    converged: fit.converged,
+    iterations: fit.iterations,
   };
 }
