@@ -27,6 +27,7 @@ import { MAX_QUERY_TOKENS, queryLimitsPlugin } from './common/limits.plugin';
 import { LoaderFactory } from './common/loaders';
 import { EventBus, PUB_SUB } from './common/pubsub.provider';
 import type { RequestContext } from './common/request-context';
+import { DateTimeScalar } from './common/scalars';
 import { ConsentsModule } from './consents/consents.module';
 import { CoordinatorModule } from './coordinator/coordinator.module';
 import { ClockModule } from './common/clock.module';
@@ -124,7 +125,9 @@ export class AppModule {
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
-            buildSchemaOptions: { dateScalarMode: 'isoDate', numberScalarMode: 'float' },
+            // `Date` fields are the contract's DateTime, strict on input (Nest's own read a number
+            // or a boolean as null, and a null expiry means never); dateScalarMode then picks nothing
+            buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }], numberScalarMode: 'float' },
             introspection: !production,
             playground: false,
             includeStacktraceInErrorResponses: false,
