@@ -1,5 +1,5 @@
 import type { BackedRating, ConsortiumRiskParameters, GuaranteeFund, Grade } from '@app/domain/scoring';
-import { gradeAt, gradeBand, gradeIndex, pdToGrade } from '../rating/master-scale';
+import { gradeBand, gradeIndex, pdToGrade } from '../rating/master-scale';
 import { riskParameters } from '../standing/consortium-standing';
 import { supportedPd } from './joint-default';
 
@@ -23,7 +23,10 @@ export interface StandingView {
  * coverage of its stressed loss) (a fund that cannot cover its stressed loss supports
  * proportionally less). Group-rating cap (S&P group rating methodology, credit-anchors
  * §5.1): the backed grade is never above the standing's grade, and never below the
- * stand-alone grade; a member at or above the standing keeps its grade with no uplift.
+ * stand-alone grade: the backed PD is min(PD, max(supported PD, the standing grade's band
+ * floor)), the same rule for every member, so a weaker member never gets a better backed PD
+ * than a stronger one. A member above the standing keeps its PD; one in the standing's grade
+ * keeps its grade, its PD lowered within the band at most to the floor.
  * Null when the member is not covered (no contribution to a fund with a balance).
  */
 export function backedRating(
@@ -42,12 +45,14 @@ export function backedRating(
   const supported = Math.min(rating.pd, supportedPd(rating.pd, standing.standingPd, w, p.correlation));
   const own = gradeIndex(rating.grade);
   const cap = gradeIndex(standing.grade);
-  if (own <= cap)
-    return { ...base, grade: rating.grade, pd: rating.pd, notchesUplift: 0, limitedBy: 'ALREADY_AT_OR_ABOVE_STANDING', supportedPd: supported };
-  const wanted = gradeIndex(pdToGrade(supported));
-  const final = Math.min(own, Math.max(wanted, cap));
-  const grade = gradeAt(final);
-  // keep the PD inside the final grade's band: capped at the standing, it cannot be lower than the band's floor
-  const pd = Math.min(rating.pd, Math.max(supported, gradeBand(grade).minPd));
-  return { ...base, grade, pd, notchesUplift: own - final, limitedBy: wanted < cap ? 'STANDING_CAP' : 'NONE', supportedPd: supported };
+  // One rule for every member, so that the backed PD never falls as the stand-alone PD rises:
+  // the supported PD, floored at the standing's band (never better than the standing), and
+  // never above the stand-alone PD (never worse than the member alone). A member already
+  // better than the standing keeps its PD (it is below that floor); one in the standing's own
+  // grade keeps its grade but its PD may fall within the band, down to the band's floor.
+  const capMin = gradeBand(standing.grade).minPd;
+  const pd = Math.min(rating.pd, Math.max(supported, capMin));
+  const grade = pdToGrade(pd);
+  const limitedBy = own < cap ? 'ALREADY_AT_OR_ABOVE_STANDING' : supported < capMin ? 'STANDING_CAP' : 'NONE';
+  return { ...base, grade, pd, notchesUplift: Math.max(0, own - gradeIndex(grade)), limitedBy, supportedPd: supported };
 }
