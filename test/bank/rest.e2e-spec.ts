@@ -121,6 +121,23 @@ describe('the REST face for banks: GET /v1/ratings/{creditCode}', () => {
     expect((await get('/v1/openapi.json')).headers.get('cache-control')).toBeNull();
   });
 
+  it('answers a body its parser refuses in the REST shape: not JSON (400), another content type (415), too large (413)', async () => {
+    const post = (body: string, contentType = 'application/json') =>
+      fetch(`${api.url}/v1/ratings/batch`, { method: 'POST', headers: { 'content-type': contentType, 'x-api-key': key }, body });
+    const answer = async (response: Response) => [response.status, response.headers.get('cache-control'), await response.json()];
+
+    expect(await answer(await post('{"creditCodes":'))).toEqual([400, 'no-store', { code: 'BAD_USER_INPUT', message: expect.stringMatching(/not valid JSON/), field: 'body' }]);
+    expect(await answer(await post(''))).toEqual([400, 'no-store', expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'body' })]);
+    expect(await answer(await post('<creditCodes/>', 'application/xml'))).toEqual([415, 'no-store', { code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.any(String) }]);
+    // the body limit is 2 MiB (bootstrap.ts)
+    const large = JSON.stringify({ creditCodes: ['x'.repeat(2 * 1024 * 1024)], purpose: 'MONITORING' });
+    expect(await answer(await post(large))).toEqual([413, 'no-store', { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) }]);
+    // GraphQL keeps its own answer to a body that is not JSON
+    const graphql = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
+    expect(graphql.status).toBe(400);
+    expect(await graphql.json()).not.toHaveProperty('code');
+  });
+
   it('serves its OpenAPI document at /v1/openapi.json', async () => {
     const response = await get('/v1/openapi.json');
     expect(response.status).toBe(200);
