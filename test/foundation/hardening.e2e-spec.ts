@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { onlyError } from '@app/testing';
+import { Factories, onlyError } from '@app/testing';
 import WebSocket from 'ws';
 import { type RunningApi, startApi } from '../support/api';
 import { createWorld, signIn, type World } from '../support/world';
@@ -222,5 +222,44 @@ describe('GraphQL hardening', () => {
       const socket = await openSocket(api.url, big);
       expect(await socket.closed).toBe(1009);
     });
+  });
+});
+
+describe('Bull Board at /admin/queues: HTTP hardening', () => {
+  let api: RunningApi;
+  let token: string;
+
+  beforeAll(async () => {
+    api = await startApi();
+    token = (await signIn(api, await new Factories(api.dataSource).user('ADMIN'))).token;
+  });
+  afterAll(async () => api.close());
+
+  it('sends every answer (the page, its assets, its JSON API, a refusal) unframeable, unstored and unsniffed', async () => {
+    const expected = {
+      'x-frame-options': 'DENY',
+      'content-security-policy': "frame-ancestors 'none'",
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    };
+    const headersOf = (response: Response) => Object.fromEntries(Object.keys(expected).map((name) => [name, response.headers.get(name)]));
+    const bearer = { authorization: `Bearer ${token}` };
+    for (const [path, headers, status] of [
+      ['', bearer, 200],
+      ['/api/queues', bearer, 200],
+      ['/static/images/logo.svg', bearer, 200],
+      ['/api/queues', {}, 401],
+    ] as const) {
+      const response = await fetch(`${api.url}/admin/queues${path}`, { headers, redirect: 'manual' });
+      expect([path, response.status, headersOf(response)]).toEqual([path, status, expected]);
+    }
+    // the page still loads under nosniff: its scripts and styles come with their own types
+    const page = await (await fetch(`${api.url}/admin/queues`, { headers: bearer })).text();
+    const assets = [...page.matchAll(/(?:src|href)="(static\/(?:js|css)\/[^"]+)"/g)].map((m) => m[1]);
+    expect(assets.length).toBeGreaterThan(1);
+    for (const asset of assets) {
+      const response = await fetch(`${api.url}/admin/queues/${asset}`, { headers: bearer });
+      expect([asset, response.status, response.headers.get('content-type')]).toEqual([asset, 200, expect.stringMatching(asset.endsWith('.css') ? /^text\/css/ : /^(application|text)\/javascript/)]);
+    }
   });
 });

@@ -13,6 +13,14 @@ import { PipelineQueues } from './pipeline-queues';
 export const QUEUE_BOARD_PATH = '/admin/queues';
 export const QUEUE_BOARD_COOKIE = 'ca_queue_board';
 
+/** On every answer of the board; no script-src: the board's page runs its own bundle. */
+const BOARD_HEADERS = {
+  'x-frame-options': 'DENY',
+  'content-security-policy': "frame-ancestors 'none'",
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+} as const;
+
 /** The value of one cookie of a Cookie header, or null. */
 export function readCookie(header: string | undefined, name: string): string | null {
   for (const part of (header ?? '').split(';')) {
@@ -52,6 +60,13 @@ export class QueueBoard {
     const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
     void fastify.register(
       async (scope) => {
+        // every answer under the path (the page, its assets, its JSON API with job data and
+        // failure reasons, the refusals): never framed, never stored, never sniffed. onSend, so
+        // that it also overrides the cache headers of the board's own static files.
+        scope.addHook('onSend', async (_request, reply, payload) => {
+          void reply.headers(BOARD_HEADERS);
+          return payload;
+        });
         scope.addHook('onRequest', async (request, reply) => {
           // signing out of the board only clears its cookie: no credentials needed
           if (request.method === 'DELETE' && request.url.split('?')[0] === `${QUEUE_BOARD_PATH}/session`) return;
