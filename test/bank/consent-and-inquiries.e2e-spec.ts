@@ -253,6 +253,14 @@ describe('consent and bank reads (GraphQL over HTTP)', () => {
     expect(inquiries[0].readBy).toBe('API_KEY');
   });
 
+  it('an API key for a bank id that names no bank is bad input naming bankId, and no key is made', async () => {
+    const nobody = '00000000-0000-4000-8000-000000000000';
+    const refused = onlyError(await world.admin.client.request('mutation($b: ID!) { createApiKey(bankId: $b, name: "nobody") { secret } }', { b: nobody }));
+    expect(refused.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'bankId' });
+    const rows: unknown[] = await api.dataSource.query('SELECT 1 FROM api_keys WHERE bank_id = $1', [nobody]);
+    expect(rows).toHaveLength(0);
+  });
+
   it('a batch read answers or refuses each code on its own, one inquiry per answer', async () => {
     const consented = await freshCompany(world);
     const alsoConsented = await freshCompany(world, world.other.consortium.id);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type Actor, Clock, NotFoundError, parseId, parseText, UnauthenticatedError } from '@app/domain';
+import { type Actor, BadInputError, Clock, NotFoundError, parseId, parseText, UnauthenticatedError } from '@app/domain';
 import { type ApiKey, ApiKeyRepository, AuditLogRepository, BankRepository } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import { PolicyService } from '@api/policy/policy.service';
@@ -30,7 +30,8 @@ export class ApiKeyService {
     const bankId = parseId('bankId', bankIdInput);
     const name = parseText('name', nameInput, { max: 100 });
     return this.dataSource.transaction(async (tx) => {
-      if (!(await this.banks.findById(tx, bankId))) throw new NotFoundError('No such bank', { field: 'bankId' });
+      // an id given as input that names nothing is bad input, as grantConsent and createUser answer
+      if (!(await this.banks.findById(tx, bankId))) throw new BadInputError('bankId', 'bankId names no bank');
       const secret = KEY_PREFIX + randomBytes(32).toString('base64url');
       const key = await this.apiKeys.insert(tx, { bankId, name, prefix: secret.slice(0, 12), keyHash: hashApiKey(secret), createdBy: actor.id });
       await this.audit.append(tx, [{ action: 'apiKey.created', actorId: actor.id, details: { apiKeyId: key.id, bankId, prefix: key.prefix } }], this.clock.now());
