@@ -290,6 +290,59 @@ describe('bank monitoring: alerts by subscription and signed webhooks', () => {
     );
   });
 
+  it('a new webhook URL gets the deliveries still pending and redeliveries of older ones; with no endpoint, redelivery is refused', async () => {
+    const first = await startReceiver(() => 200);
+    const second = await startReceiver(() => 200);
+    const bank = await world.factories.bank();
+    const moving = await world.signIn(await world.factories.user('BANK', { bankId: bank.id }));
+    const list = async (): Promise<Delivery[]> => (await moving.client.ok<{ webhookDeliveries: Delivery[] }>(DELIVERIES)).webhookDeliveries;
+    const REDELIVER = 'mutation($id: ID!) { redeliverWebhook(id: $id) { id status } }';
+    try {
+      await moving.client.ok(SET_ENDPOINT, { u: first.url });
+      const { company, member } = await freshCompany(world);
+      await grant(member, bank.id, 'RATING');
+      await moving.client.ok(WATCH, { c: company.creditCode });
+      // an older delivery, delivered to the first URL
+      const older = await fixtures(api).ratingChange(company, null, { grade: 'A', score: 790 });
+      await worker.relay(JobName.RATING_CHANGED, { eventId: older.id });
+      const olderDelivery = (await until(list, (ds) => ds.find((d) => d.eventId === older.id)?.status === 'DELIVERED')).find((d) => d.eventId === older.id) as Delivery;
+
+      // the first URL now fails: a delivery is pending, retried
+      first.answer = () => 503;
+      const event = await fixtures(api).ratingChange(company, null, { grade: 'BB', score: 655 });
+      await worker.relay(JobName.RATING_CHANGED, { eventId: event.id });
+      await first.waitFor(2);
+      const sentToFirst = first.requests.length;
+      await moving.client.ok(SET_ENDPOINT, { u: second.url });
+
+      // its retries go to the new URL, and it is delivered there
+      await second.waitFor(1);
+      const pending = (await until(list, (ds) => ds.find((d) => d.eventId === event.id)?.status === 'DELIVERED')).find((d) => d.eventId === event.id) as Delivery;
+      expect(second.requests[0].headers['x-creditalliance-delivery']).toBe(pending.id);
+      expect(JSON.parse(second.requests[0].body)).toMatchObject({ data: { eventId: event.id } });
+      // at most an attempt already under way when the URL changed still went to the first one
+      expect(first.requests.length - sentToFirst).toBeLessThanOrEqual(1);
+
+      // an older delivery, sent again by hand, goes to the new URL too
+      expect((await moving.client.ok<{ redeliverWebhook: { status: string } }>(REDELIVER, { id: olderDelivery.id })).redeliverWebhook.status).toBe('PENDING');
+      expect(await worker.app.get(WebhookSender).attempt(olderDelivery.id, true)).toBe('DELIVERED');
+      expect(second.requests.map((r) => r.headers['x-creditalliance-delivery'])).toContain(olderDelivery.id);
+      expect((await list()).find((d) => d.id === olderDelivery.id)?.attempts.map((a) => [a.trigger, a.statusCode])).toEqual([
+        ['AUTOMATIC', 200],
+        ['MANUAL', 200],
+      ]);
+
+      // with no endpoint, a redelivery is refused rather than answered PENDING and dropped
+      await moving.client.ok('mutation { disableWebhookEndpoint { id } }');
+      const refused = onlyError(await moving.client.request(REDELIVER, { id: olderDelivery.id }));
+      expect(refused.extensions?.code).toBe('NOT_FOUND');
+      expect(refused.message).toMatch(/no webhook endpoint/);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
   it('rotating the secret signs with both until the old one lapses; the secret is shown only once', async () => {
     const rotated = await banker.client.ok<{ rotateWebhookSecret: { secret: string; endpoint: { previousSecretValidUntil: string } } }>(
       'mutation { rotateWebhookSecret { secret endpoint { previousSecretValidUntil } } }',

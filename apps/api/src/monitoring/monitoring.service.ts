@@ -153,7 +153,10 @@ export class MonitoringService {
     return entries.map((e) => ({ ...e, consentActive: active.has(e.companyId) }));
   }
 
-  /** Registers (or replaces) the bank's endpoint; the new secret is in this answer only. */
+  /**
+   * Registers (or replaces) the bank's endpoint; the new secret is in this answer only. The
+   * pending deliveries go on to the new endpoint.
+   */
   async setEndpoint(actor: Actor, urlInput: string): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     this.policy.assertRole(actor, 'webhook.manage');
     const url = parseWebhookUrl('url', urlInput, this.config.bankAccess.allowHttpWebhooks);
@@ -210,7 +213,10 @@ export class MonitoringService {
     return this.views(deliveries, loaders);
   }
 
-  /** One more attempt by hand (also of a delivered or failed one), while the consent stands. */
+  /**
+   * One more attempt by hand (also of a delivered or failed one), while the consent stands, to
+   * the bank's active endpoint; refused (NOT_FOUND) while the bank has none.
+   */
   async redeliver(actor: Actor, idInput: string, loaders: Loaders): Promise<DeliveryView> {
     this.policy.assertRole(actor, 'webhook.redeliver');
     const id = parseId('id', idInput);
@@ -225,7 +231,10 @@ export class MonitoringService {
           reason: 'CONSENT_MISSING',
         });
       }
-      const requeued = (await this.webhooks.requeue(tx, found.bankId, id)) as WebhookDelivery;
+      // it goes to the bank's endpoint as it is now: the one it was first sent to may have been replaced
+      const endpoint = await this.webhooks.activeEndpoint(tx, found.bankId);
+      if (!endpoint) throw new NotFoundError('Your bank has no webhook endpoint to redeliver to; register one first (setWebhookEndpoint)');
+      const requeued = (await this.webhooks.requeue(tx, found.bankId, id, endpoint.id)) as WebhookDelivery;
       await this.outbox.add(tx, [{ job: JobName.DELIVER_WEBHOOK, payload: { deliveryId: id } }]);
       await this.audit.append(tx, [{ action: 'webhook.redelivered', actorId: actor.id, companyId: found.companyId, details: { deliveryId: id, bankId: found.bankId } }], now);
       return requeued;

@@ -15,7 +15,8 @@ const SLOT_MARGIN_MS = 5_000;
 
 /**
  * One attempt of one webhook delivery: re-checks that it may still be sent (pending, the
- * endpoint active, the company's consent standing: a revoked consent cancels it), signs the
+ * bank has an active endpoint (the delivery goes to the bank's endpoint as it is now, so a
+ * changed URL gets the deliveries still pending), the company's consent standing: a revoked consent cancels it), signs the
  * stored body with a fresh timestamp, POSTs it (postWebhook: no redirects, public addresses
  * only in production, a bounded read of the reply), and logs the
  * attempt, whatever happened, where the bank sees it. At most WEBHOOK_ENDPOINT_CONCURRENCY
@@ -50,7 +51,7 @@ export class WebhookSender {
       return 'SKIPPED';
     }
     const trigger = delivery.statusReason === 'MANUAL' ? 'MANUAL' : 'AUTOMATIC';
-    const endpointId = delivery.endpointId;
+    const endpointId = target.endpointId as string;
     const slot = await this.channels.takeEndpointSlot(endpointId, this.config.bankAccess.webhookTimeoutMs + SLOT_MARGIN_MS);
     if (!slot) return 'BUSY';
     const started = Date.now();

@@ -76,9 +76,15 @@ const toAttempt = (r: AttemptRow): WebhookAttempt => ({
   durationMs: r.duration_ms,
 });
 
-/** What the delivery job needs to send: the endpoint and the secrets that sign now. */
+/**
+ * What the delivery job needs to send: the bank's active endpoint (whatever endpoint the
+ * delivery was created for: a bank that changed its URL gets its pending alerts at the new
+ * one) and the secrets that sign now.
+ */
 export interface DeliveryTarget {
   readonly delivery: WebhookDelivery;
+  /** the bank's active endpoint, null when it has none */
+  readonly endpointId: string | null;
   readonly url: string;
   readonly endpointDisabled: boolean;
   /** the current secret first, then the previous one while it is still honoured */
@@ -86,12 +92,22 @@ export interface DeliveryTarget {
 }
 
 export class WebhookRepository {
-  /** Replaces the bank's active endpoint (if any) by a new one. */
+  /**
+   * Replaces the bank's active endpoint (if any) by a new one, and moves the bank's pending
+   * deliveries to it, one per event (the new endpoint has none, so none collides on
+   * (endpoint_id, event_id); a second pending delivery of an event, if any, stays where it
+   * was and still goes to the active endpoint, see `target`).
+   */
   async replaceEndpoint(db: Db, bankId: string, url: string, secret: string, at: Date): Promise<WebhookEndpoint> {
     await db.query('UPDATE webhook_endpoints SET disabled_at = $2 WHERE bank_id = $1 AND disabled_at IS NULL', [bankId, at]);
     const rows: EndpointRow[] = await db.query(
       `INSERT INTO webhook_endpoints (bank_id, url, secret, created_at) VALUES ($1, $2, $3, $4) RETURNING ${ENDPOINT_COLUMNS}`,
       [bankId, url, secret, at],
+    );
+    await db.query(
+      `UPDATE webhook_deliveries SET endpoint_id = $2
+       WHERE id IN (SELECT DISTINCT ON (event_id) id FROM webhook_deliveries WHERE bank_id = $1 AND status = 'PENDING' ORDER BY event_id, created_at DESC, id)`,
+      [bankId, rows[0].id],
     );
     return toEndpoint(rows[0]);
   }
@@ -157,21 +173,25 @@ export class WebhookRepository {
     return rows[0] ? toDelivery(rows[0]) : null;
   }
 
-  /** The delivery, with its endpoint's URL and signing secrets at `now`. */
+  /**
+   * The delivery, with the URL and signing secrets at `now` of its bank's active endpoint,
+   * resolved at each attempt: the endpoint it was created for may have been replaced since.
+   */
   async target(db: Db, deliveryId: string, now: Date): Promise<DeliveryTarget | null> {
-    const rows: (DeliveryRow & { url: string; secret: string; previous_secret: string | null; previous_secret_until: Date | null; disabled_at: Date | null })[] =
+    const rows: (DeliveryRow & { active_id: string | null; url: string | null; secret: string | null; previous_secret: string | null; previous_secret_until: Date | null })[] =
       await db.query(
         `SELECT d.id, d.endpoint_id, d.bank_id, d.company_id, d.event_id, d.event_type, d.body, d.status, d.attempt_count, d.created_at,
-                d.delivered_at, d.status_reason, e.url, e.secret, e.previous_secret, e.previous_secret_until, e.disabled_at
-         FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                d.delivered_at, d.status_reason, e.id AS active_id, e.url, e.secret, e.previous_secret, e.previous_secret_until
+         FROM webhook_deliveries d LEFT JOIN webhook_endpoints e ON e.bank_id = d.bank_id AND e.disabled_at IS NULL
          WHERE d.id = $1`,
         [deliveryId],
       );
     const r = rows[0];
     if (!r) return null;
-    const secrets = [r.secret];
+    if (!r.active_id) return { delivery: toDelivery(r), endpointId: null, url: '', endpointDisabled: true, secrets: [] };
+    const secrets = [r.secret as string];
     if (r.previous_secret && r.previous_secret_until && r.previous_secret_until.getTime() > now.getTime()) secrets.push(r.previous_secret);
-    return { delivery: toDelivery(r), url: r.url, endpointDisabled: r.disabled_at !== null, secrets };
+    return { delivery: toDelivery(r), endpointId: r.active_id, url: r.url as string, endpointDisabled: false, secrets };
   }
 
   async recordAttempt(
@@ -214,12 +234,20 @@ export class WebhookRepository {
     return rows.map(toDelivery);
   }
 
-  /** Marks a delivery for one more attempt by hand; returns it, or null when it is not the bank's. */
-  async requeue(db: Db, bankId: string, deliveryId: string): Promise<WebhookDelivery | null> {
+  /**
+   * Marks a delivery for one more attempt by hand, to the bank's active endpoint `endpointId`:
+   * it moves there unless the endpoint already has a delivery of the same event (the unique
+   * (endpoint_id, event_id)); either way the attempt goes to the active endpoint (`target`).
+   * Returns it, or null when it is not the bank's.
+   */
+  async requeue(db: Db, bankId: string, deliveryId: string, endpointId: string): Promise<WebhookDelivery | null> {
     const rows: DeliveryRow[] = returnedRows(
       await db.query(
-        `UPDATE webhook_deliveries SET status = 'PENDING', status_reason = 'MANUAL' WHERE id = $1 AND bank_id = $2 RETURNING ${DELIVERY_COLUMNS}`,
-      [deliveryId, bankId],
+        `UPDATE webhook_deliveries d SET status = 'PENDING', status_reason = 'MANUAL',
+           endpoint_id = CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = $3 AND o.event_id = d.event_id AND o.id <> d.id)
+                              THEN d.endpoint_id ELSE $3 END
+         WHERE d.id = $1 AND d.bank_id = $2 RETURNING ${DELIVERY_COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')}`,
+      [deliveryId, bankId, endpointId],
       ),
     );
     return rows[0] ? toDelivery(rows[0]) : null;
