@@ -251,7 +251,8 @@ describe('duplicate delivery: an outbox row relayed three times has one effect',
     await waitForRuns(QueueName.RECORDS, 1, ofTimer, 'the alert timer');
     await waitForRuns(QueueName.RECORDS, 1, (r) => r.jobId === `outbox-${timers[1].id}`, 'the escalation timer');
     const raised = await stageEffects();
-    expect(raised).toMatchObject({ notices: ['DISPUTE_ALERT', 'DISPUTE_ESCALATED', 'DISPUTE_OPENED'], alertedAudit: 1 });
+    // the coordinator's three stages, and the filer's notice of the dispute (written when it opened)
+    expect(raised).toMatchObject({ notices: ['DISPUTE_ALERT', 'DISPUTE_ESCALATED', 'DISPUTE_OPENED', 'FILING_DISPUTED'], alertedAudit: 1 });
     const kept = await queue(QueueName.RECORDS).getJob(jobId);
     expect(kept?.finishedOn).toBeDefined();
 
