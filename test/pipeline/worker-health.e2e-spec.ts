@@ -49,7 +49,13 @@ describe("the worker's own signals: readiness, the stuck-worker watchdog, metric
     expect(await ready.json()).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up', jobs: 'up' } });
   });
 
-  it('is not ready when jobs wait and this worker has run none for WORKER_STUCK_AFTER_SECONDS', async () => {
+  it('is live while PostgreSQL and Redis answer and jobs run', async () => {
+    const live = await fetch(`${base}/health/live`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: 'ok' });
+  });
+
+  it('is not ready, nor live (so that an orchestrator restarts it), when jobs wait and this worker has run none for WORKER_STUCK_AFTER_SECONDS', async () => {
     const runner = worker.app.get(QueueRunner);
     // the failure mode: the worker stopped consuming (as BullMQ workers can after a Redis restart)
     const workers = (runner as unknown as { workers: Worker[] }).workers;
@@ -63,12 +69,51 @@ describe("the worker's own signals: readiness, the stuck-worker watchdog, metric
       expect(stuck.status).toBe(503);
       const body = (await stuck.json()) as { checks: Record<string, string> };
       expect(body.checks.jobs).toMatch(/^stuck: 1 job\(s\) waiting and none run here for \d+ s$/);
+      // liveness too: orchestrators restart on it (Kubernetes' livenessProbe, compose with an autoheal sidecar), not on readiness
+      const dead = await fetch(`${base}/health/live`);
+      expect(dead.status).toBe(503);
+      expect(((await dead.json()) as { checks: Record<string, string> }).checks.jobs).toMatch(/^stuck: 1 job\(s\) waiting and none run here for \d+ s$/);
       // nothing waiting: nothing is stuck
       await queue.drain();
       expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+      expect((await fetch(`${base}/health/live`)).status).toBe(200);
     } finally {
       await queue.close();
       connection.disconnect();
+    }
+  });
+
+  it('stays live while Redis or PostgreSQL is down and nothing is stuck: a restart cures no outage, and restarting every worker at once would only add to it', async () => {
+    // a worker of its own on a Redis of this test, idle past WORKER_STUCK_AFTER_SECONDS
+    const redis = await startPrivateRedis();
+    const other = await pipeline.startWorker({ REDIS_URL: redis.url });
+    const runner = other.app.get(QueueRunner);
+    const otherServer = await startHealthServer(pipeline.config, other.app.get(DataSource), runner, other.app.get(WorkerMetrics));
+    // and the same runner behind a database that does not answer
+    const downDb = { query: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1')) } as unknown as DataSource;
+    const noDbServer = await startHealthServer(pipeline.config, downDb, runner, other.app.get(WorkerMetrics));
+    const url = (server: Server, path: string) => `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+    try {
+      runner.lastActivityAt = Date.now() - 6_000;
+      expect((await fetch(url(otherServer, '/health/live'))).status).toBe(200);
+      const noDb = await fetch(url(noDbServer, '/health/ready'));
+      expect(noDb.status).toBe(503);
+      expect(((await noDb.json()) as { checks: Record<string, string> }).checks.database).toMatch(/^down: /);
+      expect((await fetch(url(noDbServer, '/health/live'))).status).toBe(200);
+      await redis.stop();
+      runner.lastActivityAt = Date.now() - 6_000;
+      const noRedis = await fetch(url(otherServer, '/health/ready'));
+      expect(noRedis.status).toBe(503);
+      expect(((await noRedis.json()) as { checks: Record<string, string> }).checks.redis).toMatch(/^down: /);
+      expect((await fetch(url(otherServer, '/health/live'))).status).toBe(200);
+    } finally {
+      if (!redis.running) await redis.start();
+      // back, and reconnected, before the worker closes
+      await eventually(async () => ((await runner.ping().catch(() => false)) ? true : undefined), 20_000, 'the worker back on Redis');
+      await new Promise((resolve) => otherServer.close(resolve));
+      await new Promise((resolve) => noDbServer.close(resolve));
+      await other.close();
+      await redis.destroy();
     }
   });
 
