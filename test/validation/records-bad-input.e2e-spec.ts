@@ -74,6 +74,29 @@ describe('bad input on reportTradeExperience (generated)', () => {
     expect(Number(written[0].n)).toBe(0);
   });
 
+  it('names the input field of a bad Date or Decimal written inline in the query, as for a variable', async () => {
+    const literal = (field: string, value: string): string => {
+      const fields: Record<string, string> = {
+        debtorCreditCode: `"${world.home.companyB.creditCode}"`,
+        invoiceNo: `"${MARK}-inline"`,
+        amount: '"1250.00"',
+        invoiceDate: '"2025-01-10"',
+        dueDate: '"2025-02-09"',
+      };
+      fields[field] = value;
+      return `mutation { reportTradeExperience(input: { ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join(', ')} }) { id } }`;
+    };
+    for (const [field, value] of [
+      ['invoiceDate', '"2025-02-30"'],
+      ['dueDate', '20250209'],
+      ['amount', '"12.345"'],
+      ['amount', '1250'],
+    ]) {
+      const result = await world.home.memberA.client.request(literal(field, value));
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `input.${field}` });
+    }
+  });
+
   it('names an instalment of fileLoanRecord as GraphQL does, input.repayments[1].dueDate, whether the domain or the coercion refuses it', async () => {
     const FILE_LOAN = 'mutation($input: LoanRecordInput!) { fileLoanRecord(input: $input) { id } }';
     const loan = (second: unknown) => ({

@@ -5,6 +5,7 @@ import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 const DECIMAL = new RegExp(`^-?\\d{1,${MAX_MONEY_DIGITS}}(\\.\\d{1,2})?$`);
 const DECIMAL_SHAPE = `Decimal must have at most ${MAX_MONEY_DIGITS} digits before the point and 2 after, e.g. "125000.50"`;
 
+/** A scalar's refusal; given the literal's node, the error names the argument or input field it is written in. */
 function invalid(message: string, node?: ValueNode): GraphQLError {
   return new GraphQLError(message, { nodes: node, extensions: { code: 'BAD_USER_INPUT' } });
 }
@@ -23,7 +24,7 @@ export const CalendarDateScalar = new GraphQLScalarType<string, string>({
     return value;
   },
   parseLiteral(ast: ValueNode) {
-    if (ast.kind !== Kind.STRING || !isCalendarDate(ast.value)) throw invalid('Date must be a real calendar date written YYYY-MM-DD');
+    if (ast.kind !== Kind.STRING || !isCalendarDate(ast.value)) throw invalid('Date must be a real calendar date written YYYY-MM-DD', ast);
     return ast.value;
   },
 });
@@ -43,8 +44,8 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
     return value.trim();
   },
   parseLiteral(ast: ValueNode) {
-    if (ast.kind !== Kind.STRING) throw invalid('Decimal must be a string such as "125000.50", not a number');
-    if (!DECIMAL.test(ast.value.trim())) throw invalid(DECIMAL_SHAPE);
+    if (ast.kind !== Kind.STRING) throw invalid('Decimal must be a string such as "125000.50", not a number', ast);
+    if (!DECIMAL.test(ast.value.trim())) throw invalid(DECIMAL_SHAPE, ast);
     return ast.value.trim();
   },
 });
