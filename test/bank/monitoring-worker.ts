@@ -1,9 +1,9 @@
 import { Global, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
-import { JOBS, JobName, RETENTION } from '@app/jobs';
+import { JOBS, JobName, jobBackoffDelay, RETENTION } from '@app/jobs';
 import { PersistenceModule } from '@app/persistence';
-import { type Job, Queue, Worker } from 'bullmq';
+import { type Job, type MinimalJob, Queue, Worker } from 'bullmq';
 import { DeliverWebhookHandler, RatingChangedHandler } from '@worker/monitoring/monitoring.handlers';
 import { MonitoringModule } from '@worker/monitoring/monitoring.module';
 import { createWorkerRedis } from '@worker/queues/redis-connection';
@@ -47,7 +47,13 @@ export async function startMonitoringWorker(config: AppConfig): Promise<Monitori
           if (!handler) throw new Error(`no handler for ${job.name}`);
           return handler.handle(job);
         },
-        { connection, prefix: config.queuePrefix, concurrency: 4, ...RETENTION },
+        {
+          connection,
+          prefix: config.queuePrefix,
+          concurrency: 4,
+          settings: { backoffStrategy: (attemptsMade: number, type?: string, _error?: Error, job?: MinimalJob) => jobBackoffDelay(attemptsMade, type, job) },
+          ...RETENTION,
+        },
       ),
   );
   const producerConnection = createWorkerRedis(config, 'credit-alliance-test-relay');

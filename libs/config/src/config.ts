@@ -78,7 +78,7 @@ export interface AppConfig {
     readonly schedulersCheckIntervalMs: number;
   };
   readonly bankAccess: {
-    /** exponential backoff seed of webhook deliveries, ms: seed, 2*seed, 4*seed... */
+    /** exponential backoff seed of webhook deliveries, ms: seed, 2*seed, 4*seed..., each wait at most 6 h */
     readonly webhookBackoffMs: number;
     readonly webhookAttempts: number;
     /** how long one webhook POST may take */
@@ -370,8 +370,8 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
       schedulersCheckIntervalMs: int(r, 'SCHEDULERS_CHECK_INTERVAL_MS', 300_000, 100, 3_600_000),
     },
     bankAccess: {
-      // 30 s doubling over 12 attempts: the last retry comes about 17 hours in, the
-      // whole schedule spans about 34 hours, so a receiver down for a day still gets it
+      // 30 s doubling over 12 attempts, each wait at most 6 h (JOBS backoffCapMs): the last
+      // retry comes about 14.5 hours after the first attempt
       webhookBackoffMs: int(r, 'WEBHOOK_BACKOFF_MS', 30_000, 1, 3_600_000),
       webhookAttempts: int(r, 'WEBHOOK_ATTEMPTS', 12, 1, 50),
       webhookTimeoutMs: int(r, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { relayJobOptions } from './job-options';
-import { ALL_JOB_NAMES, cappedBackoffDelay, JOBS, JobName, type JobPayloads } from './jobs';
+import { ALL_JOB_NAMES, cappedBackoffDelay, JOBS, JobName, jobBackoffDelay, type JobPayloads } from './jobs';
 
 const payloadOf = (name: JobName, id: string): JobPayloads[JobName] =>
   ({
@@ -55,5 +55,40 @@ describe('the options of a relayed outbox row', () => {
     const b = relayJobOptions(JobName.RECOMPUTE_COMPANY, { companyId: 'c1', reason: 'network' }, '2', 0);
     expect(a.deduplication?.id).toBe(b.deduplication?.id);
     expect(relayJobOptions(JobName.RECOMPUTE_COMPANY, { companyId: 'c2', reason: 'network' }, '3', 0).deduplication?.id).not.toBe(a.deduplication?.id);
+  });
+});
+
+describe('the backoff of webhook deliveries', () => {
+  const spec = JOBS[JobName.DELIVER_WEBHOOK];
+  const SIX_HOURS = 6 * 3_600_000;
+  const job = (seed: number) => ({ name: JobName.DELIVER_WEBHOOK, opts: { backoff: { type: 'capped', delay: seed } } });
+
+  it('is capped: whatever WEBHOOK_BACKOFF_MS (1 ms to 1 h) and however many of the 50 WEBHOOK_ATTEMPTS, no wait exceeds 6 hours', () => {
+    expect(spec.backoffCapMs).toBe(SIX_HOURS);
+    expect(relayJobOptions(JobName.DELIVER_WEBHOOK, { deliveryId: 'd' }, '1', 0).backoff.type).toBe('capped');
+    for (const seed of [1, 30_000, 3_600_000]) {
+      for (let attemptsMade = 1; attemptsMade <= 50; attemptsMade++) {
+        const wait = jobBackoffDelay(attemptsMade, 'capped', job(seed));
+        expect(wait).toBeGreaterThan(0);
+        expect(wait).toBeLessThanOrEqual(SIX_HOURS);
+      }
+    }
+    expect(jobBackoffDelay(49, 'capped', job(30_000))).toBe(SIX_HOURS);
+  });
+
+  it('takes the seed the job was enqueued with (WEBHOOK_BACKOFF_MS), and its JOBS seed without one', () => {
+    expect([1, 2, 3].map((n) => jobBackoffDelay(n, 'capped', job(150)))).toEqual([150, 300, 600]);
+    expect(jobBackoffDelay(2, 'capped', { name: JobName.DELIVER_WEBHOOK })).toBe(2 * spec.backoffMs);
+    expect(jobBackoffDelay(2, 'exponential', job(150))).toBe(0);
+  });
+
+  it('by default (12 attempts from 30 s) waits 30 s ... 4 h 16 min, then 6 h: the last retry about 14.5 hours after the first attempt, as docs/bank-access.md says', () => {
+    const waits = Array.from({ length: spec.attempts - 1 }, (_, i) => jobBackoffDelay(i + 1, 'capped', job(30_000)));
+    expect(waits[0]).toBe(30_000);
+    expect(waits[9]).toBe(30_000 * 512); // 4 h 16 min
+    expect(waits[10]).toBe(SIX_HOURS);
+    const total = waits.reduce((a, b) => a + b, 0);
+    expect(total).toBe(30_000 * (2 ** 10 - 1) + SIX_HOURS);
+    expect(total / 3_600_000).toBeCloseTo(14.5, 1);
   });
 });

@@ -88,8 +88,10 @@ export const JOBS: { readonly [N in JobName]: JobSpec & { readonly dedupId?: (pa
   [JobName.DISPUTE_DEADLINE]: { queue: QueueName.RECORDS, attempts: 10, backoffMs: 5_000 },
   [JobName.DAILY_MAINTENANCE]: { queue: QueueName.RECORDS, attempts: 10, backoffMs: 60_000, dedupId: (p) => `daily-${p.day}` },
   [JobName.RATING_CHANGED]: { queue: QueueName.DELIVERIES, attempts: 10, backoffMs: 2_000, dedupId: (p) => `event-${p.eventId}` },
-  // retried with exponential backoff for about 24 hours: 30 s * 2^11 is about 17 h, the sum about 34 h
-  [JobName.DELIVER_WEBHOOK]: { queue: QueueName.WEBHOOKS, attempts: 12, backoffMs: 30_000 },
+  // 30 s, 1 min, 2 min ... 4 h 16 min, then never more than 6 h: the 11 retries of the 12
+  // attempts wait 30 s * (2^10 - 1) + 6 h in all, the last one about 14.5 hours after the first
+  // (the worker enqueues with WEBHOOK_ATTEMPTS and WEBHOOK_BACKOFF_MS; the cap holds for any)
+  [JobName.DELIVER_WEBHOOK]: { queue: QueueName.WEBHOOKS, attempts: 12, backoffMs: 30_000, backoffCapMs: 6 * 3_600_000 },
 };
 
 /** Completed jobs are kept an hour (for Bull Board), failed ones a week, for inspection. */
@@ -101,6 +103,19 @@ export const RETENTION = {
 /** The wait before the next attempt of a `capped` backoff: seed, 2*seed, 4*seed..., never above the cap. */
 export function cappedBackoffDelay(attemptsMade: number, seedMs: number, capMs: number): number {
   return Math.min(capMs, seedMs * 2 ** Math.max(0, Math.min(30, attemptsMade - 1)));
+}
+
+/**
+ * The Workers' backoff strategy (BullMQ `settings.backoffStrategy`) for type `capped`: the
+ * job's own seed (its `backoff.delay`, else its JOBS seed), doubling, never above its JOBS
+ * `backoffCapMs`. 0 for another type or an unknown job.
+ */
+export function jobBackoffDelay(attemptsMade: number, type: string | undefined, job: { readonly name: string; readonly opts?: { readonly backoff?: number | { readonly delay?: number } } } | undefined): number {
+  const spec = job && job.name in JOBS ? JOBS[job.name as JobName] : undefined;
+  if (type !== 'capped' || !spec) return 0;
+  const backoff = job?.opts?.backoff;
+  const seed = typeof backoff === 'object' && backoff.delay !== undefined ? backoff.delay : spec.backoffMs;
+  return cappedBackoffDelay(attemptsMade, seed, spec.backoffCapMs ?? Number.MAX_SAFE_INTEGER);
 }
 
 export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);

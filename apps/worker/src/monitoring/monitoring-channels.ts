@@ -52,14 +52,15 @@ export class MonitoringChannels implements OnApplicationShutdown {
 
   /**
    * Enqueues one attempt series for a delivery, deduplicated by its id: a fan-out that runs
-   * twice enqueues it once. Retries back off exponentially from WEBHOOK_BACKOFF_MS.
+   * twice enqueues it once. Retries back off exponentially from WEBHOOK_BACKOFF_MS, never
+   * waiting more than the job's backoffCapMs (6 h) however many WEBHOOK_ATTEMPTS there are.
    */
   async enqueueDelivery(deliveryId: string): Promise<void> {
     const { webhookAttempts, webhookBackoffMs } = this.config.bankAccess;
     await this.webhooks.add(
       JobName.DELIVER_WEBHOOK,
       { deliveryId },
-      { jobId: `delivery-${deliveryId}`, attempts: webhookAttempts, backoff: { type: 'exponential', delay: webhookBackoffMs }, ...RETENTION },
+      { jobId: `delivery-${deliveryId}`, attempts: webhookAttempts, backoff: { type: 'capped', delay: webhookBackoffMs }, ...RETENTION },
     );
   }
 

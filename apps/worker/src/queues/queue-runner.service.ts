@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { AppConfig } from '@app/config';
 import { toCalendarDate } from '@app/domain';
-import { ALL_JOB_NAMES, ALL_QUEUES, cappedBackoffDelay, JOBS, JobName, jobsOfQueue, QueueName, RETENTION } from '@app/jobs';
+import { ALL_JOB_NAMES, ALL_QUEUES, JOBS, JobName, jobBackoffDelay, jobsOfQueue, QueueName, RETENTION } from '@app/jobs';
 import { DelayedError, type Job, type JobSchedulerJson, type MinimalJob, Queue, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import { WorkerMetrics } from '../health/worker-metrics';
@@ -73,13 +73,9 @@ export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShu
         stalledInterval: this.config.worker.stalledIntervalMs,
         // a job whose worker died is taken over; only a job that keeps killing workers fails
         maxStalledCount: this.config.worker.maxStalledCount,
-        // backoff type `capped` (libs/jobs): exponential up to the job's backoffCapMs
+        // backoff type `capped` (libs/jobs): exponential from the job's seed up to its backoffCapMs
         settings: {
-          backoffStrategy: (attemptsMade: number, type?: string, _error?: Error, job?: MinimalJob) => {
-            const spec = job ? JOBS[job.name as JobName] : undefined;
-            if (type !== 'capped' || !spec) return 0;
-            return cappedBackoffDelay(attemptsMade, spec.backoffMs, spec.backoffCapMs ?? Number.MAX_SAFE_INTEGER);
-          },
+          backoffStrategy: (attemptsMade: number, type?: string, _error?: Error, job?: MinimalJob) => jobBackoffDelay(attemptsMade, type, job),
         },
         autorun: true,
         ...RETENTION,
