@@ -88,7 +88,8 @@ export const paydexKeyThirdsSql = (days: string): string =>
  * summariseTrade of @app/scoring as one aggregate over a company's counting invoices (each
  * invoice's days beyond terms at $2 and its key computed once, below): the sums of
  * TradeSummary in its field order, space-separated. $3 starts the 24-month window, $4 the
- * last 3 months, $5 the last 12. `fen * k` fits a bigint (fen below 2^53, which the loaders'
+ * last 3 months, $5 the last 12; the trend's windows take only invoices already due at $2
+ * (the 12 months' part ends at $4, before $2). `fen * k` fits a bigint (fen below 2^53, which the loaders'
  * numbers hold; key thirds <= 300), and so does `fen * days` while |days| <= 1,000; terms are
  * not bounded (an invoice dated decades before its due date, paid on its date, has days in
  * the tens of thousands), so such rare lines are multiplied in numeric (all of them in
@@ -101,8 +102,8 @@ const TRADE_SUMS = `concat_ws(' ',
   coalesce(sum(fen) FILTER (WHERE w), 0),
   coalesce(sum(fen * k) FILTER (WHERE w), 0),
   coalesce(sum(fen * days) FILTER (WHERE w AND days BETWEEN -1000 AND 1000), 0) + coalesce(sum(fen::numeric * days) FILTER (WHERE w AND days NOT BETWEEN -1000 AND 1000), 0),
-  coalesce(sum(fen) FILTER (WHERE w AND due_date > $4::date), 0),
-  coalesce(sum(fen * k) FILTER (WHERE w AND due_date > $4::date), 0),
+  coalesce(sum(fen) FILTER (WHERE w AND due_date > $4::date AND due_date <= $2::date), 0),
+  coalesce(sum(fen * k) FILTER (WHERE w AND due_date > $4::date AND due_date <= $2::date), 0),
   coalesce(sum(fen) FILTER (WHERE w AND due_date <= $4::date AND due_date > $5::date), 0),
   coalesce(sum(fen * k) FILTER (WHERE w AND due_date <= $4::date AND due_date > $5::date), 0),
   greatest(0, max(days) FILTER (WHERE w), max($2::date - due_date) FILTER (WHERE invoiced AND (paid_date IS NULL OR paid_date > $2::date))))`;

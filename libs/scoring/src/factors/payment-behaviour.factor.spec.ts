@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { LoanRecord, ScoredFactor, TradeExperience } from '@app/domain/scoring';
-import { addDays } from '../common/calendar-date';
-import { trade } from '../testing/company.fixture';
+import { addDays, addMonths } from '../common/calendar-date';
+import { rateCompany } from '../rating/stand-alone-rating';
+import { fullInput, trade } from '../testing/company.fixture';
 import { paymentBehaviourFactor, paymentIndex, summariseTrade } from './payment-behaviour.factor';
 
 const AS_OF = '2026-06-30';
@@ -78,6 +79,88 @@ describe('payment behaviour: trend of the last 3 months against the 9 before', (
     expect(f.figures.trendPenalty).toBe(7.5);
     expect(f.subScore).toBe(65);
     expect(f.reasonCode).toBe('PAYMENT_TREND_WORSENING');
+  });
+});
+
+describe('payment behaviour: the trend reads only experiences already due', () => {
+  // One 10,000-yuan invoice a month for 14 months, 60-day terms, each paid 30 days before its
+  // due date (key 100); this month's invoice is replaced by two of 50,000 yuan due in 55 and 58
+  // days, not yet paid. The company has never paid late: open and within terms, the two read
+  // as prompt (80) in the index, but they are not yet experiences of the last 3 months.
+  const history = (): TradeExperience[] => {
+    const t: TradeExperience[] = [];
+    for (let k = 1; k < 14; k++) {
+      const invoiced = addMonths(AS_OF, -k);
+      const due = addDays(invoiced, 60);
+      t.push(trade(`i${k}`, 1_000_000, due, addDays(due, -30), invoiced));
+    }
+    return t;
+  };
+  const withOpen = (): TradeExperience[] => [
+    ...history(),
+    trade('n1', 5_000_000, addDays(AS_OF, 55), null, addDays(AS_OF, -5)),
+    trade('n2', 5_000_000, addDays(AS_OF, 58), null, addDays(AS_OF, -2)),
+  ];
+
+  it('does not read invoices not yet due as a worsening against early payments', () => {
+    const f = scored(paymentBehaviourFactor(withOpen(), [], AS_OF));
+    // (was: trend -13.33, penalty 2.32, PAYMENT_TREND_WORSENING)
+    expect(f.figures.trendPenalty).toBe(0);
+    expect(f.figures.trend).toBe(0);
+    expect(f.reasonCode).not.toBe('PAYMENT_TREND_WORSENING');
+    // index: 13 x 10,000 yuan at 100 and 100,000 at 80: (130,000 x 100 + 100,000 x 80) / 230,000 = 91.30
+    expect(f.figures.paydexIndex).toBe(91.3);
+    const rating = rateCompany({ ...fullInput(), tradeExperiences: withOpen() }, AS_OF);
+    expect(rating.reasons.map((r) => r.code)).not.toContain('PAYMENT_TREND_WORSENING');
+  });
+
+  it('leaves an invoice not yet due out of the trend whether paid early or not, so paying it later never raises the factor', () => {
+    // 9 months: two of 100,000 yuan paid 30 days early (100); last 3 months: one of 10,000 paid
+    // 30 days early (100); and one of 10,000 due tomorrow, paid today (1 day early, 80.67) or
+    // not yet. Were it in the last 3 months once paid and out of them while open, paying it a
+    // day early would cost a 4.39 penalty that leaving it open would not.
+    const base = [
+      trade('e1', 10_000_000, '2025-12-15', '2025-11-15', '2025-10-15'),
+      trade('e2', 10_000_000, '2026-01-15', '2025-12-16', '2025-11-15'),
+      trade('r1', 1_000_000, '2026-06-20', '2026-05-21', '2026-05-20'),
+    ];
+    const paidEarly = scored(paymentBehaviourFactor([...base, trade('x', 1_000_000, '2026-07-01', '2026-06-30', '2026-06-01')], [], AS_OF));
+    const open = scored(paymentBehaviourFactor([...base, trade('x', 1_000_000, '2026-07-01', null, '2026-06-01')], [], AS_OF));
+    expect(paidEarly.figures.trendPenalty).toBe(0);
+    expect(open.figures.trendPenalty).toBe(0);
+    expect(open.subScore).toBeLessThanOrEqual(paidEarly.subScore);
+  });
+
+  it('never gets a trend penalty, or a larger one, from an unpaid invoice not yet due (property)', () => {
+    const experience = fc.record({
+      amount: fc.integer({ min: 1, max: 10_000_000 }),
+      due: fc.integer({ min: -400, max: 0 }),
+      // mostly early or on time, as a company that pays well
+      paidAfterDue: fc.oneof(fc.integer({ min: -40, max: 0 }), fc.integer({ min: -40, max: 120 })),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(experience, { minLength: 3, maxLength: 20 }),
+        fc.integer({ min: 1, max: 50_000_000 }),
+        fc.integer({ min: 1, max: 120 }),
+        fc.integer({ min: 0, max: 120 }),
+        (list, amount, dueIn, invoicedAgo) => {
+          const trades = list.map((e, i) => {
+            const dueDate = addDays(AS_OF, e.due);
+            const paid = addDays(dueDate, e.paidAfterDue);
+            // a payment after asOf is not known yet: such a line is still open at asOf
+            return trade(`t${i}`, e.amount, dueDate, paid <= AS_OF ? paid : null, addDays(dueDate, -60));
+          });
+          const open = trade('open', amount, addDays(AS_OF, dueIn), null, addDays(AS_OF, -invoicedAgo));
+          const before = scored(paymentBehaviourFactor(trades, [], AS_OF));
+          const after = scored(paymentBehaviourFactor([...trades, open], [], AS_OF));
+          expect(after.figures.trendPenalty).toBeLessThanOrEqual(before.figures.trendPenalty as number);
+          if (before.figures.trendPenalty === 0) expect(after.figures.trendPenalty).toBe(0);
+          if (before.reasonCode !== 'PAYMENT_TREND_WORSENING') expect(after.reasonCode).not.toBe('PAYMENT_TREND_WORSENING');
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

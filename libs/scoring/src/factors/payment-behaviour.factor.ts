@@ -49,7 +49,15 @@ const windowDays = (w: PaymentWindows): WindowDays => ({
   earlierFrom: dayNumber(w.earlierFrom),
 });
 
-/** Adds one experience of the window (due after `from`) to the sums. */
+/**
+ * Adds one experience of the window (due after `from`) to the sums. The trend's windows take
+ * only experiences already due at `asOf`: an invoice not yet due says nothing yet of how the
+ * company pays (open, it reads as prompt, 80, in the index, but set against the 9 months'
+ * early payments it would read as a worsening), and leaving it out whether or not it was paid
+ * early keeps the windows fixed by the due date, so that paying any invoice later can never
+ * raise the factor (a window that took it once paid would: paid a day early it lowers the
+ * last 3 months' index, left open it would drop out of them).
+ */
 function addExperience(sums: SumsBuilder, amount: number, due: number, daysBeyondTerms: number, w: WindowDays): void {
   const fen = BigInt(amount);
   const keyed = fen * BigInt(paydexKeyThirds(daysBeyondTerms));
@@ -57,7 +65,9 @@ function addExperience(sums: SumsBuilder, amount: number, due: number, daysBeyon
   sums.amount += fen;
   sums.keyed += keyed;
   sums.lateness += fen * BigInt(daysBeyondTerms);
-  if (due > w.recentFrom) {
+  if (due > w.at) {
+    // not yet due: in the index, in neither trend window
+  } else if (due > w.recentFrom) {
     sums.recentAmount += fen;
     sums.recentKeyed += keyed;
   } else if (due > w.earlierFrom) {
