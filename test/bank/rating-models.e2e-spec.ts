@@ -112,10 +112,11 @@ describe('rating models: backtest, proposal, activation', () => {
         )) as { ratings: number; queued: number; activations: number }[]
       )[0];
     const before = await counts();
-    const { proposeRatingModel: first } = await coordinator.client.ok<{ proposeRatingModel: { id: string; version: string; status: string; weights: { weight: number }[]; currentBacktest: { n: number; defaults: number } } }>(PROPOSE, {
-      n: consortiumId,
-    });
-    expect(first).toMatchObject({ status: 'PROPOSED', currentBacktest: { n: MEMBERS, defaults: DEFAULTED } });
+    const { proposeRatingModel: first } = await coordinator.client.ok<{
+      proposeRatingModel: { id: string; version: string; status: string; weights: { weight: number }[]; currentBacktest: { n: number; defaults: number }; proposedBacktest: { n: number } };
+    }>(PROPOSE, { n: consortiumId });
+    // the proposal is backtested out of sample (5 folds by company: 8 defaulted members, one or two held out in each) on the same observations
+    expect(first).toMatchObject({ status: 'PROPOSED', currentBacktest: { n: MEMBERS, defaults: DEFAULTED }, proposedBacktest: { n: MEMBERS } });
     expect(first.weights.reduce((s, w) => s + w.weight, 0)).toBeCloseTo(1, 9);
     // a proposal rates nothing and queues nothing
     expect(await counts()).toEqual(before);
@@ -154,6 +155,7 @@ describe('rating models: backtest, proposal, activation', () => {
     const refused = onlyError(await world.home.coordinator.client.request(PROPOSE, { n: world.home.consortium.id }));
     expect(refused.extensions?.code).toBe('CONFLICT');
     expect(refused.message).toMatch(/^Not enough history to refit/);
+    expect(refused.message).toMatch(/5 companies with a default and 5 without for its backtest out of sample \(5 folds by company\)$/);
     for (const other of [world.home.coordinator, world.home.memberA, world.banker]) {
       expect(onlyError(await other.client.request(BACKTEST, { n: consortiumId })).extensions?.code).toBe('FORBIDDEN');
       expect(onlyError(await other.client.request(PROPOSE, { n: consortiumId })).extensions?.code).toBe('FORBIDDEN');

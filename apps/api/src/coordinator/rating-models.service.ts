@@ -4,19 +4,26 @@ import type { BacktestReport, RatingModelSpec } from '@app/domain/scoring';
 import { JobName } from '@app/jobs';
 import { AuditLogRepository, CompanyRepository, ConsortiumRepository, type Db, OutboxRepository, RatingModelRepository, type StoredRatingModel } from '@app/persistence';
 import { backtestObservations, backtestUnder, DEFAULT_RATING_MODEL, DEFAULT_REFIT_OPTIONS, refitRatingModel } from '@app/scoring';
+import { REFIT_FOLDS, refitHistory } from '@app/scoring/governance/refit';
 import { DataSource } from 'typeorm';
 import { consortiumNamed, type Loaders } from '@api/common/loaders';
 import { PolicyService } from '@api/policy/policy.service';
 
-/** The least history a refit is proposed from: observations (ratings whose 12 months have passed) and defaults among them. */
+/**
+ * The least history a refit is proposed from: observations (ratings whose 12 months have
+ * passed), and companies with a default after one of them and without. The proposal is
+ * backtested out of sample in REFIT_FOLDS folds by company, so each fold must hold out at
+ * least one company with a default and one without.
+ */
 export const MIN_REFIT_OBSERVATIONS = 30;
-export const MIN_REFIT_DEFAULTS = 3;
+export const MIN_REFIT_DEFAULTED_COMPANIES = REFIT_FOLDS;
+export const MIN_REFIT_SOUND_COMPANIES = REFIT_FOLDS;
 
 /**
  * Model governance of a consortium (issue 4, docs/scoring.md §6): the live model's backtest
  * over the consortium's own history (each member's last rating of a month against a default
- * in the 12 months after it), a refit proposed from that history with its backtest beside the
- * live model's, and activation by the coordinator. Nothing changes the live model silently:
+ * in the 12 months after it), a refit proposed from that history with its backtest out of
+ * sample beside the live model's, and activation by the coordinator. Nothing changes the live model silently:
  * a proposal rates nothing until activated; activation is an audit-log entry and queues every
  * member's recompute, and every rating records the model version it was computed with.
  */
@@ -56,16 +63,20 @@ export class RatingModelsService {
     return this.dataSource.transaction(async (tx) => {
       await this.consortia.lockForUpdate(tx, consortiumId);
       const observations = await this.observations(tx, consortiumId);
-      const defaults = observations.filter((o) => o.defaulted).length;
-      if (observations.length < MIN_REFIT_OBSERVATIONS || defaults < MIN_REFIT_DEFAULTS) {
+      const history = refitHistory(observations);
+      const { defaults, defaultedCompanies } = history;
+      const soundCompanies = history.companies - defaultedCompanies;
+      if (observations.length < MIN_REFIT_OBSERVATIONS || defaultedCompanies < MIN_REFIT_DEFAULTED_COMPANIES || soundCompanies < MIN_REFIT_SOUND_COMPANIES) {
         throw new ConflictError(
-          `Not enough history to refit: ${observations.length} ratings whose 12 months have passed, ${defaults} followed by a default; a refit needs ${MIN_REFIT_OBSERVATIONS} and ${MIN_REFIT_DEFAULTS}`,
-          { observations: observations.length, defaults },
+          `Not enough history to refit: ${observations.length} ratings whose 12 months have passed, ${defaults} followed by a default, of ${defaultedCompanies} companies with a default and ${soundCompanies} without; ` +
+            `a refit needs ${MIN_REFIT_OBSERVATIONS} ratings, and ${MIN_REFIT_DEFAULTED_COMPANIES} companies with a default and ${MIN_REFIT_SOUND_COMPANIES} without for its backtest out of sample (${REFIT_FOLDS} folds by company)`,
+          { observations: observations.length, defaults, defaultedCompanies, soundCompanies },
         );
       }
       const current = await this.live(tx, consortiumId);
       const version = `refit-${toCalendarDate(now)}-${(await this.models.count(tx, consortiumId)) + 1}`;
       const proposal = refitRatingModel(observations, current, { ...DEFAULT_REFIT_OPTIONS, version });
+      // fitted on all the history; its backtest out of sample, beside the live model's on the same observations
       // a fit stopped short of its optimum is not the consortium's model: it is not proposed
       if (!proposal.converged) {
         throw new ConflictError(`The refit did not converge in ${proposal.iterations} steps: nothing is proposed`, { observations: observations.length, defaults });

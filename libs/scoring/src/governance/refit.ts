@@ -13,13 +13,17 @@ export interface RefitOptions {
   readonly iterations: number;
   /** converged when no coefficient's projected gradient (of the mean penalised log-loss) exceeds this */
   readonly tolerance?: number;
+  /** the folds of the proposal's out-of-sample backtest, by company (REFIT_FOLDS) */
+  readonly folds?: number;
   /** the version the proposal will carry */
   readonly version: string;
 }
 
 /** A refit's proposal, and whether its fit reached the optimum. */
 export interface RefitResult extends RefitProposal {
-  /** whether the fit reached its optimum: no projected gradient above `tolerance` within `iterations` Newton steps */
+  /** `proposed` is backtested on out-of-fold PDs from this many folds by company; `current` (the live model, not fitted here) on the same observations */
+  readonly folds: number;
+  /** whether the fit (and every fold's) reached its optimum: no projected gradient above `tolerance` within `iterations` Newton steps */
   readonly converged: boolean;
   readonly iterations: number;
 }
@@ -83,10 +87,7 @@ export function refitFeatures(sub: Readonly<Record<FactorName, number | null>>, 
  * proposal's are so comparable on the same observations.
  */
 export function backtestUnder(observations: readonly BacktestObservation[], spec: RatingModelSpec): BacktestReport {
-  const pds = observations.map((o) => {
-    const x = refitFeatures(o.rating.subScores, spec);
-    return combinedPd(100 * FACTOR_NAMES.reduce((sum, f, j) => sum + spec.weights[f] * x[j], 0), spec);
-  });
+  const pds = observations.map((o) => pdUnder(o, spec));
   return backtestFromPds(
     pds,
     observations.map((o) => o.defaulted),
@@ -255,6 +256,84 @@ export function fitLogistic(
   return { intercept: theta[0], beta: theta.slice(1), converged: pg < tolerance, iterations, projectedGradient: pg };
 }
 
+/** The folds of a proposal's out-of-sample backtest (k-fold cross-validation by company). */
+export const REFIT_FOLDS = 5;
+
+/** 32-bit FNV-1a of a string: a fixed, platform-independent order of company ids */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i += 1) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** How much of a history a refit has to work with: observations, and companies with and without a default. */
+export interface RefitHistory {
+  readonly observations: number;
+  readonly defaults: number;
+  readonly companies: number;
+  /** companies with at least one observation followed by a default */
+  readonly defaultedCompanies: number;
+}
+
+const defaultedByCompany = (observations: readonly BacktestObservation[]): Map<string, boolean> => {
+  const byCompany = new Map<string, boolean>();
+  for (const o of observations) byCompany.set(o.rating.companyId, (byCompany.get(o.rating.companyId) ?? false) || o.defaulted);
+  return byCompany;
+};
+
+export function refitHistory(observations: readonly BacktestObservation[]): RefitHistory {
+  const byCompany = defaultedByCompany(observations);
+  return {
+    observations: observations.length,
+    defaults: observations.filter((o) => o.defaulted).length,
+    companies: byCompany.size,
+    defaultedCompanies: [...byCompany.values()].filter(Boolean).length,
+  };
+}
+
+/**
+ * The fold (0 .. folds − 1) of each observation, for cross-validation grouped by company: a
+ * firm's monthly observations share its outcome, so all of them are held out together (else
+ * the model would be scored on near-copies of what it was fitted on). Stratified and fixed:
+ * the companies with a default, then the others, each in the order of a hash of their id,
+ * are dealt to the folds in turn, so that every fold holds out ⌊D/k⌋ or ⌈D/k⌉ of the D
+ * companies with a default, and the same history always gets the same folds, whatever the
+ * order of its observations.
+ */
+export function refitFolds(observations: readonly BacktestObservation[], folds: number): number[] {
+  const byCompany = defaultedByCompany(observations);
+  const order = (ids: string[]) => ids.sort((a, b) => fnv1a(a) - fnv1a(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const ids = [...byCompany.keys()];
+  const dealt = [...order(ids.filter((id) => byCompany.get(id))), ...order(ids.filter((id) => !byCompany.get(id)))];
+  const foldOf = new Map(dealt.map((id, i) => [id, i % folds]));
+  return observations.map((o) => foldOf.get(o.rating.companyId) ?? 0);
+}
+
+/** The spec a fit proposes: slope = -Σβ, weights = -β/slope; the current one's where no coefficient is left. */
+function specOf(fit: LogisticFit, current: RatingModelSpec, version: string): RatingModelSpec {
+  const slope = -fit.beta.reduce((s, b) => s + b, 0);
+  const usable = slope > 1e-9;
+  const weights = Object.fromEntries(
+    FACTOR_NAMES.map((f, j) => [f, usable ? Math.max(0, -fit.beta[j] / slope) : current.weights[f]]),
+  ) as Record<FactorName, number>;
+  return {
+    ...current,
+    version,
+    intercept: usable ? fit.intercept : current.intercept,
+    slope: usable ? slope : current.slope,
+    weights,
+  };
+}
+
+/** The PD a rating under `spec` gives an observation: its missing factors imputed under `spec`, the rating's link. */
+function pdUnder(o: BacktestObservation, spec: RatingModelSpec): number {
+  const x = refitFeatures(o.rating.subScores, spec);
+  return combinedPd(100 * FACTOR_NAMES.reduce((sum, f, j) => sum + spec.weights[f] * x[j], 0), spec);
+}
+
 /**
  * Refit from a consortium's own history: logistic regression of "defaulted within 12
  * months" on the sub-scores, ridge-regularised (L2, Hoerl & Kennard 1970) and with every
@@ -262,36 +341,64 @@ export function fitLogistic(
  * projected Newton steps (`fitLogistic`). The coefficients become a proposed spec:
  * slope = -Σβ, weights = -β/slope. A proposal only: a coordinator reviews and activates it;
  * nothing changes the live model.
+ *
+ * The proposal is fitted on all the history, but its backtest is out-of-sample: k-fold
+ * cross-validation by company (`refitFolds`), each company's observations scored by the
+ * spec refitted without its fold, and the live model's backtest on the same observations.
+ * Scored on the data it was fitted on, a refit of 7 parameters to a few dozen observations
+ * looks better than the live model even when the sub-scores say nothing (AUC 0.66 on pure
+ * noise). Needs at least `folds` companies with a default and as many without (RangeError).
  */
 export function refitRatingModel(
   observations: readonly BacktestObservation[],
   current: RatingModelSpec,
   options: RefitOptions,
 ): RefitResult {
+  const folds = options.folds ?? REFIT_FOLDS;
+  const history = refitHistory(observations);
+  if (history.defaultedCompanies < folds || history.companies - history.defaultedCompanies < folds) {
+    throw new RangeError(
+      `A refit backtested in ${folds} folds by company needs ${folds} companies with a default and ${folds} without: ${history.defaultedCompanies} and ${history.companies - history.defaultedCompanies}`,
+    );
+  }
   const X = observations.map((o) => refitFeatures(o.rating.subScores, current));
   const y = observations.map((o) => (o.defaulted ? 1 : 0));
   // start from the current model: beta_f = -slope · w_f
-  const fit = fitLogistic(X, y, { intercept: current.intercept, beta: FACTOR_NAMES.map((f) => -current.slope * current.weights[f]) }, options);
-  const slope = -fit.beta.reduce((s, b) => s + b, 0);
-  const usable = slope > 1e-9;
-  const weights = Object.fromEntries(
-    FACTOR_NAMES.map((f, j) => [f, usable ? Math.max(0, -fit.beta[j] / slope) : current.weights[f]]),
-  ) as Record<FactorName, number>;
-  const spec: RatingModelSpec = {
-    ...current,
-    version: options.version,
-    intercept: usable ? fit.intercept : current.intercept,
-    slope: usable ? slope : current.slope,
-    weights,
-  };
+  const start = { intercept: current.intercept, beta: FACTOR_NAMES.map((f) => -current.slope * current.weights[f]) };
+  const fit = fitLogistic(X, y, start, options);
+  const spec = specOf(fit, current, options.version);
+
+  // out of sample: each fold scored by the spec refitted on the other folds
+  const foldOf = refitFolds(observations, folds);
+  const pds = new Array<number>(observations.length).fill(0);
+  let converged = fit.converged;
+  for (let fold = 0; fold < folds; fold += 1) {
+    const train = observations.map((_, i) => i).filter((i) => foldOf[i] !== fold);
+    const foldFit = fitLogistic(
+      train.map((i) => X[i]),
+      train.map((i) => y[i]),
+      start,
+      options,
+    );
+    converged &&= foldFit.converged;
+    const foldSpec = specOf(foldFit, current, options.version);
+    observations.forEach((o, i) => {
+      if (foldOf[i] === fold) pds[i] = pdUnder(o, foldSpec);
+    });
+  }
   return {
     status: 'PROPOSED',
     basedOn: current.version,
     spec,
     current: backtestUnder(observations, current),
-    proposed: backtestUnder(observations, spec),
+    proposed: backtestFromPds(
+      pds,
+      observations.map((o) => o.defaulted),
+      pds.map((p) => pdToGrade(p)),
+    ),
     observations: X.length,
-    converged: fit.converged,
+    folds,
+    converged,
     iterations: fit.iterations,
   };
 }
