@@ -80,8 +80,8 @@ const digest = (text: string): string => createHash('sha1').update(text).digest(
  * records the data it was computed from; a company whose data has not moved costs no
  * scoring and no write. A rating that moved its grade or score queues, through the outbox
  * and in the same transaction, its dependents (the companies whose network factor reads
- * its PD); every new rating queues its consortium's standing; a move of grade or of
- * RATING_EVENT_MIN_POINTS is a RatingChanged event.
+ * its PD); every company whose data version moved (a new rating or not) queues its
+ * consortium's standing; a move of grade or of RATING_EVENT_MIN_POINTS is a RatingChanged event.
  */
 @Injectable()
 export class RatingComputer {
@@ -172,8 +172,11 @@ export class RatingComputer {
     const written = await this.ratings.insertMany(tx, toWrite);
     const messages: OutboxMessage[] = [];
     const dependents = new Set<string>();
-    // every new rating is a new input of its consortium's standing (debounced by the queue)
-    const touchedConsortia = new Set(options.queueStandings === false ? [] : written.map((r) => consortiumOf.get(r.companyId) as string));
+    // every company whose data version moved queues its consortium's standing, a new rating or
+    // not: the standing also reads members' loans, balance sheets, guarantee and overdue-payable
+    // edges, which can change and leave the rating equal (debounced by the queue; the standing
+    // writes only when what it reads changed)
+    const touchedConsortia = new Set(options.queueStandings === false ? [] : [...toRate.keys()].map((id) => consortiumOf.get(id) as string));
     const changes: NewRatingChangedEvent[] = [];
     let moved = 0;
     for (const rating of written) {
