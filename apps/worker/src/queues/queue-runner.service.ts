@@ -25,7 +25,7 @@ export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShu
   private connection: IORedis | null = null;
   /** the connections handed to the Workers: BullMQ duplicates them and leaves these to their owner */
   private readonly workerConnections: IORedis[] = [];
-  /** the last time any job started, reported progress or finished: the readiness watchdog reads it */
+  /** the last time any job started, reported progress or finished: the stuck-worker watchdog (/health/live, /health/ready) reads it */
   lastActivityAt = Date.now();
   private active = 0;
   private schedulesTimer: NodeJS.Timeout | null = null;
@@ -154,7 +154,7 @@ export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShu
    * script) deletes the scheduler's next job when it is still delayed or waiting, due or not,
    * and schedules the cron's next time after now: a worker starting while that day's job was
    * due and no worker had taken it (every worker down at 02:00 CST: a deploy, a reboot, the
-   * readiness watchdog) dropped that day's run. So:
+   * stuck-worker watchdog) dropped that day's run. So:
    * - a scheduler missing from Redis is set (at start, or gone since: a Redis back empty);
    * - at start only (a changed cron takes effect when the worker with it starts; two releases
    *   with different crons would otherwise take turns every check), one whose pattern, time
