@@ -1,10 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import type { ObligationPayment, PublicRecord } from '@app/domain/scoring';
 import { obligationsFactor } from './obligations.factor';
 import { publicRecordCounts, publicRecordFactor } from './public-record.factor';
 import { softInformationFactor } from './soft-information.factor';
 import { networkFactor } from './network.factor';
 import { soundStatement } from '../testing/company.fixture';
+import { addDays } from '../common/calendar-date';
 
 const AS_OF = '2026-06-30';
 const pay = (id: string, kind: ObligationPayment['kind'], dueDate: string, paidDate: string | null, amount = 100_000): ObligationPayment => ({
@@ -50,6 +52,50 @@ describe('obligations', () => {
 
   it('does not speak without three payments or a grade', () => {
     expect(obligationsFactor([pay('1', 'TAX', '2026-01-15', '2026-01-15')], [], AS_OF).status).toBe('INSUFFICIENT_DATA');
+  });
+
+  it('names the same reason whatever the order of the payments, on an exact tie the heavier kind', () => {
+    // 1 fen each, unpaid at 2026-06-30: rent due 06-06 (24 days: 100 - 40 x 24/30 = 68), tax
+    // due 06-21 (9 days: 88), utility due 06-30 (on time: 100); grade A. Rent costs 0.15 x 32
+    // = 4.8, tax 0.40 x 12 = 4.8 (each x 0.6 / 0.7): a tie, named by the kinds' fixed order
+    // (tax first). It was RENT_ARREARS in one order and TAX_ARREARS in another.
+    const rent = pay('r', 'RENT', '2026-06-06', null, 1);
+    const tax = pay('t', 'TAX', '2026-06-21', null, 1);
+    const utility = pay('u', 'UTILITY', '2026-06-30', null, 1);
+    const grades = [{ year: 2025, grade: 'A' as const, publishedOn: '2026-04-15' }];
+    const a = obligationsFactor([rent, utility, tax], grades, AS_OF);
+    const b = obligationsFactor([tax, rent, utility], grades, AS_OF);
+    expect(a.reasonCode).toBe('TAX_ARREARS');
+    expect(b).toEqual(a);
+  });
+
+  it('does not depend on the order of the payments (property)', () => {
+    // few kinds, amounts and days late, so that kinds often cost exactly the same
+    const payment = fc.record({
+      kind: fc.constantFrom<ObligationPayment['kind']>('TAX', 'SOCIAL_INSURANCE', 'UTILITY', 'RENT'),
+      amount: fc.oneof(fc.constantFrom(0, 1, 100), fc.integer({ min: 1, max: 1_000_000_000_000 })),
+      due: fc.integer({ min: -120, max: 0 }),
+      late: fc.option(fc.constantFrom(-5, 0, 9, 12, 15, 24, 30, 45, 60, 90), { nil: null }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(payment, { minLength: 3, maxLength: 8 }).chain((list) => fc.tuple(fc.constant(list), fc.shuffledSubarray(list.map((_, i) => i), { minLength: list.length, maxLength: list.length }))),
+        fc.option(fc.constantFrom<'A' | 'B' | 'M' | 'C' | 'D'>('A', 'B', 'M', 'C', 'D'), { nil: null }),
+        ([list, order], grade) => {
+          const payments = list.map((p, i) => {
+            const dueDate = addDays(AS_OF, p.due);
+            const paid = p.late === null ? null : addDays(dueDate, p.late);
+            return pay(`p${i}`, p.kind, dueDate, paid !== null && paid <= AS_OF ? paid : null, p.amount);
+          });
+          const grades = grade === null ? [] : [{ year: 2025, grade, publishedOn: '2026-04-15' }];
+          const inOrder = obligationsFactor(payments, grades, AS_OF);
+          const shuffled = obligationsFactor(order.map((i) => payments[i]), grades, AS_OF);
+          expect(shuffled.reasonCode).toBe(inOrder.reasonCode);
+          expect(shuffled).toEqual(inOrder);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

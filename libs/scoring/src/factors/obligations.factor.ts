@@ -19,6 +19,9 @@ export const OBLIGATION_KIND_WEIGHTS: Readonly<Record<ObligationKind, number>> =
   RENT: 0.15,
 };
 
+/** The kinds in a fixed order (heaviest first): the order the factor sums them in and breaks ties of the reason in. */
+const OBLIGATION_KINDS = Object.keys(OBLIGATION_KIND_WEIGHTS) as ObligationKind[];
+
 /** 纳税信用等级 -> sub-score (credit-anchors §3.3: A >= 90 points, B 70-89, M new or no revenue, C 40-69, D < 40). */
 export const TAX_CREDIT_GRADE_SCORE: Readonly<Record<TaxCreditGrade, number>> = { A: 100, B: 80, M: 70, C: 40, D: 10 };
 
@@ -62,13 +65,15 @@ export function obligationsFactor(
   const at = dayNumber(asOf);
   const from = dayNumber(addMonths(asOf, -24));
   const inWindow = payments.filter((p) => dayNumber(p.dueDate) <= at && dayNumber(p.dueDate) > from);
-  const perKind = new Map<ObligationKind, { amount: number; weighted: number; count: number }>();
+  // each kind's sums in integers, exactly (three times a payment's score is a whole number for
+  // whole days late), so that they do not depend on the order of the payments
+  const perKind = new Map<ObligationKind, { amount: bigint; weightedThirds: bigint }>();
   for (const p of inWindow) {
-    const score = interpolate(OBLIGATION_LATENESS_KEY, daysBeyondTermsAsOf(p.dueDate, p.paidDate, asOf));
-    const k = perKind.get(p.kind) ?? { amount: 0, weighted: 0, count: 0 };
+    const thirds = Math.round(3 * interpolate(OBLIGATION_LATENESS_KEY, daysBeyondTermsAsOf(p.dueDate, p.paidDate, asOf)));
+    const k = perKind.get(p.kind) ?? { amount: 0n, weightedThirds: 0n };
     // an amount of 0 still counts, as one fen, so that every payment is seen
-    const w = Math.max(p.amount, 1);
-    perKind.set(p.kind, { amount: k.amount + w, weighted: k.weighted + w * score, count: k.count + 1 });
+    const w = BigInt(Math.max(p.amount, 1));
+    perKind.set(p.kind, { amount: k.amount + w, weightedThirds: k.weightedThirds + w * BigInt(thirds) });
   }
   const grade = taxCreditGradeAsOf(grades, asOf);
   const paymentsSpeak = inWindow.length >= MIN_OBLIGATION_PAYMENTS;
@@ -83,8 +88,11 @@ export function obligationsFactor(
   let kindWeight = 0;
   let paymentScore = 0;
   const kindMeans: [ObligationKind, number, number][] = [];
-  for (const [kind, v] of perKind) {
-    const mean = v.weighted / v.amount;
+  // the kinds in one fixed order (OBLIGATION_KIND_WEIGHTS'), not the order the payments came in
+  for (const kind of OBLIGATION_KINDS) {
+    const v = perKind.get(kind);
+    if (v === undefined) continue;
+    const mean = Number(v.weightedThirds) / (3 * Number(v.amount));
     kindWeight += OBLIGATION_KIND_WEIGHTS[kind];
     paymentScore += OBLIGATION_KIND_WEIGHTS[kind] * mean;
     kindMeans.push([kind, mean, OBLIGATION_KIND_WEIGHTS[kind]]);
@@ -94,7 +102,8 @@ export function obligationsFactor(
   const paymentsShare = !paymentsSpeak ? 0 : gradeScore === null ? 1 : PAYMENTS_SHARE;
   const subScore = paymentsShare * paymentScore + (1 - paymentsShare) * (gradeScore ?? 0);
 
-  // the reason: the component that costs the most against 100
+  // the reason: the component that costs the most against 100; of kinds that cost the same,
+  // the first in OBLIGATION_KINDS (the heavier), whatever the order of the payments
   let reasonCode: ReasonCode | null = null;
   let worstLoss = 1;
   if (paymentsSpeak)
