@@ -8,7 +8,7 @@ import { rateCompany } from '../rating/stand-alone-rating';
 import { emptyInput, soundStatement, trade, weakStatement, workedExample } from '../testing/company.fixture';
 import { backtest, backtestFromPds, backtestObservations, type BacktestObservation } from './backtest';
 import { discriminationMetrics } from './discrimination-metrics';
-import { backtestUnder, REFIT_FOLDS, refitFeatures, refitFolds, refitRatingModel } from './refit';
+import { backtestUnder, fitLogistic, REFIT_FOLDS, refitFeatures, refitFolds, refitRatingModel } from './refit';
 
 describe('discrimination metrics', () => {
   it('computes AUC, KS, Gini and Brier by hand', () => {
@@ -236,6 +236,22 @@ describe('the refit reaches its optimum', () => {
     expect(p.spec.weights.OBLIGATIONS).toBeGreaterThan(0.75);
     expect(p.spec.weights.FINANCIAL_STRENGTH).toBe(0);
     expect(p.spec.weights.NETWORK).toBe(0);
+  });
+
+  it('counts a fit that ends at the optimum in floating point as converged, short of its tolerance or not, and one stopped early as not', () => {
+    // separable: the 8 weakest of 40 default. A tolerance of 1e-18 is below rounding: the fit
+    // ends at its step cap or when no step lowers the loss, at the optimum all the same
+    const X = Array.from({ length: 40 }, (_, i) => [(95 - 2 * i) / 100, (90 - i) / 100]);
+    const y = X.map((_, i) => (i >= 32 ? 1 : 0));
+    const start = { intercept: 1, beta: [-4, -4] };
+    const atRounding = fitLogistic(X, y, start, { l2: 1, iterations: 100, tolerance: 1e-18 });
+    expect(atRounding.projectedGradient).toBeGreaterThanOrEqual(1e-18);
+    expect(atRounding.projectedGradient).toBeLessThan(1e-6);
+    expect(atRounding.converged).toBe(true);
+    // one Newton step from the start is far from the optimum: not converged
+    const short = fitLogistic(X, y, start, { l2: 1, iterations: 1, tolerance: 1e-9 });
+    expect(short.projectedGradient).toBeGreaterThan(1e-6);
+    expect(short.converged).toBe(false);
   });
 });
 
