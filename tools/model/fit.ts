@@ -7,7 +7,7 @@
  * with its own intercept (1year: bankruptcy within five years; 5year: within one); the
  * shipped model keeps the 5year intercept and a Platt calibration fitted on the 5year file's
  * out-of-fold scores, so its PD is a one-year PD. Two models are written:
- * - financial-model-v1.json, "full": every ratio of RATIO_DEFINITIONS plus PAIRS pairwise
+ * - financial-model-v2.json, "full": every ratio of RATIO_DEFINITIONS plus PAIRS pairwise
  *   terms; it is the one `model:evaluate` scores and the engine uses when a statement files
  *   the optional fields the model reads;
  * - financial-model-core-v1.json, "core": only the ratios of the nine fields every statement
@@ -19,7 +19,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FinancialModel } from '@app/scoring/financial/financial-model';
-import { PROFIT_LINKED_RATIOS, RATIO_DEFINITIONS, type RatioDefinition } from '@app/scoring/financial/financial-ratios';
+import { LEVERAGE_LINKED_RATIOS, PROFIT_LINKED_RATIOS, RATIO_DEFINITIONS, type RatioDefinition } from '@app/scoring/financial/financial-ratios';
 import { discriminationMetrics } from '@app/scoring/governance/discrimination-metrics';
 import {
   fitGam,
@@ -99,6 +99,7 @@ function pool(names: readonly string[], folds: number): Pooled {
 
 function fitModel(
   name: string,
+  version: string,
   defs: readonly RatioDefinition[],
   opt: GamOptions,
   pairOpt: PairOptions,
@@ -107,8 +108,10 @@ function fitModel(
 ): FinancialModel | null {
   const names = defs.map((d) => d.name);
   const directions = defs.map((d) => d.direction);
-  // pairwise terms are monotone along a ratio that profit moves, free along the others
-  const pairDirections = defs.map((d) => (PROFIT_LINKED_RATIOS.has(d.name) ? d.direction : 0));
+  // pairwise terms are monotone along a ratio that profit moves or that debt in place of
+  // equity moves (a pair Attr27 x Attr34 free along Attr34 once let more debt, all else equal,
+  // lower the PD), free along the others
+  const pairDirections = defs.map((d) => (PROFIT_LINKED_RATIOS.has(d.name) || LEVERAGE_LINKED_RATIOS.has(d.name) ? d.direction : 0));
   const { data, fold, n } = pool(names, folds);
   const fit = (rows: Int32Array) => {
     const gam = fitGam(data, rows, names, directions, opt);
@@ -142,7 +145,7 @@ function fitModel(
 
   const final = fit(Int32Array.from({ length: n }, (_, i) => i));
   return {
-    version: `financial-${name}-1.0.0`,
+    version: `financial-${name}-${version}`,
     description:
       `Monotone generalised additive logistic model of bankruptcy (${final.pairs.length} pairwise terms) on ratios of the Polish companies ` +
       'bankruptcy data (UCI 365, CC BY 4.0), fitted by tools/model/fit.ts on data/bankruptcy/polish_1year.train.csv and ' +
@@ -187,9 +190,11 @@ function main(): void {
   const cvOnly = process.argv.includes('--cv-only');
   const out = (file: string) => join(ROOT, 'libs', 'scoring', 'src', 'financial', file);
 
-  const full = fitModel('ga2m', RATIO_DEFINITIONS, opt, pairOpt, folds, cvOnly);
+  // 2.0.0: pairs monotone along the leverage-linked ratios too (1.0.0 had them free there)
+  const full = fitModel('ga2m', '2.0.0', RATIO_DEFINITIONS, opt, pairOpt, folds, cvOnly);
   const core = fitModel(
     'core-gam',
+    '1.0.0',
     RATIO_DEFINITIONS.filter((d) => d.optionalFields.length === 0),
     opt,
     { ...pairOpt, pairs: 0 },
@@ -197,9 +202,9 @@ function main(): void {
     cvOnly,
   );
   if (full && core) {
-    writeFileSync(out('financial-model-v1.json'), `${JSON.stringify(full, null, 1)}\n`);
+    writeFileSync(out('financial-model-v2.json'), `${JSON.stringify(full, null, 1)}\n`);
     writeFileSync(out('financial-model-core-v1.json'), `${JSON.stringify(core, null, 1)}\n`);
-    process.stderr.write('wrote financial-model-v1.json and financial-model-core-v1.json\n');
+    process.stderr.write('wrote financial-model-v2.json and financial-model-core-v1.json\n');
   }
 }
 

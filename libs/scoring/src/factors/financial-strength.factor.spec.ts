@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { FinancialStatement } from '@app/domain/scoring';
 import { readPolishCsv } from '../../../../tools/model/polish-data';
 import { financialPd } from '../financial/financial-model';
-import type { RatioValue } from '../financial/financial-ratios';
+import { financialRatios, LEVERAGE_LINKED_RATIOS, type RatioValue } from '../financial/financial-ratios';
 import { SHIPPED_CORE_FINANCIAL_MODEL, SHIPPED_FINANCIAL_MODEL } from '../financial/shipped-financial-model';
 import { discriminationMetrics } from '../governance/discrimination-metrics';
 import { soundStatement, weakStatement } from '../testing/company.fixture';
@@ -198,6 +198,132 @@ describe('financial strength', () => {
     const { priorYearRevenue: _dropped, ...withoutPrior } = complete;
     const withPriorStatement = financialStrengthFactor([withoutPrior, { ...soundStatement(2024), revenue: 1_100_000_000 }], AS_OF);
     expect(withPriorStatement.status === 'SCORED' && withPriorStatement.figures.fullModel).toBe(1);
+  });
+});
+
+describe('leverage: debt in place of equity never raises the factor', () => {
+  // the spec's complete statement: every optional field the full model reads
+  const complete = (): FinancialStatement => ({
+    ...soundStatement(),
+    cash: 80_000_000,
+    receivables: 200_000_000,
+    inventory: 150_000_000,
+    fixedAssets: 450_000_000,
+    longTermLiabilities: 150_000_000,
+    shareCapital: 100_000_000,
+    operatingProfit: 125_000_000,
+    depreciation: 40_000_000,
+    interestExpense: 12_000_000,
+    costOfSales: 900_000_000,
+    operatingExpenses: 1_080_000_000,
+    priorYearRevenue: 1_100_000_000,
+  });
+  /** d fen of equity replaced by long-term debt: the balance sheet still adds up, nothing else moves */
+  const moveToDebt = (s: FinancialStatement, d: number): FinancialStatement => ({
+    ...s,
+    totalLiabilities: s.totalLiabilities + d,
+    longTermLiabilities: (s.longTermLiabilities ?? 0) + d,
+    equity: s.equity - d,
+  });
+  const subScore = (s: FinancialStatement): number => {
+    const f = financialStrengthFactor([s], AS_OF);
+    if (f.status !== 'SCORED') throw new Error('must speak');
+    return f.subScore;
+  };
+
+  it('the pairs are monotone along every ratio that liabilities or equity move', () => {
+    const base = financialRatios(complete());
+    const moved = [
+      { totalLiabilities: 650_000_000 },
+      { longTermLiabilities: 350_000_000 },
+      { equity: 350_000_000 },
+    ].map((change) => financialRatios({ ...complete(), ...change }));
+    const changed = Object.keys(base).filter((k) => moved.some((r) => r[k] !== base[k]));
+    expect(changed.filter((k) => !LEVERAGE_LINKED_RATIOS.has(k))).toEqual([]);
+  });
+
+  it('the complete statement with 200M fen of equity turned into long-term debt scores no higher', () => {
+    const before = financialStrengthFactor([complete()], AS_OF);
+    const after = financialStrengthFactor([moveToDebt(complete(), 200_000_000)], AS_OF);
+    if (before.status !== 'SCORED' || after.status !== 'SCORED') throw new Error('both must speak');
+    expect([before.figures.fullModel, after.figures.fullModel]).toEqual([1, 1]);
+    // a pair Attr27 x Attr34 free along Attr34 (model 1.0.0) once took this from 73.12 to 80.63
+    expect(after.subScore).toBeLessThanOrEqual(before.subScore);
+    expect(after.figures.financialPd).toBeGreaterThanOrEqual(before.figures.financialPd ?? Infinity);
+    // model 2.0.0: 79.03 (PD 0.328 %) -> 77.69 (PD 0.367 %)
+    expect(before.subScore).toBeCloseTo(79.03, 2);
+    expect(after.subScore).toBeCloseTo(77.69, 2);
+  });
+
+  it('the complete statement: more debt in place of equity never raises the sub-score (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_500_000_000 }), fc.integer({ min: 0, max: 1_500_000_000 }), (a, b) => {
+        const [less, more] = a <= b ? [a, b] : [b, a];
+        expect(subScore(moveToDebt(complete(), more))).toBeLessThanOrEqual(subScore(moveToDebt(complete(), less)) + 1e-9);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('consistent statements: more debt in place of equity never raises the sub-score (property)', () => {
+    // profit measures over liabilities (Attr16, Attr26) are kept positive: a loss over more
+    // liabilities is a smaller ratio of loss, which the ratio itself (not the model) reads as better
+    const statement = fc
+      .record({
+        totalAssets: fc.integer({ min: 1_000_000, max: 5_000_000_000 }),
+        currentShare: fc.double({ min: 0.05, max: 0.95, noNaN: true }),
+        liabilityShare: fc.double({ min: 0.05, max: 1.5, noNaN: true }),
+        currentLiabilityShare: fc.double({ min: 0.1, max: 1, noNaN: true }),
+        revenueTurnover: fc.double({ min: 0.01, max: 4, noNaN: true }),
+        margin: fc.double({ min: 0.001, max: 0.5, noNaN: true }),
+        retainedShare: fc.double({ min: -1, max: 0.8, noNaN: true }),
+        full: fc.boolean(),
+        shares: fc.array(fc.double({ min: 0.01, max: 0.3, noNaN: true }), { minLength: 8, maxLength: 8 }),
+      })
+      .map((x): FinancialStatement => {
+        const ta = x.totalAssets;
+        const tl = Math.round(ta * x.liabilityShare);
+        const cl = Math.round(tl * x.currentLiabilityShare);
+        const revenue = Math.round(ta * x.revenueTurnover);
+        const ebit = Math.round(revenue * x.margin);
+        return {
+          id: 'p',
+          fiscalYear: 2025,
+          revenue,
+          netIncome: Math.round(ebit * 0.75),
+          ebit,
+          totalAssets: ta,
+          currentAssets: Math.round(ta * x.currentShare),
+          totalLiabilities: tl,
+          currentLiabilities: cl,
+          retainedEarnings: Math.round(ta * x.retainedShare),
+          equity: ta - tl,
+          ...(x.full
+            ? {
+                interestExpense: Math.round(tl * 0.05 * x.shares[7]),
+                operatingProfit: ebit,
+                depreciation: Math.round(ta * 0.05),
+                inventory: Math.round(ta * x.currentShare * x.shares[0]),
+                cash: Math.round(ta * x.currentShare * x.shares[1]),
+                receivables: Math.round(ta * x.currentShare * x.shares[2]),
+                operatingExpenses: Math.round(revenue * (1 - x.shares[3])),
+                costOfSales: Math.round(revenue * (1 - 2 * x.shares[4])),
+                fixedAssets: Math.round(ta * x.shares[5]),
+                shareCapital: Math.round(ta * x.shares[6]),
+                longTermLiabilities: tl - cl,
+                priorYearRevenue: revenue,
+              }
+            : {}),
+        };
+      });
+    fc.assert(
+      fc.property(statement, fc.double({ min: 0.001, max: 1, noNaN: true }), (s, more) => {
+        const d = Math.round(s.totalAssets * more);
+        const after = s.longTermLiabilities === undefined ? { ...s, totalLiabilities: s.totalLiabilities + d, equity: s.equity - d } : moveToDebt(s, d);
+        expect(subScore(after)).toBeLessThanOrEqual(subScore(s) + 1e-9);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

@@ -28,7 +28,7 @@ export function latestUsableStatement(
 
 /**
  * Financial strength: the ratios of the latest verified statement through the fitted model
- * (financial/financial-model-v1.json when the statement files the optional fields it reads,
+ * (financial/financial-model-v2.json when the statement files the optional fields it reads,
  * else the core model financial-model-core-v1.json; docs/scoring.md), whose one-year PD becomes a sub-score
  * on the common scale. The reason is the group of ratios that adds the most risk, or
  * FINANCIAL_DISTRESS when Altman's Z'' is in its distress zone (below 1.10).

@@ -110,11 +110,24 @@ export const RATIO_DEFINITIONS: readonly RatioDefinition[] = [
  * The ratios that move when a statement's profit moves (net income, EBIT, operating profit,
  * retained earnings): the fitted model is monotone along each of them in pairwise terms too,
  * so that higher profit, all else equal, never raises the model's PD. Pairwise terms are
- * free along the other ratios, which profit does not move.
+ * free along the ratios that neither profit nor leverage (LEVERAGE_LINKED_RATIOS) moves.
  */
 export const PROFIT_LINKED_RATIOS: ReadonlySet<string> = new Set([
   'Attr1', 'Attr6', 'Attr7', 'Attr12', 'Attr13', 'Attr16', 'Attr18', 'Attr19', 'Attr22', 'Attr23', 'Attr26', 'Attr27',
   'Attr31', 'Attr42', 'Attr45', 'Attr48', 'Attr49', 'Attr58', 'ALTMAN_Z2',
+]);
+
+/**
+ * The ratios that move when a statement's liabilities or equity move (total liabilities,
+ * long-term liabilities, equity): the fitted model is monotone along each of them in pairwise
+ * terms too, so that debt in place of equity, all else equal, never lowers the model's PD
+ * (with profit measures over liabilities positive: a loss over more liabilities is a smaller
+ * ratio of loss). Equity + long-term liabilities (Attr38, Attr54) does not move with that swap
+ * but does with either alone.
+ */
+export const LEVERAGE_LINKED_RATIOS: ReadonlySet<string> = new Set([
+  'Attr2', 'Attr8', 'Attr10', 'Attr16', 'Attr17', 'Attr25', 'Attr26', 'Attr30', 'Attr34', 'Attr37', 'Attr38', 'Attr50',
+  'Attr53', 'Attr54', 'ALTMAN_Z2',
 ]);
 
 /**

@@ -1,7 +1,7 @@
 import type { FinancialStatement } from '@app/domain/scoring';
 import type { FinancialModel } from './financial-model';
 import { RATIO_DEFINITIONS } from './financial-ratios';
-import shippedFull from './financial-model-v1.json';
+import shippedFull from './financial-model-v2.json';
 import shippedCore from './financial-model-core-v1.json';
 
 /**
