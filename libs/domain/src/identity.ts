@@ -1,5 +1,4 @@
 import type { Role } from './roles';
-import { isWellFormed } from './text';
 
 /** One cluster's credit alliance. */
 export interface Consortium {
@@ -59,7 +58,7 @@ export function passwordLength(password: string): number {
 export function passwordProblem(password: unknown): string | null {
   if (typeof password !== 'string') return 'must be text';
   if (passwordTooLong(password)) return `must be at most ${MAX_PASSWORD_LENGTH} characters`;
-  if (!isWellFormed(password)) return 'is not valid Unicode text (an unpaired surrogate)';
+  if (!password.isWellFormed()) return 'is not valid Unicode text (an unpaired surrogate)';
   if (passwordLength(password) < MIN_PASSWORD_LENGTH) return `must be at least ${MIN_PASSWORD_LENGTH} characters`;
   return null;
 }

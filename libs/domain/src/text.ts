@@ -13,7 +13,9 @@ export function parseText(field: string, value: unknown, rule: TextRule): string
   if (typeof value !== 'string') throw new BadInputError(field, `${field} must be text`);
   // printable ASCII (most codes and numbers of an import) needs no normalising or counting by code point
   const ascii = /^[\x20-\x7e]*$/.test(value);
-  if (!ascii && !isWellFormed(value)) throw new BadInputError(field, `${field} is not valid Unicode text (an unpaired surrogate)`);
+  // an unpaired surrogate cannot be stored as sent: PostgreSQL's UTF-8 gets U+FFFD in its
+  // place, so the same input would no longer equal what was stored
+  if (!ascii && !value.isWellFormed()) throw new BadInputError(field, `${field} is not valid Unicode text (an unpaired surrogate)`);
   const text = ascii ? value.trim() : value.normalize('NFC').trim();
   const length = ascii ? text.length : [...text].length;
   const min = rule.min ?? 1;
@@ -22,17 +24,6 @@ export function parseText(field: string, value: unknown, rule: TextRule): string
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)) throw new BadInputError(field, `${field} contains control characters`);
   return text;
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/**
- * Whether a string is well-formed UTF-16 (no unpaired surrogate). One that is not cannot be
- * stored as sent: PostgreSQL's UTF-8 gets U+FFFD in its place, so the same input would no
- * longer equal what was stored, and two different inputs would store the same text.
- */
-export function isWellFormed(value: string): boolean {
-  return !LONE_SURROGATE.test(value);
 }
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
