@@ -141,4 +141,30 @@ describe("the worker's own signals: readiness, the stuck-worker watchdog, metric
       await redis.destroy();
     }
   });
+
+  it('is not ready, when REDIS_REQUIRE_AOF is on, on a Redis without its append-only file, and says so; with it off, the same Redis is ready', async () => {
+    const redis = await startPrivateRedis();
+    const admin = new IORedis(redis.url, { maxRetriesPerRequest: 1 });
+    const strict = await pipeline.startWorker({ REDIS_URL: redis.url, REDIS_REQUIRE_AOF: 'true' });
+    const lenient = await pipeline.startWorker({ REDIS_URL: redis.url });
+    const servers = await Promise.all([strict, lenient].map((w) => startHealthServer(pipeline.config, w.app.get(DataSource), w.app.get(QueueRunner), w.app.get(WorkerMetrics))));
+    const [strictUrl, lenientUrl] = servers.map((s) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/health/ready`);
+    try {
+      await admin.config('SET', 'appendonly', 'no');
+      const refused = await fetch(strictUrl);
+      expect(refused.status).toBe(503);
+      const body = (await refused.json()) as { checks: Record<string, string> };
+      expect(body.checks.redis).toMatch(/^misconfigured: appendonly is no: .*REDIS_REQUIRE_AOF/);
+      expect(body.checks.database).toBe('up');
+      expect((await fetch(lenientUrl)).status).toBe(200);
+      await admin.config('SET', 'appendonly', 'yes');
+      expect((await fetch(strictUrl)).status).toBe(200);
+    } finally {
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+      await strict.close();
+      await lenient.close();
+      admin.disconnect();
+      await redis.destroy();
+    }
+  });
 });

@@ -55,6 +55,8 @@ export interface AppConfig {
     readonly stalledIntervalMs: number;
     /** a job taken over from dead workers more often than this fails (BullMQ maxStalledCount) */
     readonly maxStalledCount: number;
+    /** readiness fails on a Redis without the append-only file (REDIS_REQUIRE_AOF; docker/compose.yml turns it on) */
+    readonly requireRedisAof: boolean;
   };
   /** the recompute pipeline (docs/pipeline.md) */
   readonly pipeline: {
@@ -357,6 +359,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
       lockDurationMs: int(r, 'WORKER_LOCK_DURATION_MS', 30_000, 1_000, 600_000),
       stalledIntervalMs: int(r, 'WORKER_STALLED_INTERVAL_MS', 30_000, 1_000, 600_000),
       maxStalledCount: int(r, 'WORKER_MAX_STALLED_COUNT', 3, 1, 1000),
+      requireRedisAof: bool(r, 'REDIS_REQUIRE_AOF', false),
     },
     pipeline: {
       fullRecomputeCron: cron(r, 'FULL_RECOMPUTE_CRON', '0 2 * * *'),

@@ -226,7 +226,7 @@ export class QueueRunner implements OnApplicationBootstrap, BeforeApplicationShu
   /** What makes this Redis unsafe for queues (queueSafetyProblem), or null. */
   async redisProblem(): Promise<string | null> {
     if (!this.connection) return null;
-    return Promise.race([queueSafetyProblem(this.connection), new Promise<null>((resolve) => setTimeout(() => resolve(null), 2_000).unref())]);
+    return Promise.race([queueSafetyProblem(this.connection, this.config.worker.requireRedisAof), new Promise<null>((resolve) => setTimeout(() => resolve(null), 2_000).unref())]);
   }
 
   private async dispatch(job: Job): Promise<unknown> {
