@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Clock } from '@app/domain';
 import { onlyError } from '@app/testing';
 import { CONFIRM, DISPUTE, reportTrade } from '../records/records-support';
-import { type RunningApi, startApi } from '../support/api';
+import { type MovableClock, movableClock, type RunningApi, startApi } from '../support/api';
 import { createWorld, type SignedIn, type World } from '../support/world';
 import { fixtures } from './bank-support';
 
@@ -28,12 +27,12 @@ describe("the coordinator's view of its cluster", () => {
   let coordinator: SignedIn;
   let consortiumId: string;
   const ids: Record<'falling' | 'latePayer' | 'steady' | 'unrated', string> = { falling: '', latePayer: '', steady: '', unrated: '' };
-  let now = new Date();
+  let apiClock: MovableClock;
 
   beforeAll(async () => {
     api = await startApi();
     world = await createWorld(api);
-    jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => new Date(now.getTime()));
+    apiClock = movableClock(api);
     const consortium = await world.factories.consortium();
     consortiumId = consortium.id;
     coordinator = await world.signIn(await world.factories.user('COORDINATOR', { consortiumId }));
@@ -60,7 +59,7 @@ describe("the coordinator's view of its cluster", () => {
     await f.rating(latePayer, { grade: 'BB', score: 668, verifiedRecords: 4 });
     const supplier = await world.signIn(await world.factories.user('MEMBER', { companyId: steady.id }));
     const buyer = await world.signIn(await world.factories.user('MEMBER', { companyId: latePayer.id }));
-    now = new Date('2026-05-01T08:00:00Z');
+    apiClock.at = new Date('2026-05-01T08:00:00Z');
     const trade = async (dueDate: string, paidDate: string) => {
       const r = await reportTrade(supplier.client, latePayer.creditCode, { amount: '50000.00', invoiceDate: '2025-06-01', dueDate, paidDate });
       await buyer.client.ok(CONFIRM, { id: r.id });
@@ -71,9 +70,9 @@ describe("the coordinator's view of its cluster", () => {
     await trade('2026-03-10', '2026-04-19');
     // a dispute opened 17 days before "now": 3 days left of its 20
     const contested = await reportTrade(supplier.client, latePayer.creditCode, { amount: '9000.00', invoiceDate: '2026-01-05', dueDate: '2026-02-05', paidDate: '2026-02-05' });
-    now = new Date('2026-05-14T08:00:00Z');
+    apiClock.at = new Date('2026-05-14T08:00:00Z');
     await buyer.client.ok(DISPUTE, { id: contested.id, reason: '重复开票' });
-    now = new Date('2026-05-31T08:00:00Z');
+    apiClock.at = new Date('2026-05-31T08:00:00Z');
     // steady: up a notch (not a warning)
     const before = await f.rating(steady, { grade: 'A', score: 760 });
     await f.ratingChange(steady, before, { grade: 'AA', score: 810 });

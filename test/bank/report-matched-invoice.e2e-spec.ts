@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Clock } from '@app/domain';
-import { type RunningApi, startApi } from '../support/api';
+import { type MovableClock, movableClock, type RunningApi, startApi } from '../support/api';
 import { createWorld, type SignedIn, type World } from '../support/world';
 import { CONFIRM, DISPUTE, REPORT_PAYABLE, reportTrade, unique } from '../records/records-support';
 import { fixtures, grant } from './bank-support';
@@ -18,7 +17,7 @@ const REPORT = `query($c: String!) { creditReport(creditCode: $c, purpose: LOAN_
 describe('the credit report counts the filing of an invoice that the rating counts', () => {
   let api: RunningApi;
   let world: World;
-  let now: Date;
+  let apiClock: MovableClock;
   let buyer: SignedIn;
   let supplier: SignedIn;
   let creditCode: string;
@@ -26,8 +25,8 @@ describe('the credit report counts the filing of an invoice that the rating coun
   beforeAll(async () => {
     api = await startApi();
     world = await createWorld(api);
-    jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => new Date(now.getTime()));
-    now = new Date('2026-01-10T08:00:00Z');
+    apiClock = movableClock(api);
+    apiClock.at = new Date('2026-01-10T08:00:00Z');
     const consortium = await world.factories.consortium();
     const company = await world.factories.company(consortium.id);
     const partner = await world.factories.company(consortium.id);
@@ -52,7 +51,7 @@ describe('the credit report counts the filing of an invoice that the rating coun
     expect(payable.reportTradePayable.status).toBe('VERIFIED');
     // the buyer disputes the supplier's receivable; its own payable stays VERIFIED
     await buyer.client.ok(DISPUTE, { id: receivable.id, reason: '核对中' });
-    now = new Date('2026-01-25T08:00:00Z');
+    apiClock.at = new Date('2026-01-25T08:00:00Z');
   });
   afterAll(async () => {
     jest.restoreAllMocks();

@@ -3,9 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Clock } from '@app/domain';
 import type { GraphQLClient } from '@app/testing';
-import { type RunningApi, startApi } from '../support/api';
+import { type MovableClock, movableClock, type RunningApi, startApi } from '../support/api';
 import { createWorld, type SignedIn, type World } from '../support/world';
 import {
   CONFIRM,
@@ -53,7 +52,7 @@ async function one(client: GraphQLClient, query: string, variables: Record<strin
 describe('the credit report made of credit records', () => {
   let api: RunningApi;
   let world: World;
-  let now: Date;
+  let apiClock: MovableClock;
   let subject: SignedIn;
   let supplier: SignedIn;
   let coordinator: SignedIn;
@@ -63,8 +62,8 @@ describe('the credit report made of credit records', () => {
   beforeAll(async () => {
     api = await startApi();
     world = await createWorld(api);
-    jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => new Date(now.getTime()));
-    now = new Date('2026-01-10T08:00:00Z');
+    apiClock = movableClock(api);
+    apiClock.at = new Date('2026-01-10T08:00:00Z');
 
     const consortium = await world.factories.consortium();
     const company = await world.factories.company(consortium.id, { name: NAME });
@@ -118,7 +117,7 @@ describe('the credit report made of credit records', () => {
     const judgment = await one(coordinator.client, FILE_PUBLIC, {
       input: { subjectCreditCode: creditCode, publicKind: 'JUDGMENT', caseNo: cases.recent, authority: '温州市瓯海区人民法院', eventDate: '2025-06-01', amount: '18000.00' },
     });
-    now = new Date('2026-01-11T08:00:00Z');
+    apiClock.at = new Date('2026-01-11T08:00:00Z');
     await one(subject.client, EXPLAIN, { id: judgment.id, statement: '判决款项已全额履行' });
     // guarantees: the subject guarantees the partner's debt, and the partner the subject's
     const given = await one(subject.client, FILE_GUARANTEE, { input: { borrowerCreditCode: partner.creditCode, contractNo: `DB-${unique()}`, amount: '200000.00', startDate: '2025-03-01' } });
@@ -130,7 +129,7 @@ describe('the credit report made of credit records', () => {
 
     // negative information still in its notice period on the report's day, disputed at once:
     // neither the record nor its dispute shows to the bank
-    now = new Date('2026-01-24T08:00:00Z');
+    apiClock.at = new Date('2026-01-24T08:00:00Z');
     cases.noticed = `(2026)浙0302执${unique()}号`;
     const noticed = await one(coordinator.client, FILE_PUBLIC, {
       input: { subjectCreditCode: creditCode, publicKind: 'ENFORCEMENT', caseNo: cases.noticed, authority: '温州市鹿城区人民法院', eventDate: '2026-01-20' },
@@ -138,7 +137,7 @@ describe('the credit report made of credit records', () => {
     await one(subject.client, DISPUTE, { id: noticed.id, reason: '执行案件已撤销' });
 
     // past every other notice period
-    now = new Date('2026-01-25T08:00:00Z');
+    apiClock.at = new Date('2026-01-25T08:00:00Z');
   });
   afterAll(async () => {
     jest.restoreAllMocks();

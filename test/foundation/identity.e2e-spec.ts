@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Clock } from '@app/domain';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { onlyError, randomCreditCode, TEST_PASSWORD } from '@app/testing';
 import * as argon2 from 'argon2';
-import { type RunningApi, startApi } from '../support/api';
+import { movableClock, type RunningApi, startApi } from '../support/api';
 import { createWorld, signIn, type World } from '../support/world';
 
 const REGISTER = `mutation($input: RegisterCompanyInput!) { registerCompany(input: $input) { id creditCode name consortium { id name } } }`;
@@ -49,7 +49,7 @@ describe('identity and tenancy (GraphQL over HTTP)', () => {
   it("stamps the audit entries of a new consortium, bank, company, user and API key with the API's clock", async () => {
     const admin = world.admin.client;
     const instant = new Date('2025-03-04T05:06:07.089Z');
-    const now = jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => new Date(instant.getTime()));
+    const apiClock = movableClock(api, instant);
     const ids: Record<string, string> = {};
     try {
       ids.consortium = (
@@ -72,7 +72,7 @@ describe('identity and tenancy (GraphQL over HTTP)', () => {
       ).createApiKey.apiKey.id;
       await admin.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: ids.apiKey });
     } finally {
-      now.mockRestore();
+      apiClock.restore();
     }
     const entries: { action: string; at: Date }[] = await api.dataSource.query(
       `SELECT action, at FROM audit_log

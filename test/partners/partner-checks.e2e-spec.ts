@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { addDays, Clock, type Company, type Consortium, toCalendarDate } from '@app/domain';
+import { addDays, type Company, type Consortium, toCalendarDate } from '@app/domain';
 import { onlyError, randomCreditCode } from '@app/testing';
 import { reportTrade, VERIFY } from '../records/records-support';
-import { type RunningApi, startApi } from '../support/api';
+import { movableClock, type RunningApi, startApi } from '../support/api';
 import { createWorld, type SignedIn, type World } from '../support/world';
 import { insertRating } from './partners-support';
 
@@ -237,11 +237,11 @@ describe('partner checks: give to get', () => {
     expect(new Date(resets).getUTCHours()).toBe(16); // 00:00 in Beijing
 
     // the next China day, the count starts again
-    jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => new Date(resets + 60_000));
+    const nextDay = movableClock(api, new Date(resets + 60_000));
     try {
       expect((await a.client.request(CHECK, { c: c.companies[1].creditCode })).errors).toBeUndefined();
     } finally {
-      jest.restoreAllMocks();
+      nextDay.restore();
     }
   });
 
@@ -294,11 +294,11 @@ describe('partner checks: give to get', () => {
     // a contribution older than the window does not count: a year on, the two lines are 12 months old
     await c.coordinator.client.ok(SET_RULES, { id: c.consortium.id, i: { contributionWindowMonths: 6, minTradeLines: 1, dailyCheckLimit: 50 } });
     expect((await a.client.request(CHECK, { c: c.companies[2].creditCode })).errors).toBeUndefined();
-    jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => new Date(Date.now() + 200 * 86_400_000));
+    const later = movableClock(api, new Date(Date.now() + 200 * 86_400_000));
     try {
       expect(onlyError(await a.client.request(CHECK, { c: c.companies[2].creditCode })).extensions).toMatchObject({ reason: 'GIVE_TO_GET', tradeLinesReported: 0 });
     } finally {
-      jest.restoreAllMocks();
+      later.restore();
     }
   });
 });

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { Clock, type Company } from '@app/domain';
+import { type Company } from '@app/domain';
 import { onlyError } from '@app/testing';
 import { evidence, FILE_SOFT_SIGNAL, VERIFY } from '../records/records-support';
-import { type RunningApi, startApi } from '../support/api';
+import { movableClock, type RunningApi, startApi } from '../support/api';
 import { createWorld, type SignedIn, type World } from '../support/world';
 import { get, getUntil, insertRating, PREVIEW, PUBLISH, SET_FIELDS, SETTINGS, UNPUBLISH } from './partners-support';
 
@@ -256,11 +256,11 @@ describe('the public credit profile', () => {
     // a company of its own (the other consortium's), so the profile above keeps its state
     const { companyA: subject, memberA: member } = world.other;
     const instant = new Date('2025-03-04T05:06:07.089Z');
-    const now = jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => new Date(instant.getTime()));
+    const apiClock = movableClock(api, instant);
     try {
       await member.client.ok(PUBLISH, { input: { companyId: subject.id, fields: ['NAME'] } });
     } finally {
-      now.mockRestore();
+      apiClock.restore();
     }
     const [profile]: { published_at: Date; updated_at: Date }[] = await api.dataSource.query('SELECT published_at, updated_at FROM public_profiles WHERE company_id = $1', [
       subject.id,

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Clock, DELIVERY_HEADER } from '@app/domain';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DELIVERY_HEADER } from '@app/domain';
 import { JobName, QueueName } from '@app/jobs';
 import { OutboxRepository } from '@app/persistence';
 import { Queue, QueueEvents } from 'bullmq';
@@ -7,6 +7,7 @@ import IORedis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { fixtures, grant, type Receiver, startReceiver } from '../bank/bank-support';
 import { DISPUTE, reportTrade } from '../records/records-support';
+import { movableClock } from '../support/api';
 import { createWorld, type World } from '../support/world';
 import { eventually, type IsolatedPipeline, isolatedPipeline, type RunningWorker } from './pipeline-support';
 
@@ -220,13 +221,13 @@ describe('duplicate delivery: an outbox row relayed three times has one effect',
     const { home } = world;
     // the dispute was opened 21 days ago (the API's clock): both of its timers are due
     const opened = new Date(Date.now() - 21 * DAY_MS);
-    const apiClock = jest.spyOn(pipeline.api.app.get(Clock), 'now').mockImplementation(() => new Date(opened.getTime()));
+    const apiClock = movableClock(pipeline.api, opened);
     let recordId: string;
     try {
       recordId = (await reportTrade(home.memberA.client, home.companyB.creditCode)).id;
       await home.memberB.client.ok(DISPUTE, { id: recordId, reason: '金额与合同不符' });
     } finally {
-      apiClock.mockRestore();
+      apiClock.restore();
     }
     const timers: { id: string; stage: string }[] = await ds.query(
       `SELECT id, payload->>'stage' AS stage FROM outbox WHERE job_name = $1 AND payload->>'recordId' = $2 ORDER BY run_at`,

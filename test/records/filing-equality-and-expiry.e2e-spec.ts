@@ -4,7 +4,7 @@ import { AuditLogRepository, CompanyRepository, CreditRecordRepository, ImportRe
 import { onlyError } from '@app/testing';
 import { ImportProcessor } from '@worker/imports/import-processor.service';
 import { OverdueNotices } from '@worker/records/overdue-notices.service';
-import { type RunningApi, startApi } from '../support/api';
+import { type MovableClock, movableClock, type RunningApi, startApi } from '../support/api';
 import { createWorld, type SignedIn, type World } from '../support/world';
 import { CONFIRM, FILE_PUBLIC, RECORD, REPORT_TRADE, type RecordShape, unique } from './records-support';
 
@@ -30,13 +30,13 @@ describe('filing equality after the overdue flag, expired negative information, 
   let world: World;
   let processor: ImportProcessor;
   let overdue: OverdueNotices;
-  let now: Date;
+  let apiClock: MovableClock;
 
   beforeAll(async () => {
     api = await startApi();
     world = await createWorld(api);
     const clock = api.app.get(Clock);
-    jest.spyOn(clock, 'now').mockImplementation(() => new Date(now.getTime()));
+    apiClock = movableClock(api);
     processor = new ImportProcessor(api.dataSource, new ImportRepository(), new CompanyRepository(), new AuditLogRepository(), new OutboxRepository(), clock, api.config);
     overdue = new OverdueNotices(
       api.config,
@@ -71,21 +71,21 @@ describe('filing equality after the overdue flag, expired negative information, 
 
   it('the same invoice again after it was confirmed and flagged overdue is the same record, through the API and an import', async () => {
     const { home } = world;
-    now = new Date('2025-06-15T08:00:00Z');
+    apiClock.at = new Date('2025-06-15T08:00:00Z');
     const input = { debtorCreditCode: home.companyB.creditCode, invoiceNo: `OD-${unique()}`, amount: '1000.00', invoiceDate: '2025-06-01', dueDate: '2025-06-30', paidDate: null };
     // filed unpaid within terms, then confirmed by the buyer
     const v1 = (await home.memberA.client.ok<{ reportTradeExperience: RecordShape }>(REPORT_TRADE, { input })).reportTradeExperience;
     expect(v1).toMatchObject({ version: 1, status: 'PENDING', negative: false });
     await home.memberB.client.ok(CONFIRM, { id: v1.id });
     // 31 days past due: the daily run adds the negative version, with the status it found
-    now = new Date('2025-07-31T08:00:00Z');
+    apiClock.at = new Date('2025-07-31T08:00:00Z');
     await overdue.run('2025-07-31');
     const flagged = (await home.memberA.client.ok<{ record: RecordShape }>(RECORD, { id: v1.id })).record;
     expect(flagged).toMatchObject({ version: 2, status: 'VERIFIED', negative: true });
     expect(await negativeNotices(v1.id)).toBe(1);
 
     // the supplier sends the same input again: the record as it is, nothing written
-    now = new Date('2025-08-01T08:00:00Z');
+    apiClock.at = new Date('2025-08-01T08:00:00Z');
     const again = (await home.memberA.client.ok<{ reportTradeExperience: RecordShape }>(REPORT_TRADE, { input })).reportTradeExperience;
     expect(again).toMatchObject({ id: v1.id, version: 2, status: 'VERIFIED', negative: true, countsFrom: flagged.countsFrom });
     // and the same line in an import changes nothing either
@@ -109,7 +109,7 @@ describe('filing equality after the overdue flag, expired negative information, 
 
   it('a coordinator verifies a pending invoice by importing the same line (a verified source says more)', async () => {
     const { home } = world;
-    now = new Date('2025-08-01T08:00:00Z');
+    apiClock.at = new Date('2025-08-01T08:00:00Z');
     const input = { debtorCreditCode: home.companyB.creditCode, invoiceNo: `CO-${unique()}`, amount: '500.00', invoiceDate: '2025-07-01', dueDate: '2025-07-31', paidDate: '2025-07-30' };
     const v1 = (await home.memberA.client.ok<{ reportTradeExperience: RecordShape }>(REPORT_TRADE, { input })).reportTradeExperience;
     const csv = `creditor_credit_code,debtor_credit_code,invoice_no,amount,invoice_date,due_date,paid_date\n${home.companyA.creditCode},${input.debtorCreditCode},${input.invoiceNo},500.00,2025-07-01,2025-07-31,2025-07-30\n`;
@@ -122,7 +122,7 @@ describe('filing equality after the overdue flag, expired negative information, 
 
   it('negative information past its 5 years at filing is refused through the API: no record, no notice', async () => {
     const { home } = world;
-    now = new Date('2025-08-01T08:00:00Z');
+    apiClock.at = new Date('2025-08-01T08:00:00Z');
     const noticesBefore: { n: number }[] = await api.dataSource.query('SELECT count(*)::int AS n FROM notices WHERE company_id = $1', [home.companyB.id]);
     // paid 43 days beyond terms on 2019-03-15: expired 2024-03-15
     const invoiceNo = `OLD-${unique()}`;
@@ -153,7 +153,7 @@ describe('filing equality after the overdue flag, expired negative information, 
 
   it('negative information past its 5 years is refused in an import, naming the line; the import notices only what counts', async () => {
     const { home } = world;
-    now = new Date('2025-08-01T08:00:00Z');
+    apiClock.at = new Date('2025-08-01T08:00:00Z');
     const marker = unique();
     const csv =
       'debtor_credit_code,invoice_no,amount,invoice_date,due_date,paid_date\n' +
@@ -176,7 +176,7 @@ describe('filing equality after the overdue flag, expired negative information, 
   it('a correction that ended a record\'s negative information more than 5 years ago is filed, without a notice, through the API and an import', async () => {
     const { home } = world;
     // two bills filed unpaid and 33 days past due in 2019: negative while they last
-    now = new Date('2019-03-05T08:00:00Z');
+    apiClock.at = new Date('2019-03-05T08:00:00Z');
     const bill = (invoiceNo: string) => ({ debtorCreditCode: home.companyB.creditCode, invoiceNo, amount: '1000.00', invoiceDate: '2019-01-01', dueDate: '2019-01-31', paidDate: null });
     const [viaApi, viaImport] = [bill(`COR-${unique()}`), bill(`COR-${unique()}`)];
     const filed = [];
@@ -186,7 +186,7 @@ describe('filing equality after the overdue flag, expired negative information, 
       expect(await negativeNotices(v.id)).toBe(1);
     }
     // years later each is reported paid on 2019-03-15: expired on 2024-03-15
-    now = new Date('2025-08-01T08:00:00Z');
+    apiClock.at = new Date('2025-08-01T08:00:00Z');
     const corrected = (await home.memberA.client.ok<{ reportTradeExperience: RecordShape }>(REPORT_TRADE, { input: { ...viaApi, paidDate: '2019-03-15' } })).reportTradeExperience;
     expect(corrected).toMatchObject({ id: filed[0].id, version: 2, negative: true, expiresOn: '2024-03-15' });
     const csv = `debtor_credit_code,invoice_no,amount,invoice_date,due_date,paid_date\n${viaImport.debtorCreditCode},${viaImport.invoiceNo},1000.00,2019-01-01,2019-01-31,2019-03-15\n`;
@@ -205,7 +205,7 @@ describe('filing equality after the overdue flag, expired negative information, 
 
   it('a negative offset is BAD_USER_INPUT on offset for disputes, notices, imports and an import’s rejections', async () => {
     const { home } = world;
-    now = new Date();
+    apiClock.at = new Date();
     const marker = unique();
     const csv = `debtor_credit_code,invoice_no,amount,invoice_date,due_date,paid_date\n${home.companyB.creditCode},OFF-${marker},0.00,2025-01-01,2025-01-31,\n`;
     const response = await fetch(`${api.url}/imports/trade-experiences`, {

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Clock, FixedClock } from '@app/domain';
+import { FixedClock } from '@app/domain';
 import { AuditLogRepository, DisputeRepository, NoticeRepository, OutboxRepository } from '@app/persistence';
 import { onlyError } from '@app/testing';
 import { DisputeDeadlines } from '@worker/records/dispute-deadlines.service';
-import { type RunningApi, startApi } from '../support/api';
+import { type MovableClock, movableClock, type RunningApi, startApi } from '../support/api';
 import { createWorld, type World } from '../support/world';
 import { CONFIRM, DISPUTE, FILE_PUBLIC, RECORD, RECORDS, type RecordShape, reportTrade, RESOLVE, unique, VERIFY } from './records-support';
 
@@ -17,15 +17,15 @@ const DAY = 86_400_000;
 describe('rules from credit-reporting law, with an injected clock', () => {
   let api: RunningApi;
   let world: World;
-  let now: Date;
+  let apiClock: MovableClock;
 
   beforeAll(async () => {
     api = await startApi();
     world = await createWorld(api);
-    jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => new Date(now.getTime()));
+    apiClock = movableClock(api);
   });
   afterEach(() => {
-    now = new Date();
+    apiClock.at = new Date();
   });
   afterAll(async () => {
     jest.restoreAllMocks();
@@ -35,7 +35,7 @@ describe('rules from credit-reporting law, with an injected clock', () => {
   const NOTICES = `query($c: ID, $n: ID) { notices(companyId: $c, consortiumId: $n) { id kind message recordId waitingUntil acknowledgedAt } }`;
 
   it('negative information is noticed to its subject first and counts only after the waiting period', async () => {
-    now = new Date('2025-06-15T08:00:00Z');
+    apiClock.at = new Date('2025-06-15T08:00:00Z');
     const { home } = world;
     // paid 45 days beyond terms
     const record = await reportTrade(home.memberA.client, home.companyB.creditCode, { invoiceDate: '2025-03-01', dueDate: '2025-03-31', paidDate: '2025-05-15' });
@@ -63,7 +63,7 @@ describe('rules from credit-reporting law, with an injected clock', () => {
   });
 
   it('negative information stops showing 5 years after the event ended, to the day; auditors still find it', async () => {
-    now = new Date('2020-03-01T09:00:00Z');
+    apiClock.at = new Date('2020-03-01T09:00:00Z');
     const { home } = world;
     const record = await reportTrade(home.memberA.client, home.companyB.creditCode, { invoiceDate: '2019-10-01', dueDate: '2019-10-31', paidDate: '2020-01-20' });
     expect(record.expiresOn).toBe('2025-01-20');
@@ -71,10 +71,10 @@ describe('rules from credit-reporting law, with an injected clock', () => {
       const { records } = await client.ok<{ records: RecordShape[] }>(RECORDS, { companyId, kind: 'TRADE_EXPERIENCE' });
       return records.some((r) => r.id === record.id);
     };
-    now = new Date('2025-01-19T23:00:00Z');
+    apiClock.at = new Date('2025-01-19T23:00:00Z');
     expect(await visibleTo(home.memberB.client)).toBe(true);
     expect(await visibleTo(home.coordinator.client)).toBe(true);
-    now = new Date('2025-01-20T00:30:00Z');
+    apiClock.at = new Date('2025-01-20T00:30:00Z');
     expect(await visibleTo(home.memberB.client)).toBe(false);
     // nor to the supplier that filed it
     expect(await visibleTo(home.memberA.client, home.companyA.id)).toBe(false);
@@ -90,7 +90,7 @@ describe('rules from credit-reporting law, with an injected clock', () => {
   it('negative information past its 5 years shows in no dispute list and takes no status move; auditors still find it', async () => {
     const { home } = world;
     // a judgment that ended 2019-03-01 (expires 2024-03-01), disputed and upheld that year
-    now = new Date('2019-04-01T09:00:00Z');
+    apiClock.at = new Date('2019-04-01T09:00:00Z');
     const judgmentInput = { subjectCreditCode: home.companyB.creditCode, publicKind: 'JUDGMENT', caseNo: `(2018)浙0302民初${unique()}号`, authority: '温州市鹿城区人民法院', eventDate: '2018-11-01', endedOn: '2019-03-01', amount: '80000.00' };
     const judgment = (await home.coordinator.client.ok<{ filePublicRecord: RecordShape }>(FILE_PUBLIC, { input: judgmentInput })).filePublicRecord;
     expect(judgment.expiresOn).toBe('2024-03-01');
@@ -100,10 +100,10 @@ describe('rules from credit-reporting law, with an injected clock', () => {
     const pending = await reportTrade(home.memberA.client, home.companyB.creditCode, { invoiceDate: '2019-01-01', dueDate: '2019-01-31', paidDate: '2019-03-15' });
     const disputed = await reportTrade(home.memberA.client, home.companyB.creditCode, { invoiceDate: '2019-01-01', dueDate: '2019-01-31', paidDate: '2019-03-15' });
     expect(pending.expiresOn).toBe('2024-03-15');
-    now = new Date('2024-03-10T09:00:00Z');
+    apiClock.at = new Date('2024-03-10T09:00:00Z');
     await home.memberB.client.ok(DISPUTE, { id: disputed.id, reason: '已按约付款' });
 
-    now = new Date('2025-01-01T09:00:00Z');
+    apiClock.at = new Date('2025-01-01T09:00:00Z');
     const DISPUTES = `query($c: ID!) { disputes(consortiumId: $c, openOnly: false, limit: 500) { id record { id ... on PublicRecord { caseNo amount authority } } } }`;
     type Listed = { id: string; record: { id: string; caseNo?: string } };
     const listed = async (client: typeof home.coordinator.client): Promise<string[]> =>
@@ -131,7 +131,7 @@ describe('rules from credit-reporting law, with an injected clock', () => {
 
   it('a dispute shows its 20-day deadline; it is alerted at 15 days and escalated after 20, by timers and in the list', async () => {
     const opened = new Date('2025-05-01T10:00:00Z');
-    now = opened;
+    apiClock.at = opened;
     const { home } = world;
     const record = await reportTrade(home.memberA.client, home.companyB.creditCode);
     await home.memberB.client.ok(DISPUTE, { id: record.id, reason: '金额与合同不符' });
@@ -163,14 +163,14 @@ describe('rules from credit-reporting law, with an injected clock', () => {
     };
     expect(await coordinatorNotices()).toEqual(['DISPUTE_OPENED']);
 
-    now = new Date(opened.getTime() + 15 * DAY + 60_000);
-    clock.set(now);
+    apiClock.at = new Date(opened.getTime() + 15 * DAY + 60_000);
+    clock.set(apiClock.at);
     expect(await deadlines.run(record.id, 'alert')).toBe('raised');
     expect(await mine()).toMatchObject({ daysOpen: 15, alerted: true, escalated: false });
     expect(await coordinatorNotices()).toEqual(['DISPUTE_ALERT', 'DISPUTE_OPENED']);
 
-    now = new Date(opened.getTime() + 21 * DAY);
-    clock.set(now);
+    apiClock.at = new Date(opened.getTime() + 21 * DAY);
+    clock.set(apiClock.at);
     expect(await deadlines.run(record.id, 'escalate')).toBe('raised');
     const escalated = await mine();
     expect(escalated).toMatchObject({ daysOpen: 21, escalated: true });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Clock } from '@app/domain';
 import { onlyError } from '@app/testing';
-import { type RunningApi, startApi } from '../support/api';
+import { type MovableClock, movableClock, type RunningApi, startApi } from '../support/api';
 import { createWorld, type World } from '../support/world';
 import { EXPLAIN, RECORD, type RecordShape, reportTrade } from './records-support';
 
@@ -15,13 +14,13 @@ type Explained = RecordShape & { subjectStatement: { statement: string; madeAt: 
 describe('a subject explains negative information about it', () => {
   let api: RunningApi;
   let world: World;
-  let now: Date;
+  let apiClock: MovableClock;
 
   beforeAll(async () => {
     api = await startApi();
     world = await createWorld(api);
-    jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => new Date(now.getTime()));
-    now = new Date('2025-06-15T08:00:00Z');
+    apiClock = movableClock(api);
+    apiClock.at = new Date('2025-06-15T08:00:00Z');
   });
   afterAll(async () => {
     jest.restoreAllMocks();
@@ -48,7 +47,7 @@ describe('a subject explains negative information about it', () => {
     const before = await written(late.id);
 
     const first = await explain('货款延迟系客户退货纠纷所致，已于5月15日结清', late.id);
-    expect(first).toMatchObject({ id: late.id, status: late.status, subjectStatement: { statement: '货款延迟系客户退货纠纷所致，已于5月15日结清', madeAt: now.toISOString() } });
+    expect(first).toMatchObject({ id: late.id, status: late.status, subjectStatement: { statement: '货款延迟系客户退货纠纷所致，已于5月15日结清', madeAt: apiClock.at.toISOString() } });
     // the filer and the coordinator read it with the record
     for (const reader of [home.memberA, home.coordinator]) {
       const { record } = await reader.client.ok<{ record: Explained }>(`query($id: ID!) { record(id: $id) { id subjectStatement { statement } } }`, { id: late.id });
@@ -56,9 +55,9 @@ describe('a subject explains negative information about it', () => {
     }
     // the same statement again writes nothing; another replaces it, the first kept for audit
     await explain('货款延迟系客户退货纠纷所致，已于5月15日结清', late.id);
-    now = new Date('2025-06-16T08:00:00Z');
+    apiClock.at = new Date('2025-06-16T08:00:00Z');
     const second = await explain('已与供应商对账确认', late.id);
-    expect(second.subjectStatement).toEqual({ statement: '已与供应商对账确认', madeAt: now.toISOString() });
+    expect(second.subjectStatement).toEqual({ statement: '已与供应商对账确认', madeAt: apiClock.at.toISOString() });
     // two statements, two audit entries, and nothing for the pipeline: a statement rates nothing
     expect(await written(late.id)).toEqual({ statements: before.statements + 2, audits: before.audits + 2, outbox: before.outbox });
 
@@ -74,7 +73,7 @@ describe('a subject explains negative information about it', () => {
 
   it('bad input names the field and writes nothing; a key replays the first answer', async () => {
     const { home } = world;
-    now = new Date('2025-06-15T08:00:00Z');
+    apiClock.at = new Date('2025-06-15T08:00:00Z');
     const late = await reportTrade(home.memberA.client, home.companyB.creditCode, { invoiceDate: '2025-02-01', dueDate: '2025-03-01', paidDate: '2025-05-01' });
     const before = await written(late.id);
     for (const [variables, field] of [
@@ -88,7 +87,7 @@ describe('a subject explains negative information about it', () => {
 
     const key = `explain-${late.id}`;
     const answered = await explain('首次声明', late.id, key);
-    now = new Date('2025-06-17T08:00:00Z');
+    apiClock.at = new Date('2025-06-17T08:00:00Z');
     expect(await explain('首次声明', late.id, key)).toEqual(answered);
     expect(onlyError(await home.memberB.client.request(EXPLAIN, { id: late.id, statement: '另一声明', key })).extensions?.code).toBe('CONFLICT');
     expect((await written(late.id)).statements).toBe(before.statements + 1);
@@ -96,11 +95,11 @@ describe('a subject explains negative information about it', () => {
 
   it("goes with the record when its 5 years are over: no member reads it, none adds one", async () => {
     const { home } = world;
-    now = new Date('2025-06-15T08:00:00Z');
+    apiClock.at = new Date('2025-06-15T08:00:00Z');
     const late = await reportTrade(home.memberA.client, home.companyB.creditCode, { invoiceDate: '2025-01-01', dueDate: '2025-01-31', paidDate: '2025-04-30' });
     expect(late.expiresOn).toBe('2030-04-30');
     await explain('声明在有效期内', late.id);
-    now = new Date('2030-04-30T08:00:00Z');
+    apiClock.at = new Date('2030-04-30T08:00:00Z');
     expect((await home.memberB.client.ok<{ record: unknown }>(RECORD, { id: late.id })).record).toBeNull();
     expect(onlyError(await home.memberB.client.request(EXPLAIN, { id: late.id, statement: '过期后的声明' })).extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
     // kept for audit: an ADMIN still reads the record and its statement

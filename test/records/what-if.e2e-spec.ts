@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Clock } from '@app/domain';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { onlyError } from '@app/testing';
-import { type RunningApi, startApi } from '../support/api';
+import { movableClock, type RunningApi, startApi } from '../support/api';
 import { createWorld, type World } from '../support/world';
 import { CONFIRM, reportTrade } from './records-support';
 
@@ -73,7 +73,7 @@ describe('whatIf: a company asks about itself', () => {
     const { home } = world;
     // a minute ago: the same records count, only the clock differs from the wall clock
     const instant = new Date(Date.now() - 60_000);
-    const now = jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => new Date(instant.getTime()));
+    const apiClock = movableClock(api, instant);
     try {
       const { whatIf } = await home.memberB.client.ok<{ whatIf: { before: { computedAt: string }; after: { computedAt: string } } }>(
         `query($id: ID!, $changes: [WhatIfChangeInput!]!) { whatIf(companyId: $id, changes: $changes) { before { computedAt } after { computedAt } } }`,
@@ -81,7 +81,7 @@ describe('whatIf: a company asks about itself', () => {
       );
       expect(whatIf).toEqual({ before: { computedAt: instant.toISOString() }, after: { computedAt: instant.toISOString() } });
     } finally {
-      now.mockRestore();
+      apiClock.restore();
     }
   });
 

@@ -1,5 +1,7 @@
 import type { AppConfig } from '@app/config';
+import { Clock } from '@app/domain';
 import { GraphQLClient, testConfig } from '@app/testing';
+import { jest } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '@api/bootstrap';
@@ -29,4 +31,18 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
     client: new GraphQLClient(url),
     close: () => app.close(),
   };
+}
+
+/** The API's clock held by a test: it reads `at`, which the test moves, until `restore()`. */
+export interface MovableClock {
+  at: Date;
+  restore(): void;
+}
+
+/** Holds the API's clock (every service reads time from the injected Clock) at `at`. */
+export function movableClock(api: Pick<RunningApi, 'app'>, at: Date = new Date()): MovableClock {
+  const spy = jest.spyOn(api.app.get(Clock), 'now');
+  const clock: MovableClock = { at, restore: () => spy.mockRestore() };
+  spy.mockImplementation(() => new Date(clock.at.getTime()));
+  return clock;
 }
