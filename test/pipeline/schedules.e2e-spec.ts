@@ -263,6 +263,82 @@ describe('full recomputes and time-driven changes', () => {
     expect(await runs()).toBe(runsBefore);
   });
 
+  it("an invoice between two members passes its due date unpaid: that day's maintenance queues the standing, which adds the overdue payable, before any full run", async () => {
+    const { home, factories } = world;
+    const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    // the worker's day, a few days past anything earlier tests left to pass; the API files on the real clock
+    const base = dayOf(Math.max(clock.now().getTime(), Date.now()) + 5 * DAY_MS);
+    const next = dayOf(Date.parse(`${base}T00:00:00Z`) + DAY_MS);
+    clock.set(new Date(`${base}T12:00:00Z`));
+    const supplier = await factories.company(home.consortium.id);
+    const buyer = await factories.company(home.consortium.id);
+    const supplierMember = await world.signIn(await factories.user('MEMBER', { companyId: supplier.id }));
+    const buyerMember = await world.signIn(await factories.user('MEMBER', { companyId: buyer.id }));
+    // due on the worker's day, unpaid: the standing reads it as overdue from the next day on (due_date < day)
+    const invoice = await reportTrade(supplierMember.client, buyer.creditCode, { invoiceDate: dayOf(Date.now() - 10 * DAY_MS), dueDate: base, paidDate: null });
+    await buyerMember.client.ok(CONFIRM, { id: invoice.id });
+
+    const standingSource = new StandingInputRepository();
+    const payable = async (day: string) =>
+      (await standingSource.load(pipeline.api.dataSource.manager, home.consortium.id, day)).edges.find((e) => e.kind === 'OVERDUE_PAYABLE' && e.from === buyer.id && e.to === supplier.id);
+    const standingVersion = async (day: string, modelVersion: string) =>
+      createHash('sha1')
+        .update(JSON.stringify(await standingSource.load(pipeline.api.dataSource.manager, home.consortium.id, day)))
+        .update(`|${modelVersion}`)
+        .digest('hex');
+    type Standing = { id: string; data_version: string; model_version: string; systemic_risk: { companyId: string; debtRank: number }[] };
+    const latestStanding = async (): Promise<Standing | undefined> =>
+      (
+        await pipeline.api.dataSource.query('SELECT id, data_version, model_version, systemic_risk FROM consortium_standings WHERE consortium_id = $1 ORDER BY id DESC LIMIT 1', [
+          home.consortium.id,
+        ])
+      )[0];
+    const debtRankOf = (s: Standing, companyId: string) => s.systemic_risk.find((r) => r.companyId === companyId)?.debtRank;
+    const latestAsOf = async (companyId: string): Promise<string | undefined> =>
+      (await pipeline.api.dataSource.query('SELECT as_of::text FROM ratings WHERE company_id = $1 ORDER BY id DESC LIMIT 1', [companyId]))[0]?.as_of;
+
+    // as of the worker's day the invoice is due, not overdue: both sides rated, the standing without the edge
+    expect(await payable(base)).toBeUndefined();
+    await eventually(async () => ((await latestAsOf(buyer.id)) === base && (await latestAsOf(supplier.id)) === base ? true : undefined), 20_000, 'the ratings with the invoice');
+    const standingBefore = await eventually(async () => {
+      const s = await latestStanding();
+      return s && s.data_version === (await standingVersion(base, s.model_version)) ? s : undefined;
+    }, 20_000, 'the standing with the invoice not yet due');
+    expect(debtRankOf(standingBefore, buyer.id)).toBe(0);
+    // nothing left to run that would read the next day on its own: the outbox sent, no recompute waiting (a standing's debounce included)
+    const connection = new IORedis(pipeline.config.redisUrl, { maxRetriesPerRequest: 1 });
+    const ratings = new Queue(QueueName.RATINGS, { connection, prefix: pipeline.config.queuePrefix });
+    try {
+      await eventually(async () => {
+        const unsent = await new OutboxRepository().countUnsent(pipeline.api.dataSource.manager);
+        const pending = (await ratings.getJobs(['waiting', 'delayed', 'active', 'prioritized'], 0, 1_000)).filter(
+          (j) => j?.name === JobName.RECOMPUTE_COMPANY || j?.name === JobName.RECOMPUTE_STANDING,
+        );
+        return unsent === 0 && pending.length === 0 ? true : undefined;
+      }, 20_000, 'the pipeline idle');
+    } finally {
+      await ratings.close();
+      connection.disconnect();
+    }
+    const runs = async () => Number((await pipeline.api.dataSource.query('SELECT count(*) AS n FROM full_recompute_runs'))[0].n);
+    const runsBefore = await runs();
+
+    // 00:05 UTC of the next day: the invoice is overdue, and no record changed
+    clock.set(new Date(`${next}T00:05:00Z`));
+    expect(await payable(next)).toEqual({ from: buyer.id, to: supplier.id, amount: 12_500_050, kind: 'OVERDUE_PAYABLE' });
+    await pipeline.api.dataSource.transaction((tx) => new OutboxRepository().add(tx, [{ job: JobName.DAILY_MAINTENANCE, payload: { day: next } }]));
+    const standingAfter = await eventually(async () => {
+      const s = await latestStanding();
+      return s && s.id !== standingBefore.id && s.data_version === (await standingVersion(next, s.model_version)) ? s : undefined;
+    }, 20_000, 'a standing with the overdue payable');
+    expect(standingAfter.model_version).toBe(standingBefore.model_version);
+    expect(standingAfter.data_version).not.toBe(standingBefore.data_version);
+    // the buyer's default now costs its supplier the payable: a DebtRank of its own
+    expect(debtRankOf(standingAfter, buyer.id)).toBeGreaterThan(0);
+    // no full run did it
+    expect(await runs()).toBe(runsBefore);
+  });
+
   it('keeps its job schedulers, the nightly full recompute in China Standard Time and the daily maintenance in UTC, and sets them again when Redis loses them', async () => {
     const connection = new IORedis(pipeline.config.redisUrl, { maxRetriesPerRequest: 1 });
     const ratings = new Queue(QueueName.RATINGS, { connection, prefix: pipeline.config.queuePrefix });

@@ -102,7 +102,8 @@ export class StartFullRecomputeHandler implements JobHandler<typeof JobName.STAR
  * guarantee's start date or a soft signal's recorded date came) or stopped (negative
  * information expired after five years, a guarantee's end date came, a soft signal's validity
  * ran out) since the day before (since `coverFrom`, the day a late run was due: a catch-up
- * after an outage covers the days it missed) are recomputed, and their consortia's standings;
+ * after an outage covers the days it missed) are recomputed, and their consortia's standings,
+ * with those of consortia where an invoice between two members turned overdue unpaid;
  * dispute stages that are due and were not raised are armed again (their delayed jobs may
  * have been lost with Redis); old sent outbox rows are purged. Its outcome, logged and kept
  * with the job, carries the audit log's head: a daily checkpoint outside the database, which
@@ -134,8 +135,12 @@ export class DailyMaintenanceHandler implements JobHandler<typeof JobName.DAILY_
       const companies = await this.maintenance.companiesWithTimeChanges(tx, since, today);
       // their consortia's standings too: a standing reads members' guarantee edges, loans and
       // balance sheets as of the day, whether or not a member's rating moves (debounced, and
-      // written only when what it reads changed)
-      const consortia = [...new Set(companies.map((c) => c.consortiumId))].sort();
+      // written only when what it reads changed); and the standings of consortia with an
+      // invoice between members that turned overdue unpaid, a new edge with no record changed.
+      // Not the debtor's rating: it reads days overdue so far, which grow every day, and the
+      // nightly run rates that lateness like any other day's
+      const overdue = await this.maintenance.consortiaWithPayablesTurnedOverdue(tx, since, today);
+      const consortia = [...new Set([...companies.map((c) => c.consortiumId), ...overdue])].sort();
       const disputes = await this.maintenance.disputeStagesDue(tx, now);
       await this.outbox.add(tx, [
         ...companies.map(({ companyId }) => ({ job: JobName.RECOMPUTE_COMPANY, payload: { companyId, reason: 'time' } })),
@@ -144,7 +149,7 @@ export class DailyMaintenanceHandler implements JobHandler<typeof JobName.DAILY_
       ]);
       const purged = await this.maintenance.purgeSentOutbox(tx, new Date(now.getTime() - OUTBOX_KEEP_DAYS * DAY_MS));
       const auditHead = await this.audit.head(tx);
-      return { day: today, since, becameNegative, recomputed: companies.length, standings: consortia.length, disputeStages: disputes.length, purgedOutbox: purged, auditHead };
+      return { day: today, since, becameNegative, recomputed: companies.length, overduePayableConsortia: overdue.length, standings: consortia.length, disputeStages: disputes.length, purgedOutbox: purged, auditHead };
     });
     this.logger.log(`daily maintenance ${JSON.stringify(outcome)}`);
     return outcome;

@@ -1,6 +1,7 @@
 import type { Db } from '../database';
 import { returnedRows } from './query-result';
 import { KIND_SPECS } from './record-kinds';
+import { counting } from './scoring-input.repository';
 
 /** The daily maintenance's queries: what time changed, and housekeeping. */
 export class MaintenanceRepository {
@@ -40,6 +41,33 @@ export class MaintenanceRepository {
       [from, to],
     );
     return rows.map((r) => ({ companyId: r.company_id, consortiumId: r.consortium_id }));
+  }
+
+  /**
+   * Consortia with an invoice between two of their members that turned overdue unpaid in
+   * (from, to]: a current, counting trade experience whose subject and creditor are members of
+   * the same consortium. The standing's edge query (StandingInputRepository) reads an invoice
+   * as overdue at D when `due_date < D` and it is not paid by D, so it turns overdue on
+   * due_date + 1 (in the window when from <= due_date < to), unpaid then when `paid_date` is
+   * null or after that day (a payment is never filed ahead of its date). No record
+   * changes on that day, so nothing else queues the standing. Any filing of the invoice
+   * passes (the edge query takes the supplier's filing first): a standing queued for nothing
+   * writes nothing. Counting as of `to`: one that started or stopped counting since is
+   * already queued with its companies (companiesWithTimeChanges).
+   */
+  async consortiaWithPayablesTurnedOverdue(db: Db, from: string, to: string): Promise<string[]> {
+    const rows: { consortium_id: string }[] = await db.query(
+      `SELECT DISTINCT d.consortium_id
+       FROM trade_experiences t
+       JOIN companies d ON d.id = t.subject_id
+       JOIN companies k ON k.id = t.counterparty_id AND k.consortium_id = d.consortium_id
+       WHERE ${counting('t')}
+         AND t.due_date >= $1::date AND t.due_date < $2::date
+         AND (t.paid_date IS NULL OR t.paid_date > t.due_date + 1)
+       ORDER BY d.consortium_id`,
+      [from, to],
+    );
+    return rows.map((r) => r.consortium_id);
   }
 
   /**
