@@ -102,6 +102,24 @@ describe('the record ledger and its tamper evidence (real PostgreSQL)', () => {
     expect(problem(status.recordId)).toMatch(/status is not the one its logged changes lead to/);
   });
 
+  it('refuses UPDATE and DELETE of a version in every kind table, and of an audit entry; only the status may move', async () => {
+    const cluster = await generateCluster(ds, { seed: 42, members: 80, asOf: '2025-06-30', disputes: false });
+    for (const { table } of Object.values(KIND_SPECS)) {
+      // one version of this kind in the cluster: without one, every statement below would touch no row and prove nothing
+      const [row] = await ds.query(`SELECT record_id, version FROM ${table} WHERE consortium_id = $1 LIMIT 1`, [cluster.consortiumId]);
+      expect({ table, found: Boolean(row) }).toEqual({ table, found: true });
+      const where = `WHERE record_id = $1 AND version = $2`;
+      await expect(ds.query(`UPDATE ${table} SET row_hash = sha256(row_hash) ${where}`, [row.record_id, row.version])).rejects.toThrow(/append-only/);
+      await expect(ds.query(`UPDATE ${table} SET created_at = created_at + interval '1 second' ${where}`, [row.record_id, row.version])).rejects.toThrow(/append-only/);
+      await expect(ds.query(`DELETE FROM ${table} ${where}`, [row.record_id, row.version])).rejects.toThrow(/append-only/);
+      // the one change a version takes (through setStatus, which logs it): its status
+      await expect(ds.query(`UPDATE ${table} SET status = status ${where}`, [row.record_id, row.version])).resolves.toBeDefined();
+    }
+    const [entry] = await ds.query(`SELECT seq FROM audit_log ORDER BY seq DESC LIMIT 1`);
+    await expect(ds.query(`UPDATE audit_log SET content = content || ' ' WHERE seq = $1`, [entry.seq])).rejects.toThrow(/append-only/);
+    await expect(ds.query(`DELETE FROM audit_log WHERE seq = $1`, [entry.seq])).rejects.toThrow(/append-only/);
+  });
+
   it('catches an altered version of a generated (sealed) batch by its digest', async () => {
     const cluster = await generateCluster(ds, { seed: 99, members: 12, asOf: '2025-06-30', disputes: false });
     expect((await ledger.verify(ds.manager, { consortiumId: cluster.consortiumId })).ok).toBe(true);
