@@ -1,11 +1,12 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * Webhook signatures, Stripe's scheme (reliability-anchors §4): the header
  * `X-CreditAlliance-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>]` where each v1 is
  * HMAC-SHA256(secret, "<t>.<raw body>"). Two v1 values appear while a rotated secret is
  * still honoured. Receivers compare in constant time over the raw bytes and refuse a
- * timestamp older than their tolerance (300 s by default), which stops replays.
+ * timestamp outside their tolerance (300 s by default), which stops replays older than
+ * that; WebhookReplayGuard refuses the ones inside it. The delivery header is not signed.
  */
 export const SIGNATURE_HEADER = 'X-CreditAlliance-Signature';
 export const DELIVERY_HEADER = 'X-CreditAlliance-Delivery';
@@ -44,4 +45,56 @@ export function verifyWebhookSignature(
   const expected = Buffer.from(webhookSignature(secret, timestamp, rawBody), 'hex');
   const match = candidates.some((c) => timingSafeEqual(Buffer.from(c, 'hex'), expected));
   return match ? { ok: true, timestamp } : { ok: false, reason: 'no signature matches' };
+}
+
+/** How many signed deliveries a WebhookReplayGuard remembers at most, by default (about 18 MB of heap when full). */
+export const DEFAULT_REPLAY_GUARD_MAX_ENTRIES = 100_000;
+
+/**
+ * verifyWebhookSignature that also refuses a replay: the same signed delivery presented
+ * again while its timestamp is still within the tolerance (later, the timestamp check
+ * refuses it). A delivery is recorded only once its signature verifies, so a forgery
+ * cannot use up a genuine delivery.
+ *
+ * The key is what the signature covers, the timestamp and the raw body, not the
+ * `X-CreditAlliance-Delivery` header: that header is not signed, so an attacker replaying
+ * a captured request could change it at will. Our own retries are signed afresh (a new
+ * timestamp), so a retry is not a replay: deduplicate those by the body's `id` once acted on.
+ *
+ * In memory, for one process. Each entry is kept until its timestamp leaves the tolerance
+ * (`t + tolerance`); at `maxEntries` live entries new deliveries are refused (and retried by
+ * the sender, signed afresh) rather than forgetting one that could then be replayed.
+ */
+export class WebhookReplayGuard {
+  /** key -> the last second at which its timestamp is within the tolerance */
+  private readonly acceptedUntil = new Map<string, number>();
+  private sweptAt: number | null = null;
+
+  constructor(
+    readonly toleranceSeconds = DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+    readonly maxEntries = DEFAULT_REPLAY_GUARD_MAX_ENTRIES,
+  ) {}
+
+  /** How many signed deliveries are remembered now. */
+  get size(): number {
+    return this.acceptedUntil.size;
+  }
+
+  verify(header: string | undefined, rawBody: string | Buffer, secret: string, nowSeconds: number): SignatureCheck {
+    const check = verifyWebhookSignature(header, rawBody, secret, nowSeconds, this.toleranceSeconds);
+    if (!check.ok) return check;
+    this.forgetExpired(nowSeconds);
+    const key = `${check.timestamp}.${createHash('sha256').update(rawBody).digest('hex')}`;
+    if (this.acceptedUntil.has(key)) return { ok: false, reason: 'replayed delivery' };
+    if (this.acceptedUntil.size >= this.maxEntries) return { ok: false, reason: 'too many deliveries to remember' };
+    this.acceptedUntil.set(key, check.timestamp + this.toleranceSeconds);
+    return check;
+  }
+
+  private forgetExpired(nowSeconds: number): void {
+    // entries expire at whole seconds, so one sweep per second of the clock is exact
+    if (nowSeconds === this.sweptAt) return;
+    this.sweptAt = nowSeconds;
+    for (const [key, until] of this.acceptedUntil) if (until < nowSeconds) this.acceptedUntil.delete(key);
+  }
 }
