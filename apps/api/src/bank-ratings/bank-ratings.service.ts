@@ -18,7 +18,7 @@ import {
   readerOf,
   scopesAllowing,
 } from '@app/domain';
-import { type ConsentRefusal, ConsentRepository, InquiryRepository } from '@app/persistence';
+import { type ConsentRefusal, ConsentRepository, InquiryRepository, type InquiryWindow } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import { parseCreditCode } from '@api/companies/companies.service';
 import type { Loaders } from '@api/common/loaders';
@@ -108,15 +108,29 @@ export class BankRatingsService {
     });
   }
 
-  /** The company's inquiries, newest first: who read it, when, why. */
-  /** Every bank read of a company, newest first, a page at a time (the whole log stays reachable). */
-  async listForCompany(actor: Actor, companyIdInput: string, loaders: Loaders, pageInput: Page = { limit: MAX_INQUIRIES, offset: 0 }): Promise<Inquiry[]> {
+  /**
+   * Every bank read of a company, newest first, a page at a time (the whole log stays
+   * reachable), optionally within a window: `from` inclusive, `to` exclusive. A window that
+   * ends before it starts is refused naming `from`, before anything is read.
+   */
+  async listForCompany(
+    actor: Actor,
+    companyIdInput: string,
+    loaders: Loaders,
+    pageInput: Page = { limit: MAX_INQUIRIES, offset: 0 },
+    window: InquiryWindow = {},
+  ): Promise<Inquiry[]> {
     this.policy.assertRole(actor, 'inquiry.list');
     const page = parsePage(pageInput, MAX_INQUIRIES);
+    const from = window.from ?? null;
+    const to = window.to ?? null;
+    if (from && to && from.getTime() > to.getTime()) {
+      throw new BadInputError('from', `from (${from.toISOString()}) must not be after to (${to.toISOString()})`);
+    }
     const company = await loaders.company.load(parseId('companyId', companyIdInput));
     if (!company) throw new NotFoundError('No such company', { field: 'companyId' });
     this.policy.assert(actor, 'inquiry.list', { companyId: company.id, consortiumId: company.consortiumId });
-    return this.inquiries.listByCompany(this.dataSource.manager, company.id, null, page.limit, page.offset);
+    return this.inquiries.listByCompany(this.dataSource.manager, company.id, { from, to }, page.limit, page.offset);
   }
 
   private async refusal(actor: Actor, creditCode: string, now: Date): Promise<ForbiddenError> {

@@ -10,15 +10,21 @@ import { InquiryModel, toInquiryModel } from './models/inquiry.model';
 export class InquiriesResolver {
   constructor(private readonly ratings: BankRatingsService) {}
 
-  @Query(() => [InquiryModel], { complexity: ({ childComplexity }) => 10 + 50 * childComplexity, description: "the company's MEMBERs; its COORDINATOR: every bank read of the company, newest first, a page at a time (limit, offset)" })
+  @Query(() => [InquiryModel], {
+    complexity: ({ childComplexity }) => 10 + 50 * childComplexity,
+    description:
+      "the company's MEMBERs; its COORDINATOR: every bank read of the company, newest first (ties by id), a page at a time (limit, offset), optionally from `from` (inclusive) to `to` (exclusive)",
+  })
   async inquiries(
     @CurrentActor() actor: Actor,
     @Args('companyId', { type: () => ID }) companyId: string,
     @Ctx() ctx: RequestContext,
     @Args('limit', { type: () => Int, defaultValue: MAX_INQUIRIES, description: `at most ${MAX_INQUIRIES}` }) limit: number,
     @Args('offset', { type: () => Int, defaultValue: 0, description: 'the newest to skip: the next page starts where the last ended' }) offset: number,
+    @Args('from', { type: () => Date, nullable: true, description: 'reads at this instant or later; none: from the first' }) from: Date | null,
+    @Args('to', { type: () => Date, nullable: true, description: 'reads before this instant (exclusive); not before from; none: to the latest' }) to: Date | null,
   ): Promise<InquiryModel[]> {
-    return (await this.ratings.listForCompany(actor, companyId, ctx.loaders, { limit, offset })).map(toInquiryModel);
+    return (await this.ratings.listForCompany(actor, companyId, ctx.loaders, { limit, offset }, { from, to })).map(toInquiryModel);
   }
 
   @ResolveField(() => BankModel)

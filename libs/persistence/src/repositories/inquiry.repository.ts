@@ -45,6 +45,12 @@ export interface ReadRequest {
   readonly now: Date;
 }
 
+/** A time window over a company's inquiries: `from` inclusive, `to` exclusive; null leaves that side open. */
+export interface InquiryWindow {
+  readonly from?: Date | null;
+  readonly to?: Date | null;
+}
+
 /** One rating read of a batch: a company's code, and who reads it why. */
 export interface RatingReadItem {
   readonly creditCode: string;
@@ -212,11 +218,19 @@ export class InquiryRepository {
     );
   }
 
-  /** A company's inquiries, newest first, from `since` on. */
-  async listByCompany(db: Db, companyId: string, since: Date | null = null, limit = 1000, offset = 0): Promise<Inquiry[]> {
+  /**
+   * A company's inquiries at `from` or later and before `to` (either open when null), newest
+   * first. Ties on `at` (a batch, or a frozen clock, writes many at one instant) go by id,
+   * so the order is total and pages cut by `limit` and `offset` neither skip nor repeat a row.
+   * `inquiries_company_idx (company_id, at DESC)` bounds the window (both sides are index
+   * conditions); the id tie-break sorts only the rows it yields.
+   */
+  async listByCompany(db: Db, companyId: string, window: InquiryWindow = {}, limit = 1000, offset = 0): Promise<Inquiry[]> {
     const rows: InquiryRow[] = await db.query(
-      `SELECT ${COLUMNS} FROM inquiries WHERE company_id = $1 AND ($2::timestamptz IS NULL OR at >= $2) ORDER BY at DESC, id DESC LIMIT $3 OFFSET $4`,
-      [companyId, since, limit, offset],
+      `SELECT ${COLUMNS} FROM inquiries
+       WHERE company_id = $1 AND ($2::timestamptz IS NULL OR at >= $2) AND ($3::timestamptz IS NULL OR at < $3)
+       ORDER BY at DESC, id DESC LIMIT $4 OFFSET $5`,
+      [companyId, window.from ?? null, window.to ?? null, limit, offset],
     );
     return rows.map(toInquiry);
   }
