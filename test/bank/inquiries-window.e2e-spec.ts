@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Company } from '@app/domain';
-import { Clock } from '@app/domain';
 import { InquiryRepository } from '@app/persistence';
 import { onlyError } from '@app/testing';
-import { type RunningApi, startApi } from '../support/api';
+import { type MovableClock, movableClock, type RunningApi, startApi } from '../support/api';
 import { createWorld, type SignedIn, type World } from '../support/world';
 import { BANK_RATING, freshCompany, grant } from './bank-support';
 
@@ -34,7 +33,7 @@ const newestFirst = (a: Written, b: Written): number => b.at.getTime() - a.at.ge
 describe('the access log over a time window', () => {
   let api: RunningApi;
   let world: World;
-  let now = new Date();
+  let apiClock: MovableClock;
   let company: Company;
   let member: SignedIn;
   let neighbour: Company;
@@ -42,7 +41,7 @@ describe('the access log over a time window', () => {
   const consents: string[] = [];
 
   const readAt = async (at: Date, consentId: string, creditCode = company.creditCode, log: Written[] | null = written): Promise<void> => {
-    now = at;
+    apiClock.at = at;
     const purposes = ['LOAN_APPLICATION', 'ACCOUNT_REVIEW', 'MONITORING'];
     const { bankRating } = await world.banker.client.ok<{ bankRating: { inquiryId: string; readAt: string } }>(BANK_RATING, {
       code: creditCode,
@@ -58,20 +57,20 @@ describe('the access log over a time window', () => {
   beforeAll(async () => {
     api = await startApi();
     world = await createWorld(api);
-    jest.spyOn(api.app.get(Clock), 'now').mockImplementation(() => new Date(now.getTime()));
+    apiClock = movableClock(api);
     ({ company, member } = await freshCompany(world));
     const other = await freshCompany(world);
     neighbour = other.company;
 
     // consent A, given 25 months before the window's end; read twice a month for the 12 months before the window
-    now = new Date('2022-06-01T08:00:00Z');
+    apiClock.at = new Date('2022-06-01T08:00:00Z');
     consents.push((await grant(member, world.bank.id)).id);
     for (let month = 0; month < 12; month += 1) {
       await readAt(new Date(Date.UTC(2022, 6 + month, 5, 9, 0, 0)), consents[0]);
       await readAt(new Date(Date.UTC(2022, 6 + month, 20, 15, 30, 0, 250)), consents[0]);
     }
     // consent B replaces A just before the window; every later read goes under B
-    now = new Date('2023-06-25T10:00:00Z');
+    apiClock.at = new Date('2023-06-25T10:00:00Z');
     consents.push((await grant(member, world.bank.id)).id);
     await readAt(new Date(FROM.getTime() - MS), consents[1]);
     for (let i = 0; i < 6; i += 1) await readAt(FROM, consents[1]); // six reads at the very instant the window opens
@@ -85,10 +84,10 @@ describe('the access log over a time window', () => {
     await readAt(new Date(TO.getTime() + 86_400_000), consents[1]);
 
     // another company read in the same window: never in this company's log
-    now = new Date('2023-06-25T10:00:00Z');
+    apiClock.at = new Date('2023-06-25T10:00:00Z');
     await grant(other.member, world.bank.id);
     for (const at of [FROM, new Date('2024-01-15T00:00:00Z')]) await readAt(at, '', neighbour.creditCode, null);
-    now = new Date();
+    apiClock.at = new Date();
   }, 120_000);
 
   afterAll(async () => {
