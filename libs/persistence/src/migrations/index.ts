@@ -21,6 +21,7 @@ import { ConsortiumRiskParameters1765000800000 } from './1765000800000-consortiu
 import { RatingModels1765000900000 } from './1765000900000-rating-models';
 import { FilerDisputeNotices1765001000000 } from './1765001000000-filer-dispute-notices';
 import { RecordStatements1765001100000 } from './1765001100000-record-statements';
+import { AppRole1765001200000 } from './1765001200000-app-role';
 
 /** Every migration, in order of its timestamp (TypeORM runs them so). A new migration is a new file, listed here last. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   RatingModels1765000900000,
   FilerDisputeNotices1765001000000,
   RecordStatements1765001100000,
+  AppRole1765001200000,
 ];
