@@ -100,12 +100,21 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, ms = 20
  * nightly scheduler's next full recompute.
  */
 export async function ratingsSettled(dataSource: DataSource, ratings: Queue, ms = 45_000): Promise<void> {
+  // the delayed jobs are read before the other lists: a job moves from delayed to waiting to
+  // active, so read the other way round one that moved in between would be seen in neither;
+  // and the whole look is taken twice, 200 ms apart, to see past a job just being handed on
+  const idle = async (): Promise<boolean> => {
+    if ((await new OutboxRepository().countUnsent(dataSource.manager)) > 0) return false;
+    const delayed = (await ratings.getJobs(['delayed'], 0, 1_000)).filter((j) => j && j.name !== JobName.START_FULL_RECOMPUTE);
+    if (delayed.length > 0) return false;
+    const counts = await ratings.getJobCounts('waiting', 'active', 'prioritized');
+    return Object.values(counts).every((n) => n === 0) && (await new OutboxRepository().countUnsent(dataSource.manager)) === 0;
+  };
   await eventually(
     async () => {
-      if ((await new OutboxRepository().countUnsent(dataSource.manager)) > 0) return undefined;
-      const counts = await ratings.getJobCounts('waiting', 'active', 'prioritized');
-      const delayed = (await ratings.getJobs(['delayed'], 0, 1_000)).filter((j) => j && j.name !== JobName.START_FULL_RECOMPUTE);
-      return Object.values(counts).every((n) => n === 0) && delayed.length === 0 ? true : undefined;
+      if (!(await idle())) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return (await idle()) ? true : undefined;
     },
     ms,
     'the outbox and the ratings queue to drain',
