@@ -7,7 +7,7 @@ import { type Job, Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { createWorld, type SignedIn, type World } from '../support/world';
 import { CONFIRM, REPORT_TRADE, type RecordShape, tradeInput, unique, VERIFY } from '../records/records-support';
-import { eventually, type IsolatedPipeline, isolatedPipeline, type RunningWorker } from './pipeline-support';
+import { eventually, type IsolatedPipeline, isolatedPipeline, ratingsSettled, type RunningWorker } from './pipeline-support';
 
 /**
  * Reliability scenario 8 (docs/reliability.md): changes to one company are recomputed one run
@@ -73,26 +73,7 @@ describe('recompute debounce: many changes, few jobs, the last change counted (r
 
   const db = () => pipeline.api.dataSource;
   const today = () => toCalendarDate(new Date());
-  /**
-   * The outbox relayed and the ratings queue idle, seen twice 200 ms apart, from one atomic
-   * count of BullMQ's lists. (ratingsSettled reads its counts and its delayed jobs in two
-   * calls: a debounced standing moving from delayed to active between them passes for done.)
-   */
-  const quiet = () =>
-    eventually(
-      async () => {
-        for (let poll = 0; poll < 2; poll++) {
-          if (poll > 0) await sleep(200);
-          if ((await new OutboxRepository().countUnsent(db().manager)) > 0) return undefined;
-          const scheduled = (await ratings.getJobs(['delayed'], 0, 1_000)).filter((j) => j?.name === JobName.START_FULL_RECOMPUTE).length;
-          const counts = await ratings.getJobCounts('waiting', 'active', 'prioritized', 'delayed');
-          if (counts.waiting + counts.active + counts.prioritized > 0 || counts.delayed > scheduled) return undefined;
-        }
-        return true;
-      },
-      45_000,
-      'the outbox and the ratings queue to drain',
-    );
+  const quiet = () => ratingsSettled(db(), ratings);
   /** the ratings queue's jobs that started running at or after `since`, run to their end (call once settled) */
   const ranSince = async (since: number): Promise<Job[]> =>
     (await ratings.getJobs(['completed', 'failed'], 0, 20_000)).filter((j): j is Job => Boolean(j) && (j.processedOn ?? 0) >= since);

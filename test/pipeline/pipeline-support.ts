@@ -100,15 +100,14 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, ms = 20
  * nightly scheduler's next full recompute.
  */
 export async function ratingsSettled(dataSource: DataSource, ratings: Queue, ms = 45_000): Promise<void> {
-  // the delayed jobs are read before the other lists: a job moves from delayed to waiting to
-  // active, so read the other way round one that moved in between would be seen in neither;
-  // and the whole look is taken twice, 200 ms apart, to see past a job just being handed on
+  // one count of every list at once (read list by list, a job moving from delayed to active
+  // in between is seen in neither), besides the schedulers' own delayed jobs, which wait for
+  // their hour; and the whole look taken twice, 200 ms apart, to see past a job being handed on
   const idle = async (): Promise<boolean> => {
     if ((await new OutboxRepository().countUnsent(dataSource.manager)) > 0) return false;
-    const delayed = (await ratings.getJobs(['delayed'], 0, 1_000)).filter((j) => j && j.name !== JobName.START_FULL_RECOMPUTE);
-    if (delayed.length > 0) return false;
-    const counts = await ratings.getJobCounts('waiting', 'active', 'prioritized');
-    return Object.values(counts).every((n) => n === 0) && (await new OutboxRepository().countUnsent(dataSource.manager)) === 0;
+    const scheduled = (await ratings.getJobs(['delayed'], 0, 1_000)).filter((j) => j?.name === JobName.START_FULL_RECOMPUTE).length;
+    const counts = await ratings.getJobCounts('waiting', 'active', 'prioritized', 'delayed');
+    return counts.waiting + counts.active + counts.prioritized === 0 && counts.delayed <= scheduled;
   };
   await eventually(
     async () => {
