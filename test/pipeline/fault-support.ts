@@ -66,7 +66,10 @@ export interface PrivateRedis {
   readonly port: number;
   readonly url: string;
   readonly running: boolean;
-  /** (re)starts redis-server on the same port; an empty Redis (no persistence) */
+  /**
+   * (re)starts redis-server on the same port and directory: an empty Redis (no persistence),
+   * or, with `appendOnly`, one that replays its append-only file first
+   */
   start(): Promise<void>;
   /** stops it abruptly (SIGKILL: a crash, like `docker kill`) and waits until it is gone */
   stop(): Promise<void>;
@@ -74,8 +77,21 @@ export interface PrivateRedis {
   destroy(): Promise<void>;
 }
 
-/** A redis-server of this test on a spare port, with no persistence (`--save '' --appendonly no`). */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export interface PrivateRedisOptions {
+  /**
+   * Keep an append-only file (`--appendonly yes`), as production does (docker/compose.yml),
+   * fsynced before every reply (`--appendfsync always`, where production has `everysec`), so
+   * that a job Redis acknowledged is on disk when the test kills it: a restart replays it.
+   */
+  readonly appendOnly?: boolean;
+}
+
+/**
+ * A redis-server of this test on a spare port, with no persistence (`--save '' --appendonly
+ * no`), or with its append-only file only (`appendOnly`; still no snapshots).
+ */
+export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
+  const persistence = options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ca-fault-redis-'));
   let child: ChildProcess | null = null;
@@ -89,7 +105,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     async start() {
       if (child) return;
       output = '';
-      const started = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], {
+      const started = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir, '--daemonize', 'no'], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       started.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -100,6 +116,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       });
       try {
         await waitForPort(port);
+        // it listens while it loads its append-only file, answering LOADING: wait for the load
+        if (options.appendOnly) await waitForLoaded(port);
       } catch (error) {
         throw new Error(`redis-server did not start on ${port}: ${(error as Error).message}\n${output.slice(-2_000)}`, { cause: error });
       }
@@ -118,6 +136,29 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   };
   await redis.start();
   return redis;
+}
+
+/** Resolves once the Redis on `port` answers PING with PONG (not LOADING), or rejects after `ms`. */
+async function waitForLoaded(port: number, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const reply = await new Promise<string>((resolve) => {
+      const socket = createConnection({ port, host: '127.0.0.1' });
+      let text = '';
+      socket.once('connect', () => socket.write('PING\r\n'));
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('\r\n')) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.once('error', () => resolve(''));
+    });
+    if (reply.startsWith('+PONG')) return;
+    if (Date.now() > deadline) throw new Error(`redis on port ${port} did not answer PING within ${ms} ms (last: ${reply.trim() || 'no answer'})`);
+    await sleep(50);
+  }
 }
 
 // ---------------------------------------------------------------------------------------
