@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { CoordinatorService } from '@api/coordinator/coordinator.service';
 import { Factories, onlyError } from '@app/testing';
 import WebSocket from 'ws';
 import { type RunningApi, startApi } from '../support/api';
@@ -108,6 +109,24 @@ describe('GraphQL hardening', () => {
     );
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'query' });
     expect(error.message).toMatch(/The query costs \d+; the limit is 2000/);
+  });
+
+  it('holds one stress test per query: a second, aliased, is over the budget and none runs', async () => {
+    const coordinator = world.home.coordinator.client;
+    const run = jest.spyOn(api.app.get(CoordinatorService), 'stressTest');
+    try {
+      const one = `stressTest(consortiumId: $id, defaulted: [$m]) { debtRank }`;
+      const error = onlyError(await coordinator.request(`query($id: ID!, $m: ID!) { a: ${one} b: ${one} }`, { id: world.home.consortium.id, m: world.home.companyA.id }));
+      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'query' });
+      expect(error.message).toMatch(/The query costs \d+; the limit is 2000/);
+      expect(run).not.toHaveBeenCalled();
+      // one alone is within it, and runs (whatever it answers for this world's members)
+      const alone = await coordinator.request(`query($id: ID!, $m: ID!) { ${one} }`, { id: world.home.consortium.id, m: world.home.companyA.id });
+      expect((alone.errors ?? []).map((e) => e.extensions?.field)).not.toContain('query');
+      expect(run).toHaveBeenCalledTimes(1);
+    } finally {
+      run.mockRestore();
+    }
   });
 
   it('refuses batched HTTP requests (an array of operations)', async () => {

@@ -18,6 +18,9 @@ import {
   StressTestResultModel,
 } from './models/coordinator.models';
 
+/** A stress test's price: half the default query budget (GRAPHQL_MAX_COMPLEXITY, 2,000). */
+const STRESS_TEST_COST = 1_000;
+
 async function companies(loaders: Loaders, ids: readonly string[]): Promise<Map<string, CompanyModel>> {
   const found = await loaders.company.loadMany(ids);
   const out = new Map<string, CompanyModel>();
@@ -86,7 +89,13 @@ export class CoordinatorResolver {
     });
   }
 
-  @Query(() => StressTestResultModel, { complexity: 50, description: 'ADMIN; the consortium\'s COORDINATOR: "if these members default" (at most 500)' })
+  /**
+   * Priced at half the query budget, so a document holds one: a contagion run over the whole
+   * network costs what the consortium's size makes it, whatever the query names, and aliased
+   * thirty times at 50 each it held the API's one thread for 0.6 s (docs/benchmarks.md,
+   * "Mixed reads at 200 requests per second").
+   */
+  @Query(() => StressTestResultModel, { complexity: STRESS_TEST_COST, description: 'ADMIN; the consortium\'s COORDINATOR: "if these members default" (at most 500; one per query)' })
   async stressTest(
     @CurrentActor() actor: Actor,
     @Args('consortiumId', { type: () => ID }) consortiumId: string,
