@@ -109,11 +109,14 @@ export class LoanRecordFieldsResolver {
 
 @Resolver(() => DisputeModel)
 export class DisputeFieldsResolver {
-  constructor(private readonly records: RecordsService) {}
+  constructor(
+    private readonly records: RecordsService,
+    private readonly loaders: RecordLoaderFactory,
+  ) {}
 
   /** The dispute list is the coordinator's (and ADMIN's), who read every record of the consortium that has not expired. */
   @ResolveField(() => CreditRecordModel)
-  async record(@Parent() dispute: DisputeModel, @CurrentActor() actor: Actor): Promise<CreditRecordModel> {
-    return toRecordModel(await this.records.disputedVersion(actor, dispute.dispute), this.records.today());
+  async record(@Parent() dispute: DisputeModel, @CurrentActor() actor: Actor, @Ctx() ctx: RequestContext): Promise<CreditRecordModel> {
+    return toRecordModel(await this.records.disputedVersion(actor, dispute.dispute, this.loaders.of(ctx)), this.records.today());
   }
 }

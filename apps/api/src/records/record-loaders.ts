@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { Dispute, RecordStatement } from '@app/domain';
-import { DisputeRepository, OwnerConsentRepository, RecordStatementRepository, type TradeMatch, TradeMatchRepository } from '@app/persistence';
+import type { CreditRecordVersion, Dispute, RecordStatement } from '@app/domain';
+import {
+  CreditRecordRepository,
+  DisputeRepository,
+  OwnerConsentRepository,
+  RecordStatementRepository,
+  type TradeMatch,
+  TradeMatchRepository,
+  type VersionRef,
+} from '@app/persistence';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 import type { RequestContext } from '@api/common/request-context';
@@ -14,6 +22,8 @@ export interface RecordLoaders {
   readonly ownerConsentRevokedAt: DataLoader<string, Date | null>;
   /** keyed by record id: its subject's latest statement */
   readonly subjectStatement: DataLoader<string, RecordStatement | null>;
+  /** one version of a record, as a dispute names it: one query per record kind for a whole page */
+  readonly version: DataLoader<VersionRef, CreditRecordVersion | null, string>;
 }
 
 /** The record fields' loaders of a request, made on first use and kept with its context. */
@@ -27,6 +37,7 @@ export class RecordLoaderFactory {
     private readonly matches: TradeMatchRepository,
     private readonly ownerConsents: OwnerConsentRepository,
     private readonly statements: RecordStatementRepository,
+    private readonly records: CreditRecordRepository,
   ) {}
 
   of(ctx: RequestContext): RecordLoaders {
@@ -61,6 +72,14 @@ export class RecordLoaderFactory {
         const found = await this.statements.latestFor(db, ids);
         return ids.map((id) => found.get(id) ?? null);
       }),
+      version: new DataLoader(
+        async (refs) => {
+          const found = new Map((await this.records.load(db, refs)).map((v) => [`${v.kind}:${v.recordId}:${v.version}`, v]));
+          return refs.map((r) => found.get(`${r.kind}:${r.recordId}:${r.version}`) ?? null);
+        },
+        // batched, not cached: a version's status can change between two mutations of one document
+        { cache: false },
+      ),
     };
   }
 }

@@ -64,6 +64,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@api/common/config.provider';
 import type { Operation } from '@api/policy/policy';
 import { PolicyService } from '@api/policy/policy.service';
+import type { RecordLoaders } from './record-loaders';
 import type {
   FinancialStatementInput,
   GuaranteeInput,
@@ -620,9 +621,13 @@ export class RecordsService {
     return listed.filter((d) => shown.has(`${d.recordId}:${d.version}`));
   }
 
-  /** The record version a dispute is about, as `get` shows records: NOT_FOUND when the caller may not see it (past its 5 years). */
-  async disputedVersion(actor: Actor, d: Dispute): Promise<CreditRecordVersion> {
-    const version = await this.records.findVersion(this.dataSource.manager, d.kind, d.recordId, d.version);
+  /**
+   * The record version a dispute is about, as `get` shows records: NOT_FOUND when the caller
+   * may not see it (past its 5 years). Read through the request's loader: a page of disputes
+   * reads its versions in one query per record kind, not one query per dispute.
+   */
+  async disputedVersion(actor: Actor, d: Dispute, loaders: RecordLoaders): Promise<CreditRecordVersion> {
+    const version = await loaders.version.load({ kind: d.kind, recordId: d.recordId, version: d.version });
     if (!version) throw new Error(`dispute ${d.id} names a record version that does not exist`);
     this.assertCanRead(actor, version);
     if (!this.visible(actor, version)) throw new NotFoundError('No such record', { field: 'record' });
