@@ -9,7 +9,6 @@ export interface MemberRatingRow {
   readonly backedGrade: string | null;
   readonly verifiedRecords: number | null;
   readonly ratedAt: Date | null;
-  readonly reasonCodes: readonly string[];
 }
 
 export interface ScorePointRow {
@@ -18,7 +17,6 @@ export interface ScorePointRow {
   readonly month: string;
   readonly score: number;
   readonly grade: string;
-  readonly at: Date;
 }
 
 export interface DowngradeRow {
@@ -46,13 +44,11 @@ export class CoordinatorRepository {
       backed_grade: string | null;
       verified_records: number | null;
       computed_at: Date | null;
-      reason_codes: string[] | null;
     }[] = await db.query(
-      `SELECT c.id AS company_id, r.score, r.grade, r.pd, r.backed->>'grade' AS backed_grade, r.verified_records, r.computed_at,
-              (SELECT array_agg(x->>'code' ORDER BY o) FROM jsonb_array_elements(r.reasons) WITH ORDINALITY AS e(x, o)) AS reason_codes
+      `SELECT c.id AS company_id, r.score, r.grade, r.pd, r.backed->>'grade' AS backed_grade, r.verified_records, r.computed_at
        FROM companies c
        LEFT JOIN LATERAL (
-         SELECT score, grade, pd, backed, verified_records, computed_at, reasons FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1
+         SELECT score, grade, pd, backed, verified_records, computed_at FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1
        ) r ON true
        WHERE c.consortium_id = $1
        ORDER BY c.name, c.id`,
@@ -66,20 +62,19 @@ export class CoordinatorRepository {
       backedGrade: r.backed_grade,
       verifiedRecords: r.verified_records,
       ratedAt: r.computed_at,
-      reasonCodes: r.reason_codes ?? [],
     }));
   }
 
   /** Each member's last rating of each month since `since`: the score trend. */
   async monthlyScores(db: Db, consortiumId: string, since: Date): Promise<ScorePointRow[]> {
-    const rows: { company_id: string; month: string; score: number; grade: string; computed_at: Date }[] = await db.query(
+    const rows: { company_id: string; month: string; score: number; grade: string }[] = await db.query(
       `SELECT DISTINCT ON (company_id, month) company_id, to_char(date_trunc('month', computed_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
-              score, grade, computed_at
+              score, grade
        FROM ratings WHERE consortium_id = $1 AND computed_at >= $2
        ORDER BY company_id, month, id DESC`,
       [consortiumId, since],
     );
-    return rows.map((r) => ({ companyId: r.company_id, month: r.month, score: r.score, grade: r.grade, at: r.computed_at }));
+    return rows.map((r) => ({ companyId: r.company_id, month: r.month, score: r.score, grade: r.grade }));
   }
 
   /** RatingChanged events of the consortium since `since`, newest first (the caller picks the downgrades). */
