@@ -103,7 +103,7 @@ describe('the record ledger and its tamper evidence (real PostgreSQL)', () => {
   });
 
   it('refuses UPDATE and DELETE of a version in every kind table, and of an audit entry; only the status may move', async () => {
-    const cluster = await generateCluster(ds, { seed: 42, members: 80, asOf: '2025-06-30', disputes: false });
+    const cluster = await generateCluster(ds, { seed: 4242, members: 80, asOf: '2025-06-30', disputes: false, consortiumName: `ledger append-only ${Date.now().toString(36)}` });
     for (const { table } of Object.values(KIND_SPECS)) {
       // one version of this kind in the cluster: without one, every statement below would touch no row and prove nothing
       const [row] = await ds.query(`SELECT record_id, version FROM ${table} WHERE consortium_id = $1 LIMIT 1`, [cluster.consortiumId]);
