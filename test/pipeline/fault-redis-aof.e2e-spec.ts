@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { addDays, type Company, toCalendarDate } from '@app/domain';
+import { addDays, toCalendarDate } from '@app/domain';
 import { JobName, QueueName } from '@app/jobs';
 import { OutboxRepository } from '@app/persistence';
-import { Factories } from '@app/testing';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
-import { signIn, type SignedIn } from '../support/world';
 import { CONFIRM, DISPUTE, REPORT_TRADE, tradeInput } from '../records/records-support';
-import { inParallel, type PrivateRedis, type PrivateRedisOptions, sleep, startPrivateRedis, timedGraphql } from './fault-support';
-import { eventually, type IsolatedPipeline, isolatedPipeline, type RunningWorker } from './pipeline-support';
+import { inParallel, type PrivateRedis, type PrivateRedisOptions, sleep, timedGraphql } from './fault-support';
+import { eventually, type IsolatedPipeline } from './pipeline-support';
+import { type FaultMember, type RedisFaultRig, redisFaultRig } from './redis-fault-rig';
 
 /**
  * Reliability scenario 1, "Redis killed mid-ingest" (docs/reliability-anchors.md), with jobs
@@ -51,11 +50,6 @@ const IN_FLIGHT_WAIT_MS = 5_000;
  * keeps to its time budget. Not a loss: the job runs again.
  */
 const WORKER_SETTINGS = { WORKER_LOCK_DURATION_MS: '5000', WORKER_STALLED_INTERVAL_MS: '5000' };
-
-interface Member {
-  readonly company: Company;
-  readonly member: SignedIn;
-}
 
 /** A ratings job that waited (or was delayed) in Redis at the kill: found again if it is the same job. */
 interface QueuedJob {
@@ -106,10 +100,10 @@ interface KilledMidBurst {
  * in-process worker and COMPANIES members, set up and torn down by the calling describe.
  */
 function redisKilledMidBurst(name: string, options: PrivateRedisOptions): KilledMidBurst {
+  let rig: RedisFaultRig;
   let redis: PrivateRedis;
   let pipeline: IsolatedPipeline;
-  let worker: RunningWorker;
-  const members: Member[] = [];
+  const members: FaultMember[] = [];
   /** confirmed trade experiences per subject (the debtor) */
   const confirmed = new Map<string, number>();
   const today = toCalendarDate(new Date());
@@ -117,28 +111,17 @@ function redisKilledMidBurst(name: string, options: PrivateRedisOptions): Killed
   const onTime = { invoiceDate: addDays(today, -60), dueDate: addDays(today, -20), paidDate: addDays(today, -25) };
 
   beforeAll(async () => {
-    redis = await startPrivateRedis(options);
-    pipeline = await isolatedPipeline(name, { REDIS_URL: redis.url });
-    worker = await pipeline.startWorker(WORKER_SETTINGS);
-    const factories = new Factories(pipeline.api.dataSource);
-    const consortium = await factories.consortium();
-    for (let i = 0; i < COMPANIES; i++) {
-      const company = await factories.company(consortium.id);
-      members.push({ company, member: await signIn(pipeline.api, await factories.user('MEMBER', { companyId: company.id })) });
-    }
+    rig = await redisFaultRig(name, COMPANIES, { redis: options, worker: WORKER_SETTINGS });
+    ({ redis, pipeline } = rig);
+    members.push(...rig.members);
   }, 60_000);
 
   afterAll(async () => {
-    // a Redis left stopped by a failed test would hold up the connections' shutdown
-    if (redis && !redis.running) await redis.start().catch(() => undefined);
-    await worker?.close();
-    await pipeline?.api.close();
-    await pipeline?.drop();
-    await redis?.destroy();
+    await rig?.close();
   }, 60_000);
 
   const db = () => pipeline.api.dataSource;
-  const graphql = <T>(who: Member, query: string, variables: Record<string, unknown>) => timedGraphql<T>(pipeline.api.url, who.member.token, query, variables);
+  const graphql = <T>(who: FaultMember, query: string, variables: Record<string, unknown>) => timedGraphql<T>(pipeline.api.url, who.member.token, query, variables);
 
   /** A connection and queues of the test's own, for one look at Redis (closed after: Redis may be killed next). */
   const inRedis = async <T>(look: (queues: { ratings: Queue; records: Queue }) => Promise<T>): Promise<T> => {
@@ -155,7 +138,7 @@ function redisKilledMidBurst(name: string, options: PrivateRedisOptions): Killed
   };
 
   /** creditor files an on-time invoice of debtor; debtor confirms it, or disputes it (two deadline timers) */
-  const submit = async (creditor: Member, debtor: Member, dispute: boolean): Promise<void> => {
+  const submit = async (creditor: FaultMember, debtor: FaultMember, dispute: boolean): Promise<void> => {
     const reported = await graphql<{ reportTradeExperience: { id: string } }>(creditor, REPORT_TRADE, { input: tradeInput(debtor.company.creditCode, onTime) });
     if (reported.errors?.length || !reported.data) throw new Error(`report failed: ${reported.text.slice(0, 300)}`);
     const id = reported.data.reportTradeExperience.id;

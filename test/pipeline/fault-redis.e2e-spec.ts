@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { addDays, type Company, toCalendarDate } from '@app/domain';
+import { addDays, toCalendarDate } from '@app/domain';
 import { OutboxRepository } from '@app/persistence';
 import { Factories } from '@app/testing';
 import { signIn, type SignedIn } from '../support/world';
 import { CONFIRM, REPORT_TRADE, tradeInput } from '../records/records-support';
-import { eventually, type IsolatedPipeline, isolatedPipeline, type RunningWorker } from './pipeline-support';
-import { inParallel, type PrivateRedis, startPrivateRedis, timedGet, timedGraphql } from './fault-support';
+import { eventually, type IsolatedPipeline } from './pipeline-support';
+import { inParallel, type PrivateRedis, timedGet, timedGraphql } from './fault-support';
+import { type FaultMember, type RedisFaultRig, redisFaultRig } from './redis-fault-rig';
 
 /**
  * Fault (1) of issue 5: Redis is stopped while members file and confirm 1,000 trade
@@ -21,16 +22,11 @@ const PROMPT_MS = 3_000;
 
 const RATING = `query($id: ID!) { company(id: $id) { id name rating { verifiedRecords computedAt } } }`;
 
-interface Member {
-  readonly company: Company;
-  readonly member: SignedIn;
-}
-
 describe('fault: Redis stopped during 1,000 record submissions', () => {
+  let rig: RedisFaultRig;
   let redis: PrivateRedis;
   let pipeline: IsolatedPipeline;
-  let worker: RunningWorker;
-  const members: Member[] = [];
+  const members: FaultMember[] = [];
   let coordinator: SignedIn;
   /** confirmed trade experiences per subject (the debtor) */
   const confirmed = new Map<string, number>();
@@ -39,29 +35,18 @@ describe('fault: Redis stopped during 1,000 record submissions', () => {
   const onTime = { invoiceDate: addDays(today, -60), dueDate: addDays(today, -20), paidDate: addDays(today, -25) };
 
   beforeAll(async () => {
-    redis = await startPrivateRedis();
-    pipeline = await isolatedPipeline('fault_redis', { REDIS_URL: redis.url });
-    worker = await pipeline.startWorker();
-    const factories = new Factories(pipeline.api.dataSource);
-    const consortium = await factories.consortium();
-    coordinator = await signIn(pipeline.api, await factories.user('COORDINATOR', { consortiumId: consortium.id }));
-    for (let i = 0; i < COMPANIES; i++) {
-      const company = await factories.company(consortium.id);
-      members.push({ company, member: await signIn(pipeline.api, await factories.user('MEMBER', { companyId: company.id })) });
-    }
+    rig = await redisFaultRig('fault_redis', COMPANIES);
+    ({ redis, pipeline } = rig);
+    members.push(...rig.members);
+    coordinator = await signIn(pipeline.api, await new Factories(pipeline.api.dataSource).user('COORDINATOR', { consortiumId: rig.consortium.id }));
   }, 60_000);
 
   afterAll(async () => {
-    // a Redis left stopped by a failed test would hold up the connections' shutdown
-    if (redis && !redis.running) await redis.start().catch(() => undefined);
-    await worker?.close();
-    await pipeline?.api.close();
-    await pipeline?.drop();
-    await redis?.destroy();
+    await rig?.close();
   }, 60_000);
 
   /** creditor files an on-time invoice of debtor, and debtor confirms it: one submission */
-  const submit = async (creditor: Member, debtor: Member): Promise<{ ms: number }> => {
+  const submit = async (creditor: FaultMember, debtor: FaultMember): Promise<{ ms: number }> => {
     const started = Date.now();
     const reported = await timedGraphql<{ reportTradeExperience: { id: string } }>(
       pipeline.api.url,
