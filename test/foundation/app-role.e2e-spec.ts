@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KIND_SPECS } from '@app/persistence/repositories/record-kinds';
 import { testConfig } from '@app/testing';
 import { Client } from 'pg';
-import { CONFIRM, DISPUTE, FILE_LOAN, reportTrade, RESOLVE, statementInput, SUBMIT_STATEMENT, unique } from '../records/records-support';
+import { CONFIRM, DISPUTE, FILE_LOAN, loanInput, reportTrade, RESOLVE, statementInput, SUBMIT_STATEMENT, unique } from '../records/records-support';
 import { eventually, type IsolatedPipeline, isolatedPipeline, type RunningWorker, watchQueues, type WatchedQueues } from '../pipeline/pipeline-support';
 import { createWorld, type World } from '../support/world';
 
@@ -155,14 +155,7 @@ describe('the API and the worker as a non-owner role (credit_alliance_app)', () 
     // records of other kinds: a financial statement by the member, a loan by a bank
     const statement = await home.memberA.client.ok<{ submitFinancialStatement: { kind: string } }>(SUBMIT_STATEMENT, { input: statementInput() });
     expect(statement.submitFinancialStatement.kind).toBe('FINANCIAL_STATEMENT');
-    const loan = {
-      borrowerCreditCode: home.companyA.creditCode,
-      contractNo: `OJ-${unique()}`,
-      principal: '500000.00',
-      outstanding: '250000.00',
-      startDate: '2024-01-15',
-      repayments: [{ dueDate: '2024-07-15', amount: '250000.00', paidDate: '2024-07-15' }],
-    };
+    const loan = loanInput(home.companyA.creditCode);
     expect((await world.banker.client.ok<{ fileLoanRecord: { status: string } }>(FILE_LOAN, { input: loan })).fileLoanRecord.status).toBe('VERIFIED');
 
     // a CSV import: chunks stored by the API, then the worker's TEMP tables, COPY, ANALYZE and merge, its chunks deleted

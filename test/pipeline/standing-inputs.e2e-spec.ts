@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JobName } from '@app/jobs';
 import { OutboxRepository } from '@app/persistence';
 import { createWorld, type World } from '../support/world';
-import { FILE_LOAN, unique } from '../records/records-support';
+import { FILE_LOAN, loanInput } from '../records/records-support';
 import { eventually, type IsolatedPipeline, isolatedPipeline, type RunningWorker } from './pipeline-support';
 
 /**
@@ -40,14 +40,7 @@ describe("a consortium's standing follows its members' data, not only their new 
         ])) as { id: string; exposure: string }[]
       ).map((r) => ({ id: r.id, exposure: Number(r.exposure) }))[0];
 
-    const loan = {
-      borrowerCreditCode: home.companyA.creditCode,
-      contractNo: `OJ-${unique()}`,
-      principal: '500000.00',
-      outstanding: '250000.00',
-      startDate: '2024-01-15',
-      repayments: [{ dueDate: '2024-07-15', amount: '250000.00', paidDate: '2024-07-15' }],
-    };
+    const loan = loanInput(home.companyA.creditCode);
     await world.banker.client.ok(FILE_LOAN, { input: loan });
     const first = await eventually(async () => {
       const s = await latestStanding();

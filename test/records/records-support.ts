@@ -76,6 +76,19 @@ export function statementInput(overrides: Record<string, unknown> = {}): Record<
   };
 }
 
+/** A bank's loan of 500,000 yuan, half repaid on time, 250,000 outstanding. */
+export function loanInput(borrowerCreditCode: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    borrowerCreditCode,
+    contractNo: `OJ-${unique()}`,
+    principal: '500000.00',
+    outstanding: '250000.00',
+    startDate: '2024-01-15',
+    repayments: [{ dueDate: '2024-07-15', amount: '250000.00', paidDate: '2024-07-15' }],
+    ...overrides,
+  };
+}
+
 export async function reportTrade(client: GraphQLClient, debtorCreditCode: string, overrides: Record<string, unknown> = {}): Promise<RecordShape> {
   const data = await client.ok<{ reportTradeExperience: RecordShape }>(REPORT_TRADE, { input: tradeInput(debtorCreditCode, overrides) });
   return data.reportTradeExperience;

@@ -13,6 +13,7 @@ import {
   FILE_PUBLIC,
   FILE_SOFT_SIGNAL,
   FILE_TAX_GRADE,
+  loanInput,
   RECORD,
   RECORDS,
   type RecordShape,
@@ -240,17 +241,12 @@ describe('verified credit records over GraphQL', () => {
 
     it('loan record: only a bank files it, verified on filing; the borrower may dispute it and the coordinator settles', async () => {
       const { home } = world;
-      const loan = {
-        borrowerCreditCode: home.companyA.creditCode,
-        contractNo: `OJ-${unique()}`,
-        principal: '500000.00',
-        outstanding: '250000.00',
-        startDate: '2024-01-15',
+      const loan = loanInput(home.companyA.creditCode, {
         repayments: [
           { dueDate: '2024-07-15', amount: '125000.00', paidDate: '2024-07-15' },
           { dueDate: '2025-01-15', amount: '125000.00', paidDate: '2025-01-20' },
         ],
-      };
+      });
       for (const caller of [home.memberA, home.coordinator, world.admin]) expect(code(await caller.client.request(FILE_LOAN, { input: loan }))).toBe('FORBIDDEN');
       const filed = await one(world.banker.client, FILE_LOAN, { input: loan });
       expect(filed).toMatchObject({ kind: 'LOAN_RECORD', status: 'VERIFIED', source: 'BANK', lender: { id: world.bank.id }, subject: { id: home.companyA.id } });
