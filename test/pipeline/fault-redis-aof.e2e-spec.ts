@@ -280,21 +280,27 @@ function redisKilledMidBurst(name: string, options: PrivateRedisOptions): Killed
 /** The deadline rows the relay sent (its transaction started) before the kill, by `sent_at`. */
 const sentBeforeByTime = (b: Burst, o: Oracle) => o.deadlineRows.filter((r) => r.sentAt < b.killedAt);
 
+/**
+ * The burst went on through the kill and the restart, and the kill met jobs relayed and not
+ * yet run: deadline timers sent before it, and ratings jobs waiting in Redis.
+ */
+function expectKilledWithJobsInFlight(b: Burst, o: Oracle): void {
+  expect(b.submitted.before + b.submitted.down + b.submitted.after).toBe(SUBMISSIONS);
+  expect(b.submitted.down).toBeGreaterThan(0);
+  expect(b.submitted.after).toBeGreaterThan(0);
+  expect(b.sentBeforeKill.length).toBeGreaterThan(0);
+  expect(sentBeforeByTime(b, o).length).toBeGreaterThanOrEqual(b.sentBeforeKill.length);
+  expect(b.ratingsInFlight.length).toBeGreaterThan(0);
+}
+
 describe('fault: Redis with its append-only file killed with SIGKILL mid-burst, jobs in flight (reliability scenario 1)', () => {
   const scenario = redisKilledMidBurst('fault_redis_aof', { appendOnly: true });
 
   it('with the append-only file: every mutation succeeds, and after the restart every dispute-deadline timer relayed before the kill, and every ratings job waiting at the kill, is still in Redis; every company rated with all its records', async () => {
     const b = await scenario.burst();
-    expect(b.submitted.before + b.submitted.down + b.submitted.after).toBe(SUBMISSIONS);
-    expect(b.submitted.down).toBeGreaterThan(0);
-    expect(b.submitted.after).toBeGreaterThan(0);
     const o = await scenario.settle(b);
-
-    // the test covers jobs relayed before the crash and not yet run
-    expect(b.sentBeforeKill.length).toBeGreaterThan(0);
-    expect(sentBeforeByTime(b, o).length).toBeGreaterThanOrEqual(b.sentBeforeKill.length);
+    expectKilledWithJobsInFlight(b, o);
     expect(b.deadlinesInRedis).toBeGreaterThanOrEqual(b.sentBeforeKill.length);
-    expect(b.ratingsInFlight.length).toBeGreaterThan(0);
 
     // row by row: every deadline row has its delayed job, those sent before the kill included
     expect(o.deadlineRows.filter((r) => !o.found.has(r.id)).map((r) => r.id)).toEqual([]);
@@ -309,14 +315,8 @@ describe('fault: Redis without persistence killed with SIGKILL mid-burst, jobs i
 
   it('without persistence: every mutation succeeds and every company ends rated, but every dispute-deadline timer relayed before the kill, and every ratings job waiting at the kill, is lost (the row-by-row oracle fails)', async () => {
     const b = await scenario.burst();
-    expect(b.submitted.before + b.submitted.down + b.submitted.after).toBe(SUBMISSIONS);
-    expect(b.submitted.down).toBeGreaterThan(0);
-    expect(b.submitted.after).toBeGreaterThan(0);
     const o = await scenario.settle(b);
-
-    expect(b.sentBeforeKill.length).toBeGreaterThan(0);
-    expect(sentBeforeByTime(b, o).length).toBeGreaterThanOrEqual(b.sentBeforeKill.length);
-    expect(b.ratingsInFlight.length).toBeGreaterThan(0);
+    expectKilledWithJobsInFlight(b, o);
     // Redis came back empty: every timer relayed before the kill is gone, and its row stays
     // marked sent, so nothing relays it again; so are the ratings jobs that waited
     expect(b.sentBeforeKill.filter((id) => o.found.has(id))).toEqual([]);
